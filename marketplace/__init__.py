@@ -1,0 +1,99 @@
+"""The marketplace application: businesses meet independent secretaries."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+
+from marketplace.config import Settings, load_settings
+
+
+def create_app(overrides: Mapping[str, Any] | None = None,
+               env: Mapping[str, str] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(os.getcwd()) / "instance"))
+    settings = load_settings(os.environ if env is None else env, Path(app.instance_path))
+    app.config.update(settings.flask_config())
+    app.config.update(
+        API_TITLE="Marketplace des secrétaires indépendantes",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
+        BABEL_DEFAULT_LOCALE="fr",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    if overrides:
+        app.config.update(overrides)
+    _init_extensions(app, settings)
+    _register_blueprints(app)
+    return app
+
+
+def _select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in ("fr", "en"):
+        return str(chosen)
+    return request.accept_languages.best_match(["fr", "en"]) or "fr"
+
+
+def _init_extensions(app: Flask, settings: Settings) -> None:
+    from marketplace import models  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace.accounts.models import User
+    from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
+    from marketplace.http import register_error_handlers
+    from marketplace.payments.providers import build_provider
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "web.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        try:
+            user = db.session.get(User, uuid.UUID(user_id))
+        except ValueError:
+            return None
+        return user if user is not None and user.is_active else None
+
+    api.init_app(app)
+    register_error_handlers(app)
+    app.extensions["payment_provider"] = build_provider(settings)
+
+    @app.context_processor
+    def _template_globals() -> dict[str, Any]:
+        from flask_babel import get_locale
+
+        return {"current_locale": lambda: str(get_locale() or "fr")}
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace.accounts.api import blp as accounts_api
+    from marketplace.cli import register_commands
+    from marketplace.contracts.api import blp as contracts_api
+    from marketplace.extensions import api, csrf
+    from marketplace.missions.api import blp as missions_api
+    from marketplace.profiles.api import blp as profiles_api
+    from marketplace.reviews.api import blp as reviews_api
+    from marketplace.web import bp as web_bp
+
+    for blp in (accounts_api, profiles_api, missions_api, contracts_api, reviews_api):
+        csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
+        api.register_blueprint(blp)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    app.register_blueprint(web_bp)
+    register_commands(app)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from marketplace.accounts import services
+from marketplace.accounts.auth import api_user
+from marketplace.accounts.models import Role, User
+from marketplace.accounts.schemas import RegisterIn, RegisterOut, TokenIn, TokenOut, UserOut
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
+
+
+@blp.route("/auth/register")
+class Register(MethodView):
+    @blp.arguments(RegisterIn)
+    @blp.response(201, RegisterOut)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Sign up as a business or a secretary; answers with a first API token."""
+        user, token = services.register(
+            data["email"], data["password"], Role(data["role"]), data["display_name"]
+        )
+        return {"user": user, "token": token}
+
+
+@blp.route("/auth/token")
+class Token(MethodView):
+    @blp.arguments(TokenIn)
+    @blp.response(200, TokenOut)
+    def post(self, data: dict[str, Any]) -> dict[str, str]:
+        """Exchange e-mail and password for a new bearer token."""
+        return {"token": services.issue_token(data["email"], data["password"])}
+
+    @blp.response(204)
+    def delete(self) -> None:
+        """Revoke the token used for this request."""
+        api_user()
+        services.revoke_token(request.headers["Authorization"].partition(" ")[2].strip())
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, UserOut)
+    def get(self) -> User:
+        """The caller."""
+        return api_user()

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import created_at, str_enum, uuid_pk
+from marketplace.extensions import db
+
+
+class Role(enum.StrEnum):
+    BUSINESS = "business"
+    SECRETARY = "secretary"
+    OPERATOR = "operator"
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16), nullable=False)
+    display_name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    is_suspended: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    created_at: Mapped[datetime] = created_at()
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: suspended users cannot sign in
+        return not self.is_suspended
+
+    @property
+    def is_business(self) -> bool:
+        return self.role is Role.BUSINESS
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.role is Role.SECRETARY
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role is Role.OPERATOR
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+    """A bearer token; only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = created_at()
+    last_used_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    user: Mapped[User] = relationship(back_populates="tokens")

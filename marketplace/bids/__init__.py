@@ -1,0 +1,1 @@
+"""Bids (devis) from secretaries on missions."""

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import User
+from marketplace.db import created_at, str_enum, uuid_pk
+from marketplace.extensions import db
+from marketplace.missions.models import Mission
+
+
+class BidStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+LIVE_BID_STATUSES = (BidStatus.PENDING, BidStatus.ACCEPTED)
+
+
+class Bid(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "bids"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    mission_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("missions.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    secretary_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    amount_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    estimated_hours: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
+    start_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    message: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    status: Mapped[BidStatus] = mapped_column(
+        str_enum(BidStatus, 10), default=BidStatus.PENDING, nullable=False
+    )
+    created_at: Mapped[datetime] = created_at()
+    decided_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    mission: Mapped[Mission] = relationship()
+    secretary: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
+        # One live bid per secretary per mission, enforced by the database itself.
+        sa.Index(
+            "uq_bids_one_live_per_secretary",
+            "mission_id",
+            "secretary_id",
+            unique=True,
+            postgresql_where=sa.text("status IN ('pending', 'accepted')"),
+            sqlite_where=sa.text("status IN ('pending', 'accepted')"),
+        ),
+    )

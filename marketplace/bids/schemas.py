@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class BidIn(Schema):
+    amount_cents = fields.Integer(required=True, validate=validate.Range(min=1_000, max=10_000_000))
+    estimated_hours = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(min=0.5, max=2_000)
+    )
+    start_date = fields.Date(load_default=None, allow_none=True)
+    message = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class BidOut(Schema):
+    id = fields.UUID()
+    mission_id = fields.UUID()
+    secretary_id = fields.UUID()
+    secretary_name = fields.String(attribute="secretary.display_name")
+    amount_cents = fields.Integer()
+    estimated_hours = fields.Float(allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    message = fields.String()
+    status = fields.String()
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)

@@ -1,0 +1,139 @@
+"""Configuration read from the environment and validated once at start-up.
+
+A missing or malformed setting raises ConfigError naming the variable; wsgi.py
+turns it into a one-line message and a non-zero exit instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+# Documented defaults (README, "Configuration").
+DEFAULT_COMMISSION_PERCENT = Decimal("12")
+DEFAULT_AUTO_RELEASE_DAYS = 7
+DEFAULT_REVIEW_WINDOW_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    elasticsearch_url: str | None
+    payments_provider: str
+    stripe_secret_key: str | None
+    stripe_webhook_secret: str | None
+    stripe_api_base: str | None
+    commission_basis_points: int
+    auto_release_days: int
+    review_window_days: int
+
+    def flask_config(self) -> dict[str, object]:
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(self.database_url),
+            "MARKETPLACE_SETTINGS": self,
+        }
+
+
+def _engine_options(url: str) -> dict[str, object]:
+    if url.startswith("sqlite"):
+        # Several threads of the dev server share the file; wait for the write lock.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _percent_basis_points(env: Mapping[str, str]) -> int:
+    name = "PLATFORM_COMMISSION_PERCENT"
+    raw = env.get(name)
+    if raw is None or raw == "":
+        value = DEFAULT_COMMISSION_PERCENT
+    else:
+        try:
+            value = Decimal(raw.replace(",", "."))
+        except InvalidOperation:
+            raise ConfigError(f"{name} must be a number such as 12 or 12.5, got {raw!r}") from None
+    if not (Decimal(0) <= value <= Decimal(50)) or value != value.quantize(Decimal("0.01")):
+        raise ConfigError(f"{name} must be between 0 and 50 with at most 2 decimals, got {raw!r}")
+    return int(value * 100)
+
+
+def _secret_key(env: Mapping[str, str], instance_path: Path) -> str:
+    key = env.get("SECRET_KEY")
+    if key:
+        if len(key) < 16:
+            raise ConfigError("SECRET_KEY must be at least 16 characters long")
+        return key
+    # Development default: generated once and kept in instance/, never a constant in code.
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'marketplace.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    if not database_url.startswith(("sqlite", "postgresql+psycopg://")):
+        raise ConfigError("DATABASE_URL must be a PostgreSQL (postgresql://...) or SQLite URL")
+    if database_url.startswith("sqlite:///") and env.get("DATABASE_URL") is None:
+        instance_path.mkdir(parents=True, exist_ok=True)
+
+    provider = (env.get("PAYMENTS_PROVIDER") or "sandbox").strip().lower()
+    if provider not in {"sandbox", "stripe"}:
+        raise ConfigError(f"PAYMENTS_PROVIDER must be 'sandbox' or 'stripe', got {provider!r}")
+    stripe_key = env.get("STRIPE_SECRET_KEY") or None
+    webhook_secret = env.get("STRIPE_WEBHOOK_SECRET") or None
+    if provider == "stripe":
+        if not stripe_key:
+            raise ConfigError("STRIPE_SECRET_KEY is required when PAYMENTS_PROVIDER=stripe")
+        if not webhook_secret:
+            raise ConfigError("STRIPE_WEBHOOK_SECRET is required when PAYMENTS_PROVIDER=stripe")
+
+    es_url = env.get("ELASTICSEARCH_URL") or None
+    if es_url and not es_url.startswith(("http://", "https://")):
+        raise ConfigError(f"ELASTICSEARCH_URL must start with http:// or https://, got {es_url!r}")
+
+    return Settings(
+        database_url=database_url,
+        secret_key=_secret_key(env, instance_path),
+        elasticsearch_url=es_url,
+        payments_provider=provider,
+        stripe_secret_key=stripe_key,
+        stripe_webhook_secret=webhook_secret,
+        stripe_api_base=env.get("STRIPE_API_BASE") or None,
+        commission_basis_points=_percent_basis_points(env),
+        auto_release_days=_int(env, "ESCROW_AUTO_RELEASE_DAYS", DEFAULT_AUTO_RELEASE_DAYS, 1, 90),
+        review_window_days=_int(env, "REVIEW_WINDOW_DAYS", DEFAULT_REVIEW_WINDOW_DAYS, 1, 365),
+    )

@@ -1,0 +1,1 @@
+"""Contracts: the hire, its workflow and its escrowed money."""

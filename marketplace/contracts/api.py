@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from marketplace.accounts.auth import api_user
+from marketplace.accounts.models import Role, User
+from marketplace.bids import services as bids
+from marketplace.bids.schemas import BidIn, BidOut
+from marketplace.bids.models import Bid
+from marketplace.contracts import services
+from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.contracts.schemas import (
+    CancelIn,
+    ContractEventOut,
+    ContractListQuery,
+    ContractOut,
+    ContractPage,
+    DisputeIn,
+    FundIn,
+    FundOut,
+    LedgerOut,
+    ResolveIn,
+)
+from marketplace.missions import services as missions
+from marketplace.pagination import page_of, paginate
+from marketplace.payments import ledger
+from marketplace.validation import PaginationQuery
+
+blp = Blueprint("contracts", __name__, url_prefix="/api/v1", description="Bids, contracts, escrow")
+
+
+def shown(contract: Contract, user: User) -> Contract:
+    """Attach what depends on the caller (next actions) and derived dates."""
+    contract.next_actions = services.next_actions(contract, user)  # type: ignore[attr-defined]
+    days = current_app.config["MARKETPLACE_SETTINGS"].auto_release_days
+    contract.auto_release_at = (  # type: ignore[attr-defined]
+        contract.delivered_at + timedelta(days=days)
+        if contract.status is ContractStatus.DELIVERED and contract.delivered_at
+        else None
+    )
+    return contract
+
+
+# --- bids -----------------------------------------------------------------
+
+
+@blp.route("/missions/<uuid:mission_id>/bids")
+class MissionBids(MethodView):
+    @blp.response(200, BidOut(many=True))
+    def get(self, mission_id: uuid.UUID) -> list[Bid]:
+        """The owner sees every bid; a secretary sees her own."""
+        user = api_user()
+        mission = missions.visible_mission(user, mission_id)
+        return bids.bids_on(mission, user)
+
+    @blp.arguments(BidIn)
+    @blp.response(201, BidOut)
+    def post(self, data: dict[str, Any], mission_id: uuid.UUID) -> Bid:
+        """Bid on an open mission (secretary). One live bid per secretary per mission."""
+        user = api_user(Role.SECRETARY)
+        mission = missions.visible_mission(user, mission_id)
+        return bids.place_bid(mission, user, data)
+
+
+@blp.route("/me/bids")
+class MyBids(MethodView):
+    @blp.arguments(PaginationQuery, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The calling secretary's bids, newest first."""
+        user = api_user(Role.SECRETARY)
+        total, items = paginate(bids.bids_of(user), args["page"], args["per_page"])
+        return page_of(total, BidOut(many=True).dump(items), args["page"], args["per_page"])
+
+
+@blp.route("/bids/<uuid:bid_id>")
+class BidItem(MethodView):
+    @blp.response(200, BidOut)
+    def get(self, bid_id: uuid.UUID) -> Bid:
+        """A bid (its author, the mission owner, an operator)."""
+        return bids.visible_bid(api_user(), bid_id)
+
+
+@blp.route("/bids/<uuid:bid_id>/withdraw")
+class BidWithdraw(MethodView):
+    @blp.response(200, BidOut)
+    def post(self, bid_id: uuid.UUID) -> Bid:
+        """Withdraw a pending bid (its author)."""
+        user = api_user(Role.SECRETARY)
+        return bids.withdraw(bids.visible_bid(user, bid_id), user)
+
+
+@blp.route("/bids/<uuid:bid_id>/accept")
+class BidAccept(MethodView):
+    @blp.response(201, ContractOut)
+    def post(self, bid_id: uuid.UUID) -> Contract:
+        """Accept a bid (mission owner): creates the contract, declines the other bids."""
+        user = api_user(Role.BUSINESS)
+        return shown(bids.accept(bids.visible_bid(user, bid_id), user), user)
+
+
+# --- contracts ------------------------------------------------------------
+
+
+@blp.route("/contracts")
+class Contracts(MethodView):
+    @blp.arguments(ContractListQuery, location="query")
+    @blp.response(200, ContractPage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The caller's contracts (an operator sees all)."""
+        user = api_user()
+        status = ContractStatus(args["status"]) if args["status"] else None
+        total, items = paginate(services.contracts_for(user, status), args["page"], args["per_page"])
+        return page_of(total, [shown(c, user) for c in items], args["page"], args["per_page"])
+
+
+@blp.route("/contracts/<uuid:contract_id>")
+class ContractItem(MethodView):
+    @blp.response(200, ContractOut)
+    def get(self, contract_id: uuid.UUID) -> Contract:
+        """A contract (its two parties and operators)."""
+        user = api_user()
+        return shown(services.visible_contract(user, contract_id), user)
+
+
+@blp.route("/contracts/<uuid:contract_id>/events")
+class ContractEvents(MethodView):
+    @blp.response(200, ContractEventOut(many=True))
+    def get(self, contract_id: uuid.UUID) -> list[Any]:
+        """The contract's history: every transition, who made it and when."""
+        return list(services.visible_contract(api_user(), contract_id).events)
+
+
+@blp.route("/contracts/<uuid:contract_id>/fund")
+class ContractFund(MethodView):
+    @blp.arguments(FundIn)
+    @blp.response(200, FundOut)
+    def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
+        """Pay the contract amount into escrow (business)."""
+        user = api_user()
+        contract = services.visible_contract(user, contract_id)
+        answer = services.fund(
+            contract, user, success_url=data["success_url"], cancel_url=data["cancel_url"]
+        )
+        payment = answer.payment
+        return {
+            "id": contract.id,
+            "status": contract.status.value,
+            "payment": {
+                "provider": contract.payment_provider,
+                "reference": payment.reference,
+                "client_secret": payment.client_secret,
+                "checkout_url": payment.checkout_url,
+            },
+            "contract": shown(contract, user),
+        }
+
+
+def _simple_action(name: str, doc: str, schema: Any = None) -> None:
+    def post(self: MethodView, *args: Any, **kwargs: Any) -> Contract:
+        data = args[0] if args else {}
+        user = api_user()
+        contract = services.visible_contract(user, kwargs["contract_id"])
+        action = getattr(services, name)
+        if name == "cancel":
+            action(contract, user, data.get("reason", ""))
+        elif name == "dispute":
+            action(contract, user, data["reason"])
+        else:
+            action(contract, user)
+        return shown(contract, user)
+
+    post.__doc__ = doc
+    view = blp.response(200, ContractOut)(post)
+    if schema is not None:
+        view = blp.arguments(schema)(view)
+    cls = type(f"Contract{name.title()}", (MethodView,), {"post": view})
+    blp.route(f"/contracts/<uuid:contract_id>/{name}")(cls)
+
+
+_simple_action("deliver", "Mark the work delivered (secretary).")
+_simple_action("approve", "Approve the work: escrow is released to the secretary (business).")
+_simple_action("cancel", "Cancel before delivery; funded money is refunded (either party).", CancelIn)
+_simple_action("dispute", "Open a dispute; the operator will resolve it (either party).", DisputeIn)
+
+
+@blp.route("/contracts/<uuid:contract_id>/ledger")
+class ContractLedger(MethodView):
+    @blp.response(200, LedgerOut)
+    def get(self, contract_id: uuid.UUID) -> dict[str, Any]:
+        """The contract's money movements; every movement's legs sum to zero."""
+        contract = services.visible_contract(api_user(), contract_id)
+        summary = ledger.summary(contract.id)
+        return {
+            "contract_id": contract.id,
+            "entries": summary.entries,
+            "balances": summary.balances,
+            "held_cents": summary.held_cents,
+            "balanced": summary.balanced,
+        }
+
+
+# --- operator -------------------------------------------------------------
+
+
+@blp.route("/admin/contracts")
+class AdminContracts(MethodView):
+    @blp.arguments(ContractListQuery, location="query")
+    @blp.response(200, ContractPage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Every contract, filtered by status (operator), e.g. `status=disputed`."""
+        user = api_user(Role.OPERATOR)
+        status = ContractStatus(args["status"]) if args["status"] else None
+        total, items = paginate(services.contracts_for(user, status), args["page"], args["per_page"])
+        return page_of(total, [shown(c, user) for c in items], args["page"], args["per_page"])
+
+
+@blp.route("/admin/contracts/<uuid:contract_id>/resolve")
+class AdminResolve(MethodView):
+    @blp.arguments(ResolveIn)
+    @blp.response(200, ContractOut)
+    def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> Contract:
+        """Resolve a dispute (operator): `release_cents + refund_cents` = the amount held."""
+        user = api_user(Role.OPERATOR)
+        contract = services.visible_contract(user, contract_id)
+        services.resolve(contract, user, data["release_cents"], data["refund_cents"], data["note"])
+        return shown(contract, user)

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from marketplace.validation import PaginationQuery
+
+
+class ContractOut(Schema):
+    id = fields.UUID()
+    mission_id = fields.UUID()
+    mission_title = fields.String(attribute="mission.title")
+    bid_id = fields.UUID()
+    business_id = fields.UUID()
+    secretary_id = fields.UUID()
+    status = fields.String()
+    amount_cents = fields.Integer()
+    commission_cents = fields.Integer()
+    payout_cents = fields.Integer()
+    commission_percent = fields.Method("_commission_percent")
+    currency = fields.Constant("EUR")
+    payment_provider = fields.String()
+    payment_intent_id = fields.String(allow_none=True)
+    payment_error = fields.String(allow_none=True)
+    dispute_reason = fields.String(allow_none=True)
+    resolution_release_cents = fields.Integer(allow_none=True)
+    resolution_refund_cents = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    funded_at = fields.DateTime(allow_none=True)
+    delivered_at = fields.DateTime(allow_none=True)
+    released_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    disputed_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    auto_release_at = fields.DateTime(allow_none=True)
+    review_deadline = fields.DateTime(allow_none=True)
+    next_actions = fields.List(fields.String())
+
+    def _commission_percent(self, obj: Any) -> float:
+        return float(obj.commission_basis_points) / 100
+
+
+class ContractPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    results = fields.List(fields.Nested(ContractOut))
+
+
+class ContractListQuery(PaginationQuery):
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(
+            ["awaiting_funding", "funded", "delivered", "released", "cancelled", "disputed",
+             "resolved"]
+        ),
+    )
+
+
+class FundIn(Schema):
+    success_url = fields.Url(load_default=None, allow_none=True, require_tld=False)
+    cancel_url = fields.Url(load_default=None, allow_none=True, require_tld=False)
+
+
+class PaymentOut(Schema):
+    provider = fields.String()
+    reference = fields.String()
+    client_secret = fields.String(allow_none=True)
+    checkout_url = fields.String(allow_none=True)
+
+
+class FundOut(Schema):
+    id = fields.UUID()
+    status = fields.String()
+    payment = fields.Nested(PaymentOut)
+    contract = fields.Nested(ContractOut)
+
+
+class CancelIn(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class DisputeIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=10, max=4000))
+
+
+class ResolveIn(Schema):
+    release_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    refund_cents = fields.Integer(required=True, validate=validate.Range(min=0))
+    note = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class LedgerEntryOut(Schema):
+    id = fields.UUID()
+    transaction_id = fields.UUID()
+    kind = fields.String()
+    account = fields.String()
+    amount_cents = fields.Integer()
+    provider_reference = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class LedgerOut(Schema):
+    contract_id = fields.UUID()
+    currency = fields.Constant("EUR")
+    entries = fields.List(fields.Nested(LedgerEntryOut))
+    balances = fields.Dict(keys=fields.String(), values=fields.Integer())
+    held_cents = fields.Integer()
+    balanced = fields.Boolean()
+
+
+class ContractEventOut(Schema):
+    action = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor_id = fields.UUID(allow_none=True)
+    note = fields.String()
+    at = fields.DateTime()

@@ -1,0 +1,19 @@
+"""Flask extensions, created unbound and initialised by the app factory."""
+
+from __future__ import annotations
+
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from marketplace.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(compare_type=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+api = Api()

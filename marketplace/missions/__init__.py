@@ -1,0 +1,1 @@
+"""Missions posted by businesses, invitations and confidentiality agreements."""

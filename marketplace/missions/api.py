@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from marketplace.accounts.auth import api_user, optional_api_user
+from marketplace.accounts.models import Role, User
+from marketplace.extensions import db
+from marketplace.missions import services
+from marketplace.missions.models import Invitation, Mission, MissionStatus
+from marketplace.missions.schemas import (
+    InvitationIn,
+    InvitationOut,
+    MissionIn,
+    MissionListQuery,
+    MissionOut,
+    MissionPage,
+    MissionPatch,
+)
+from marketplace.pagination import page_of, paginate
+from marketplace.validation import PaginationQuery
+
+blp = Blueprint("missions", __name__, url_prefix="/api/v1", description="Missions")
+
+
+def shown(mission: Mission, user: User | None) -> Mission:
+    mission.viewer_sees_details = services.details_visible(mission, user)  # type: ignore[attr-defined]
+    return mission
+
+
+@blp.route("/missions")
+class Missions(MethodView):
+    @blp.arguments(MissionListQuery, location="query")
+    @blp.response(200, MissionPage)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Open missions, newest first; `mine=true` lists the calling business's own."""
+        user = optional_api_user()
+        if args["mine"]:
+            user = api_user(Role.BUSINESS)
+            query = services.missions_of(user)
+            if args["status"]:
+                query = query.where(Mission.status == MissionStatus(args["status"]))
+        else:
+            query = services.open_missions()
+        total, items = paginate(query, args["page"], args["per_page"])
+        return page_of(total, [shown(m, user) for m in items], args["page"], args["per_page"])
+
+    @blp.arguments(MissionIn)
+    @blp.response(201, MissionOut)
+    def post(self, data: dict[str, Any]) -> Mission:
+        """Post a mission (business)."""
+        user = api_user(Role.BUSINESS)
+        return shown(services.create_mission(user, data), user)
+
+
+@blp.route("/missions/<uuid:mission_id>")
+class MissionItem(MethodView):
+    @blp.response(200, MissionOut)
+    def get(self, mission_id: uuid.UUID) -> Mission:
+        """A mission; a confidential one hides its description until the agreement is accepted."""
+        user = optional_api_user()
+        return shown(services.visible_mission(user, mission_id), user)
+
+    @blp.arguments(MissionPatch(partial=True))
+    @blp.response(200, MissionOut)
+    def patch(self, data: dict[str, Any], mission_id: uuid.UUID) -> Mission:
+        """Edit a mission (owner, while open)."""
+        user = api_user(Role.BUSINESS)
+        mission = services.owned_mission(user, mission_id)
+        return shown(services.update_mission(mission, user, data), user)
+
+
+@blp.route("/missions/<uuid:mission_id>/close")
+class MissionClose(MethodView):
+    @blp.response(200, MissionOut)
+    def post(self, mission_id: uuid.UUID) -> Mission:
+        """Withdraw an open mission (owner); its pending bids are declined."""
+        user = api_user(Role.BUSINESS)
+        return shown(services.close_mission(services.owned_mission(user, mission_id), user), user)
+
+
+@blp.route("/missions/<uuid:mission_id>/nda")
+class MissionNda(MethodView):
+    @blp.response(200, MissionOut)
+    def post(self, mission_id: uuid.UUID) -> Mission:
+        """Accept the confidentiality agreement of a confidential mission (secretary)."""
+        user = api_user(Role.SECRETARY)
+        mission = services.visible_mission(user, mission_id)
+        services.accept_nda(mission, user)
+        return shown(mission, user)
+
+
+@blp.route("/missions/<uuid:mission_id>/invitations")
+class MissionInvitations(MethodView):
+    @blp.response(200, InvitationOut(many=True))
+    def get(self, mission_id: uuid.UUID) -> list[Invitation]:
+        """Secretaries invited to this mission (owner)."""
+        user = api_user(Role.BUSINESS)
+        mission = services.owned_mission(user, mission_id)
+        return list(
+            db.session.scalars(sa.select(Invitation).where(Invitation.mission_id == mission.id))
+        )
+
+    @blp.arguments(InvitationIn)
+    @blp.response(201, InvitationOut)
+    def post(self, data: dict[str, Any], mission_id: uuid.UUID) -> Invitation:
+        """Invite a secretary to bid (owner, while open)."""
+        user = api_user(Role.BUSINESS)
+        mission = services.owned_mission(user, mission_id)
+        return services.invite(mission, user, data["secretary_id"], data["message"])
+
+
+@blp.route("/me/invitations")
+class MyInvitations(MethodView):
+    @blp.arguments(PaginationQuery, location="query")
+    @blp.response(200)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Invitations the calling secretary received."""
+        user = api_user(Role.SECRETARY)
+        total, items = paginate(services.invitations_for(user), args["page"], args["per_page"])
+        return page_of(total, InvitationOut(many=True).dump(items), args["page"], args["per_page"])

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import User
+from marketplace.db import JSONList, created_at, str_enum, utcnow, uuid_pk
+from marketplace.extensions import db
+from marketplace.profiles.models import PlaceMixin
+
+
+class MissionStatus(enum.StrEnum):
+    OPEN = "open"  # taking bids
+    HIRED = "hired"  # a bid was accepted: a contract exists
+    CLOSED = "closed"  # withdrawn by its owner
+
+
+class Pricing(enum.StrEnum):
+    FIXED = "fixed"
+    HOURLY = "hourly"
+
+
+class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "missions"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    business_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    title: Mapped[str] = mapped_column(sa.String(140), nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    specialty: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    skills: Mapped[list[str]] = mapped_column(JSONList, default=list, nullable=False)
+    pricing: Mapped[Pricing] = mapped_column(str_enum(Pricing, 10), nullable=False)
+    # The total the business expects to pay, whatever the pricing; for hourly
+    # missions budget / estimated_hours is the hourly rate it has in mind.
+    budget_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    estimated_hours: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
+    remote_ok: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    start_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    end_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    urgent: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    confidential: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    status: Mapped[MissionStatus] = mapped_column(
+        str_enum(MissionStatus, 10), default=MissionStatus.OPEN, index=True, nullable=False
+    )
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    business: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("budget_cents > 0", name="budget_positive"),
+        sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+    )
+
+
+class Invitation(db.Model):  # type: ignore[name-defined,misc]
+    """The business asks a secretary to bid on its mission."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    mission_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("missions.id", ondelete="CASCADE"), nullable=False
+    )
+    secretary_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    message: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    created_at: Mapped[datetime] = created_at()
+
+    mission: Mapped[Mission] = relationship()
+    secretary: Mapped[User] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("mission_id", "secretary_id", name="uq_invitation_once"),)
+
+
+class NdaAcceptance(db.Model):  # type: ignore[name-defined,misc]
+    """A secretary accepted the confidentiality agreement of a confidential mission."""
+
+    __tablename__ = "nda_acceptances"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    mission_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("missions.id", ondelete="CASCADE"), nullable=False
+    )
+    secretary_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    accepted_at: Mapped[datetime] = created_at()
+
+    __table_args__ = (sa.UniqueConstraint("mission_id", "secretary_id", name="uq_nda_once"),)

@@ -1,0 +1,247 @@
+"""Post, edit and close missions; invite secretaries; confidentiality agreements."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.accounts.models import Role, User
+from marketplace.db import utcnow
+from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
+from marketplace.extensions import db
+from marketplace.missions.models import Invitation, Mission, MissionStatus, NdaAcceptance, Pricing
+from marketplace.profiles.models import SecretaryProfile
+from marketplace.profiles.services import apply_place, resolve_place
+
+STATUS_LABELS = {
+    MissionStatus.OPEN: "ouverte",
+    MissionStatus.HIRED: "attribuée",
+    MissionStatus.CLOSED: "fermée",
+}
+
+
+def _check_consistency(values: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    if values.get("pricing") == Pricing.HOURLY and not values.get("estimated_hours"):
+        errors["estimated_hours"] = _("Indiquez le nombre d'heures estimé pour une mission à l'heure.")
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = _("La date de fin doit suivre la date de début.")
+    if errors:
+        raise FieldErrors(errors)
+
+
+def create_mission(user: User, data: dict[str, Any]) -> Mission:
+    if user.role is not Role.BUSINESS:
+        raise Forbidden()
+    if data["start_date"] < date.today():
+        raise FieldErrors({"start_date": _("La date de début ne peut pas être passée.")})
+    _check_consistency(data)
+    place = resolve_place(data["postal_code"], data.get("country", "FR"))
+    mission = Mission(business_id=user.id, status=MissionStatus.OPEN)
+    _assign(mission, data)
+    apply_place(mission, place)
+    db.session.add(mission)
+    db.session.commit()
+    return mission
+
+
+_EDITABLE = (
+    "title", "description", "specialty", "skills", "pricing", "budget_cents", "estimated_hours",
+    "remote_ok", "start_date", "end_date", "urgent", "confidential",
+)
+
+
+def _assign(mission: Mission, data: dict[str, Any]) -> None:
+    for name in _EDITABLE:
+        if name in data:
+            value = data[name]
+            setattr(mission, name, value.strip() if isinstance(value, str) else value)
+
+
+def update_mission(mission: Mission, user: User, data: dict[str, Any]) -> Mission:
+    _require_owner(mission, user)
+    if mission.status is not MissionStatus.OPEN:
+        raise InvalidTransition(_("la mission"), "update", STATUS_LABELS[mission.status])
+    merged = {name: getattr(mission, name) for name in _EDITABLE} | data
+    _check_consistency(merged)
+    if "postal_code" in data:
+        apply_place(mission, resolve_place(data["postal_code"], data.get("country", "FR")))
+    _assign(mission, data)
+    # Guard against a bid being accepted while the edit was in flight.
+    result = db.session.execute(
+        sa.update(Mission)
+        .where(Mission.id == mission.id, Mission.status == MissionStatus.OPEN)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise InvalidTransition(_("la mission"), "update", STATUS_LABELS[MissionStatus.HIRED])
+    db.session.commit()
+    return mission
+
+
+def close_mission(mission: Mission, user: User) -> Mission:
+    _require_owner(mission, user)
+    result = db.session.execute(
+        sa.update(Mission)
+        .where(Mission.id == mission.id, Mission.status == MissionStatus.OPEN)
+        .values(status=MissionStatus.CLOSED, closed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        db.session.refresh(mission)
+        raise InvalidTransition(_("la mission"), "close", STATUS_LABELS[mission.status])
+    # Pending bids on a withdrawn mission are declined: nobody waits for an answer.
+    from marketplace.bids.services import decline_pending_bids
+
+    decline_pending_bids(mission.id)
+    db.session.commit()
+    db.session.refresh(mission)
+    return mission
+
+
+def _require_owner(mission: Mission, user: User) -> None:
+    if user.role is not Role.BUSINESS:
+        raise Forbidden()
+    if mission.business_id != user.id:
+        raise NotFound(_("Mission introuvable."))
+
+
+def _has_relation(mission: Mission, user: User) -> bool:
+    """A secretary bid on it or was invited: she may still see it after it closed."""
+    from marketplace.bids.models import Bid
+
+    bid = db.session.scalar(
+        sa.select(Bid.id).where(Bid.mission_id == mission.id, Bid.secretary_id == user.id).limit(1)
+    )
+    if bid is not None:
+        return True
+    invited = db.session.scalar(
+        sa.select(Invitation.id).where(
+            Invitation.mission_id == mission.id, Invitation.secretary_id == user.id
+        )
+    )
+    return invited is not None
+
+
+def visible_mission(user: User | None, mission_id: uuid.UUID) -> Mission:
+    """Open missions are public; others only for their owner, operators and secretaries involved."""
+    mission = db.session.get(Mission, mission_id)
+    if mission is None:
+        raise NotFound(_("Mission introuvable."))
+    if mission.status is MissionStatus.OPEN:
+        return mission
+    if user is not None and (
+        user.role is Role.OPERATOR
+        or mission.business_id == user.id
+        or (user.role is Role.SECRETARY and _has_relation(mission, user))
+    ):
+        return mission
+    raise NotFound(_("Mission introuvable."))
+
+
+def owned_mission(user: User, mission_id: uuid.UUID) -> Mission:
+    """For owner-only actions: 403 for a role that never owns missions, 404 for others' missions."""
+    if user.role is not Role.BUSINESS:
+        raise Forbidden()
+    mission = db.session.get(Mission, mission_id)
+    if mission is None or mission.business_id != user.id:
+        raise NotFound(_("Mission introuvable."))
+    return mission
+
+
+def nda_accepted(mission: Mission, user: User) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(NdaAcceptance.id).where(
+                NdaAcceptance.mission_id == mission.id, NdaAcceptance.secretary_id == user.id
+            )
+        )
+        is not None
+    )
+
+
+def details_visible(mission: Mission, user: User | None) -> bool:
+    """A confidential mission shows its description only after the agreement is accepted."""
+    if not mission.confidential:
+        return True
+    if user is None:
+        return False
+    if user.role is Role.OPERATOR or mission.business_id == user.id:
+        return True
+    return user.role is Role.SECRETARY and nda_accepted(mission, user)
+
+
+def accept_nda(mission: Mission, user: User) -> NdaAcceptance | None:
+    if user.role is not Role.SECRETARY:
+        raise Forbidden()
+    if not mission.confidential:
+        raise Conflict(_("Cette mission n'est pas confidentielle."))
+    existing = db.session.scalar(
+        sa.select(NdaAcceptance).where(
+            NdaAcceptance.mission_id == mission.id, NdaAcceptance.secretary_id == user.id
+        )
+    )
+    if existing is not None:
+        return existing  # accepting twice is harmless and idempotent
+    nda = NdaAcceptance(mission_id=mission.id, secretary_id=user.id)
+    db.session.add(nda)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+    return nda
+
+
+def invite(mission: Mission, user: User, secretary_id: uuid.UUID, message: str = "") -> Invitation:
+    _require_owner(mission, user)
+    if mission.status is not MissionStatus.OPEN:
+        raise InvalidTransition(_("la mission"), "invite", STATUS_LABELS[mission.status])
+    profile = db.session.get(SecretaryProfile, secretary_id)
+    if profile is None or profile.user.is_suspended:
+        raise FieldErrors({"secretary_id": _("Aucune secrétaire avec cet identifiant.")})
+    exists = db.session.scalar(
+        sa.select(Invitation.id).where(
+            Invitation.mission_id == mission.id, Invitation.secretary_id == secretary_id
+        )
+    )
+    if exists is not None:
+        raise Conflict(_("Cette secrétaire est déjà invitée sur cette mission."))
+    invitation = Invitation(mission_id=mission.id, secretary_id=secretary_id, message=message)
+    db.session.add(invitation)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("Cette secrétaire est déjà invitée sur cette mission.")) from None
+    return invitation
+
+
+def missions_of(user: User) -> sa.Select[tuple[Mission]]:
+    return (
+        sa.select(Mission).where(Mission.business_id == user.id).order_by(Mission.created_at.desc())
+    )
+
+
+def open_missions() -> sa.Select[tuple[Mission]]:
+    return (
+        sa.select(Mission)
+        .where(Mission.status == MissionStatus.OPEN)
+        .order_by(Mission.created_at.desc())
+    )
+
+
+def invitations_for(user: User) -> sa.Select[tuple[Invitation]]:
+    return (
+        sa.select(Invitation)
+        .where(Invitation.secretary_id == user.id)
+        .order_by(Invitation.created_at.desc())
+    )

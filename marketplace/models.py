@@ -1,0 +1,14 @@
+"""Imports every domain's models so SQLAlchemy and Alembic see the whole schema."""
+
+from marketplace.accounts.models import ApiToken, User
+from marketplace.bids.models import Bid
+from marketplace.contracts.models import Contract, ContractEvent
+from marketplace.missions.models import Invitation, Mission, NdaAcceptance
+from marketplace.payments.models import LedgerEntry
+from marketplace.profiles.models import BusinessProfile, SecretaryProfile
+from marketplace.reviews.models import Review
+
+__all__ = [
+    "ApiToken", "Bid", "BusinessProfile", "Contract", "ContractEvent", "Invitation",
+    "LedgerEntry", "Mission", "NdaAcceptance", "Review", "SecretaryProfile", "User",
+]

@@ -1,0 +1,1 @@
+"""Escrow: the payment provider interface, its providers and the append-only ledger."""

@@ -1,0 +1,92 @@
+"""The append-only escrow ledger: every money movement is a balanced set of legs."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from marketplace.extensions import db
+from marketplace.payments.models import Account, LedgerEntry, LedgerKind
+
+
+class UnbalancedMovement(ValueError):
+    pass
+
+
+def commission_for(amount_cents: int, basis_points: int) -> int:
+    """The platform's share, rounded half up to the cent."""
+    return (amount_cents * basis_points + 5_000) // 10_000
+
+
+def record(
+    contract_id: uuid.UUID,
+    kind: LedgerKind,
+    legs: dict[Account, int],
+    provider_reference: str | None = None,
+) -> list[LedgerEntry]:
+    """Append one movement; legs with a zero amount are left out."""
+    legs = {account: cents for account, cents in legs.items() if cents != 0}
+    if sum(legs.values()) != 0 or not legs:
+        raise UnbalancedMovement(f"{kind} legs do not balance: {legs}")
+    transaction_id = uuid.uuid4()
+    entries = [
+        LedgerEntry(
+            contract_id=contract_id,
+            transaction_id=transaction_id,
+            kind=kind,
+            account=account,
+            amount_cents=cents,
+            provider_reference=provider_reference,
+        )
+        for account, cents in sorted(legs.items())
+    ]
+    db.session.add_all(entries)
+    db.session.flush()
+    return entries
+
+
+def entries_for(contract_id: uuid.UUID) -> list[LedgerEntry]:
+    return list(
+        db.session.scalars(
+            sa.select(LedgerEntry)
+            .where(LedgerEntry.contract_id == contract_id)
+            .order_by(LedgerEntry.created_at, LedgerEntry.kind, LedgerEntry.account)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    entries: list[LedgerEntry]
+    balances: dict[str, int]
+    held_cents: int
+    balanced: bool
+
+
+def summary(contract_id: uuid.UUID) -> LedgerSummary:
+    entries = entries_for(contract_id)
+    balances: dict[str, int] = {a.value: 0 for a in Account}
+    per_transaction: dict[uuid.UUID, int] = defaultdict(int)
+    for entry in entries:
+        balances[entry.account.value] += entry.amount_cents
+        per_transaction[entry.transaction_id] += entry.amount_cents
+    balanced = sum(balances.values()) == 0 and all(v == 0 for v in per_transaction.values())
+    return LedgerSummary(entries, balances, balances[Account.ESCROW.value], balanced)
+
+
+def held_cents(contract_id: uuid.UUID) -> int:
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.contract_id == contract_id, LedgerEntry.account == Account.ESCROW
+        )
+    )
+    return int(total or 0)
+
+
+def global_imbalance() -> int:
+    """Sum of every leg ever written; zero when the whole ledger balances."""
+    total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)))
+    return int(total or 0)

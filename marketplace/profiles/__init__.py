@@ -1,0 +1,1 @@
+"""Profiles of secretaries and businesses, with the place resolved from the postal code."""

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import User
+from marketplace.db import JSONList, utcnow
+from marketplace.extensions import db
+
+
+class PlaceMixin:
+    """The place resolved offline from a French postal code."""
+
+    postal_code: Mapped[str] = mapped_column(sa.String(5), nullable=False)
+    country: Mapped[str] = mapped_column(sa.String(2), default="FR", nullable=False)
+    city: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    department_code: Mapped[str] = mapped_column(sa.String(3), nullable=False)
+    department: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    region: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    lat: Mapped[float] = mapped_column(sa.Float, nullable=False)
+    lon: Mapped[float] = mapped_column(sa.Float, nullable=False)
+
+
+class SecretaryProfile(PlaceMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "secretary_profiles"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    headline: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    bio: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    specialties: Mapped[list[str]] = mapped_column(JSONList, default=list, nullable=False)
+    skills: Mapped[list[str]] = mapped_column(JSONList, default=list, nullable=False)
+    hourly_rate_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    surcharge_percent: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    remote: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    onsite_radius_km: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    languages: Mapped[list[str]] = mapped_column(JSONList, default=list, nullable=False)
+    weekdays: Mapped[list[str]] = mapped_column(JSONList, default=list, nullable=False)
+    hours_per_week: Mapped[int] = mapped_column(sa.Integer, default=35, nullable=False)
+    available_from: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    siret: Mapped[str | None] = mapped_column(sa.String(14), nullable=True)
+    vat_exempt: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("hourly_rate_cents > 0", name="rate_positive"),
+        sa.CheckConstraint("surcharge_percent BETWEEN 0 AND 100", name="surcharge_range"),
+        sa.CheckConstraint("onsite_radius_km >= 0", name="radius_positive"),
+    )
+
+
+class BusinessProfile(PlaceMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "business_profiles"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    company_name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
+    siret: Mapped[str | None] = mapped_column(sa.String(14), nullable=True)
+    sector: Mapped[str] = mapped_column(sa.String(120), default="", nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
+
+    user: Mapped[User] = relationship()

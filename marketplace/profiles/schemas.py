@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from marketplace.taxonomy import LANGUAGE_CODES, SKILL_CODES, SPECIALTY_CODES, WEEKDAY_CODES
+from marketplace.validation import PostalCode, Siret, code_list
+
+
+class AvailabilitySchema(Schema):
+    weekdays = code_list(WEEKDAY_CODES, max_items=7)
+    hours_per_week = fields.Integer(load_default=35, validate=validate.Range(min=1, max=70))
+    available_from = fields.Date(load_default=None, allow_none=True)
+
+
+class SecretaryProfileIn(Schema):
+    headline = fields.String(required=True, validate=validate.Length(min=3, max=120))
+    bio = fields.String(load_default="", validate=validate.Length(max=4000))
+    specialties = code_list(SPECIALTY_CODES, min_items=1, max_items=5)
+    skills = code_list(SKILL_CODES)
+    hourly_rate_cents = fields.Integer(required=True, validate=validate.Range(min=500, max=50_000))
+    surcharge_percent = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100))
+    postal_code = PostalCode(required=True)
+    country = fields.String(load_default="FR", validate=validate.Length(equal=2))
+    remote = fields.Boolean(load_default=True)
+    onsite_radius_km = fields.Integer(load_default=0, validate=validate.Range(min=0, max=500))
+    languages = code_list(LANGUAGE_CODES, max_items=7)
+    availability = fields.Nested(AvailabilitySchema, load_default=lambda: AvailabilitySchema().load({}))
+    siret = Siret(load_default=None, allow_none=True)
+    vat_exempt = fields.Boolean(load_default=True)
+
+
+class BusinessProfileIn(Schema):
+    company_name = fields.String(required=True, validate=validate.Length(min=2, max=160))
+    siret = Siret(load_default=None, allow_none=True)
+    sector = fields.String(load_default="", validate=validate.Length(max=120))
+    postal_code = PostalCode(required=True)
+    country = fields.String(load_default="FR", validate=validate.Length(equal=2))
+
+
+class PlaceOut(Schema):
+    postal_code = fields.String()
+    country = fields.String()
+    city = fields.String()
+    department_code = fields.String()
+    department = fields.String()
+    region = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()
+
+
+class AvailabilityOut(Schema):
+    weekdays = fields.List(fields.String())
+    hours_per_week = fields.Integer()
+    available_from = fields.Date(allow_none=True)
+
+
+class SecretaryPublicOut(PlaceOut):
+    id = fields.UUID(attribute="user_id")
+    display_name = fields.String(attribute="user.display_name")
+    headline = fields.String()
+    bio = fields.String()
+    specialties = fields.List(fields.String())
+    skills = fields.List(fields.String())
+    hourly_rate_cents = fields.Integer()
+    surcharge_percent = fields.Integer()
+    remote = fields.Boolean()
+    onsite_radius_km = fields.Integer()
+    languages = fields.List(fields.String())
+    availability = fields.Method("_availability")
+    has_siret = fields.Method("_has_siret")
+    rating_avg = fields.Float(allow_none=True)
+    rating_count = fields.Integer()
+    completed_contracts = fields.Integer()
+
+    def _availability(self, obj: object) -> dict[str, object]:
+        return AvailabilityOut().dump(
+            {
+                "weekdays": obj.weekdays,  # type: ignore[attr-defined]
+                "hours_per_week": obj.hours_per_week,  # type: ignore[attr-defined]
+                "available_from": obj.available_from,  # type: ignore[attr-defined]
+            }
+        )
+
+    def _has_siret(self, obj: object) -> bool:
+        return bool(getattr(obj, "siret", None))
+
+
+class SecretaryOwnOut(SecretaryPublicOut):
+    siret = fields.String(allow_none=True)
+    vat_exempt = fields.Boolean()
+
+
+class BusinessProfileOut(PlaceOut):
+    id = fields.UUID(attribute="user_id")
+    company_name = fields.String()
+    siret = fields.String(allow_none=True)
+    sector = fields.String()

@@ -1,0 +1,123 @@
+"""Create and update profiles; the place always comes from the offline postal-code table."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import Role, User
+from marketplace.errors import FieldErrors, Forbidden, NotFound
+from marketplace.extensions import db
+from marketplace.geo.places import Place, lookup
+from marketplace.profiles.models import BusinessProfile, PlaceMixin, SecretaryProfile
+
+
+def resolve_place(postal_code: str, country: str = "FR") -> Place:
+    if country.upper() != "FR":
+        raise FieldErrors({"country": _("Seules les adresses en France sont prises en charge.")})
+    place = lookup(postal_code, "FR")
+    if place is None:
+        raise FieldErrors({"postal_code": _("Code postal inconnu : %(code)s.", code=postal_code)})
+    return place
+
+
+def apply_place(target: PlaceMixin, place: Place) -> None:
+    target.postal_code = place.postal_code
+    target.country = "FR"
+    target.city = place.city
+    target.department_code = place.department_code
+    target.department = place.department
+    target.region = place.region
+    target.lat = place.lat
+    target.lon = place.lon
+
+
+def save_secretary_profile(user: User, data: dict[str, Any]) -> SecretaryProfile:
+    if user.role is not Role.SECRETARY:
+        raise Forbidden()
+    place = resolve_place(data["postal_code"], data.get("country", "FR"))
+    profile = db.session.get(SecretaryProfile, user.id) or SecretaryProfile(user_id=user.id)
+    availability = data.get("availability") or {}
+    profile.headline = data["headline"].strip()
+    profile.bio = data.get("bio", "").strip()
+    profile.specialties = list(data["specialties"])
+    profile.skills = list(data.get("skills", []))
+    profile.hourly_rate_cents = data["hourly_rate_cents"]
+    profile.surcharge_percent = data.get("surcharge_percent", 0)
+    profile.remote = data.get("remote", True)
+    profile.onsite_radius_km = data.get("onsite_radius_km", 0)
+    profile.languages = list(data.get("languages") or ["fr"])
+    profile.weekdays = list(availability.get("weekdays") or [])
+    profile.hours_per_week = availability.get("hours_per_week", 35)
+    profile.available_from = availability.get("available_from")
+    profile.siret = data.get("siret")
+    profile.vat_exempt = data.get("vat_exempt", True)
+    if not profile.remote and profile.onsite_radius_km == 0:
+        raise FieldErrors(
+            {"onsite_radius_km": _("Indiquez un rayon d'intervention si vous ne travaillez pas à distance.")}
+        )
+    apply_place(profile, place)
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def save_business_profile(user: User, data: dict[str, Any]) -> BusinessProfile:
+    if user.role is not Role.BUSINESS:
+        raise Forbidden()
+    place = resolve_place(data["postal_code"], data.get("country", "FR"))
+    profile = db.session.get(BusinessProfile, user.id) or BusinessProfile(user_id=user.id)
+    profile.company_name = data["company_name"].strip()
+    profile.siret = data.get("siret")
+    profile.sector = data.get("sector", "").strip()
+    apply_place(profile, place)
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def own_profile(user: User) -> SecretaryProfile | BusinessProfile | None:
+    if user.role is Role.SECRETARY:
+        return db.session.get(SecretaryProfile, user.id)
+    if user.role is Role.BUSINESS:
+        return db.session.get(BusinessProfile, user.id)
+    return None
+
+
+@dataclass
+class SecretaryStats:
+    rating_avg: float | None
+    rating_count: int
+    completed_contracts: int
+
+
+def secretary_stats(user_id: uuid.UUID) -> SecretaryStats:
+    from marketplace.contracts.models import Contract, ContractStatus
+    from marketplace.reviews.services import rating_summary
+
+    avg, count = rating_summary(user_id)
+    completed = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Contract)
+        .where(
+            Contract.secretary_id == user_id,
+            Contract.status.in_([ContractStatus.RELEASED, ContractStatus.RESOLVED]),
+        )
+    )
+    return SecretaryStats(avg, count, int(completed or 0))
+
+
+def public_secretary(user_id: uuid.UUID) -> SecretaryProfile:
+    """The profile with its stats attached; 404 when there is no published profile."""
+    profile = db.session.get(SecretaryProfile, user_id)
+    if profile is None or profile.user.is_suspended:
+        raise NotFound(_("Secrétaire introuvable."))
+    stats = secretary_stats(user_id)
+    profile.rating_avg = stats.rating_avg  # type: ignore[attr-defined]
+    profile.rating_count = stats.rating_count  # type: ignore[attr-defined]
+    profile.completed_contracts = stats.completed_contracts  # type: ignore[attr-defined]
+    return profile

@@ -1,0 +1,1 @@
+"""Reviews both parties leave after a contract ends."""

@@ -1,0 +1,131 @@
+"""Reviews: each party rates the other once after the contract ends.
+
+A review stays hidden until both parties have rated (so neither answers the
+other's rating) or until the review window closes (`review_deadline`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.accounts.models import User
+from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.db import utcnow
+from marketplace.errors import Conflict, Forbidden, InvalidTransition
+from marketplace.extensions import db
+from marketplace.reviews.models import Review
+
+REVIEWABLE = (ContractStatus.RELEASED, ContractStatus.RESOLVED)
+
+
+class AlreadyReviewed(Conflict):
+    code = "already_reviewed"
+
+
+def _published_clause(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        Review.published_at.is_not(None),
+        Review.contract_id.in_(
+            sa.select(Contract.id).where(Contract.review_deadline <= now)
+        ),
+    )
+
+
+def can_review(contract: Contract, user: User) -> bool:
+    if contract.status not in REVIEWABLE or contract.party_role(user.id) is None:
+        return False
+    if contract.review_deadline is not None and contract.review_deadline <= utcnow():
+        return False
+    return (
+        db.session.scalar(
+            sa.select(Review.id).where(
+                Review.contract_id == contract.id, Review.author_id == user.id
+            )
+        )
+        is None
+    )
+
+
+def post_review(contract: Contract, user: User, rating: int, comment: str) -> Review:
+    role = contract.party_role(user.id)
+    if role is None:
+        raise Forbidden()
+    if contract.status not in REVIEWABLE:
+        raise InvalidTransition(_("le contrat"), "review", contract.status.value)
+    if contract.review_deadline is not None and contract.review_deadline <= utcnow():
+        raise Conflict(_("La période pour laisser un avis est terminée."))
+    subject = contract.secretary_id if role == "business" else contract.business_id
+    review = Review(
+        contract_id=contract.id,
+        author_id=user.id,
+        subject_id=subject,
+        rating=rating,
+        comment=comment.strip(),
+    )
+    db.session.add(review)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyReviewed(_("Vous avez déjà laissé un avis sur ce contrat.")) from None
+    both = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Review).where(Review.contract_id == contract.id)
+    )
+    if both == 2:
+        db.session.execute(
+            sa.update(Review)
+            .where(Review.contract_id == contract.id, Review.published_at.is_(None))
+            .values(published_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    db.session.refresh(review)
+    return review
+
+
+def published_about(subject_id: uuid.UUID) -> sa.Select[tuple[Review]]:
+    return (
+        sa.select(Review)
+        .where(Review.subject_id == subject_id, _published_clause(utcnow()))
+        .order_by(Review.created_at.desc())
+    )
+
+
+def reviews_on_contract(contract: Contract, user: User) -> list[Review]:
+    """What a party sees: published reviews, plus their own even before publication."""
+    query = sa.select(Review).where(
+        Review.contract_id == contract.id,
+        sa.or_(_published_clause(utcnow()), Review.author_id == user.id),
+    )
+    return list(db.session.scalars(query.order_by(Review.created_at)))
+
+
+def rating_summary(subject_id: uuid.UUID) -> tuple[float | None, int]:
+    row = db.session.execute(
+        sa.select(sa.func.avg(Review.rating), sa.func.count(Review.id)).where(
+            Review.subject_id == subject_id, _published_clause(utcnow())
+        )
+    ).one()
+    avg, count = row
+    return (round(float(avg), 2) if avg is not None else None), int(count)
+
+
+def publish_due(now: datetime | None = None) -> int:
+    """Mark as published the reviews whose window has closed; returns how many."""
+    now = now or utcnow()
+    result = db.session.execute(
+        sa.update(Review)
+        .where(
+            Review.published_at.is_(None),
+            Review.contract_id.in_(sa.select(Contract.id).where(Contract.review_deadline <= now)),
+        )
+        .values(published_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]

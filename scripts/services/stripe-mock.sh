@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Install (once) and start Stripe's stripe-mock on loopback for tests/CI.
+#
+# Usage:
+#   scripts/services/stripe-mock.sh         # install if needed + start; prints the URL last
+#   scripts/services/stripe-mock.sh stop    # stop it
+#
+# Environment:
+#   STRIPE_MOCK_HTTP_PORT    HTTP port on 127.0.0.1  (default 12111)
+#   STRIPE_MOCK_HTTPS_PORT   HTTPS port on 127.0.0.1 (default 12112)
+#
+# Files (all under <repo>/.cache/):
+#   bin/stripe-mock                 the binary (go install, GOBIN=.cache/bin)
+#   bin/stripe-mock.version         stamp: the version that binary was built from
+#   go/mod, go/build                Go module / build caches used for the install
+#   stripe-mock/stripe-mock.pid     pid of the running server
+#   stripe-mock/stripe-mock.log     its log
+#
+# stripe-mock is stateless: it validates requests against Stripe's OpenAPI
+# spec and answers with fixture objects (created objects are not stored, ids
+# in responses are fixed fixture ids, amounts etc. echo the request).
+#
+# Last line on stdout: http://127.0.0.1:$STRIPE_MOCK_HTTP_PORT
+set -euo pipefail
+
+# Newest version served by the Go module proxy when this was written
+# (`go list -m -versions github.com/stripe/stripe-mock`).
+STRIPE_MOCK_VERSION="v0.203.0"
+STRIPE_MOCK_MODULE="github.com/stripe/stripe-mock"
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+CACHE_DIR="$REPO_ROOT/.cache"
+
+HTTP_PORT="${STRIPE_MOCK_HTTP_PORT:-12111}"
+HTTPS_PORT="${STRIPE_MOCK_HTTPS_PORT:-12112}"
+URL="http://127.0.0.1:${HTTP_PORT}"
+
+BIN_DIR="$CACHE_DIR/bin"
+BIN="$BIN_DIR/stripe-mock"
+STAMP="$BIN_DIR/stripe-mock.version"
+RUN_DIR="$CACHE_DIR/stripe-mock"
+PID_FILE="$RUN_DIR/stripe-mock.pid"
+LOG_FILE="$RUN_DIR/stripe-mock.log"
+
+log() { printf '[stripe-mock] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[[ "$HTTP_PORT" =~ ^[0-9]+$ && "$HTTPS_PORT" =~ ^[0-9]+$ ]] \
+    || die "STRIPE_MOCK_HTTP_PORT/STRIPE_MOCK_HTTPS_PORT must be numbers"
+
+# Does a stripe-mock answer on the HTTP port? (stripe-mock accepts any
+# sk_test_ key; a 200 with a list object means it's really stripe-mock.)
+is_up() {
+    local body
+    body="$(curl -fsS --max-time 2 -H "Authorization: Bearer sk_test_123" \
+        "$URL/v1/customers?limit=1" 2>/dev/null)" || return 1
+    [[ "$body" == *'"object"'*'"list"'* ]]
+}
+
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Is $1 a live (not zombie) process? Orphans are reaped by PID 1 only
+# eventually, and kill -0 succeeds on a zombie.
+alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    local state
+    state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
+    [[ -n "$state" && "$state" != Z ]]
+}
+
+# pid from the pid file if that process is alive and is our stripe-mock.
+running_pid() {
+    [[ -f "$PID_FILE" ]] || return 1
+    local pid
+    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    alive "$pid" || return 1
+    [[ "$(readlink -f "/proc/$pid/exe" 2>/dev/null || true)" == "$(readlink -f "$BIN")" ]] || return 1
+    echo "$pid"
+}
+
+find_go() {
+    if command -v go >/dev/null 2>&1; then command -v go; return 0; fi
+    if [[ -x /usr/local/go/bin/go ]]; then echo /usr/local/go/bin/go; return 0; fi
+    return 1
+}
+
+install_stripe_mock() {
+    if [[ -x "$BIN" && -f "$STAMP" && "$(cat "$STAMP")" == "$STRIPE_MOCK_VERSION" ]]; then
+        return 0
+    fi
+    local go
+    if ! go="$(find_go)"; then
+        [[ "$(id -u)" -eq 0 ]] || die "Go toolchain not found (needed once to build stripe-mock)"
+        log "Go toolchain not found; installing Debian package golang-go"
+        DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q golang-go >&2
+        go="$(find_go)" || die "Go still missing after apt-get install golang-go"
+    fi
+    log "building $STRIPE_MOCK_MODULE@$STRIPE_MOCK_VERSION with $("$go" version) (one-off, ~20-60s) ..."
+    mkdir -p "$BIN_DIR" "$CACHE_DIR/go"
+    local start=$SECONDS
+    # -modcacherw keeps the module cache deletable with plain `rm -rf .cache`.
+    # GOTOOLCHAIN=auto lets an older Go fetch the toolchain the module asks
+    # for (go >= 1.22) from the module proxy.
+    if ! env GOBIN="$BIN_DIR" \
+            GOPATH="$CACHE_DIR/go" \
+            GOMODCACHE="$CACHE_DIR/go/mod" \
+            GOCACHE="$CACHE_DIR/go/build" \
+            GOFLAGS="-buildvcs=false -modcacherw" \
+            GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" \
+            CGO_ENABLED=0 \
+            "$go" install "$STRIPE_MOCK_MODULE@$STRIPE_MOCK_VERSION" >&2; then
+        die "go install $STRIPE_MOCK_MODULE@$STRIPE_MOCK_VERSION failed"
+    fi
+    [[ -x "$BIN" ]] || die "go install succeeded but $BIN is missing"
+    # The compiled-object cache is only useful for rebuilding; the binary is
+    # what we keep. Drop it to save ~120 MB.
+    rm -rf "$CACHE_DIR/go/build"
+    echo "$STRIPE_MOCK_VERSION" >"$STAMP"
+    log "built $BIN in $((SECONDS - start))s"
+}
+
+stop_stripe_mock() {
+    local pid
+    if pid="$(running_pid)"; then
+        log "stopping stripe-mock (pid $pid)"
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            alive "$pid" || break
+            sleep 0.1
+        done
+        if alive "$pid"; then
+            log "still alive after 5s; sending SIGKILL"
+            kill -9 "$pid" 2>/dev/null || true
+            for _ in $(seq 1 50); do
+                alive "$pid" || break
+                sleep 0.1
+            done
+        fi
+        rm -f "$PID_FILE"
+        log "stopped"
+    else
+        rm -f "$PID_FILE"
+        if is_up; then
+            log "a stripe-mock answers on $URL but was not started by this script (no valid pid file); leaving it alone"
+        else
+            log "stripe-mock is not running"
+        fi
+    fi
+}
+
+start_stripe_mock() {
+    mkdir -p "$RUN_DIR"
+    local p
+    for p in "$HTTP_PORT" "$HTTPS_PORT"; do
+        port_in_use "$p" && die "port 127.0.0.1:$p is already in use by something that is not a healthy stripe-mock"
+    done
+    log "starting stripe-mock on 127.0.0.1:$HTTP_PORT (http) and 127.0.0.1:$HTTPS_PORT (https); log: $LOG_FILE"
+    # -http-addr/-https-addr with an explicit IP bind to loopback only.
+    # setsid + nohup detach it from this shell; stdin/stdout/stderr are
+    # redirected so callers capturing our stdout don't wait on it. With job
+    # control off (set +m) the background child is not a process-group
+    # leader, so setsid execs in place and $! is stripe-mock's own pid.
+    set +m
+    nohup setsid "$BIN" \
+        -http-addr "127.0.0.1:$HTTP_PORT" \
+        -https-addr "127.0.0.1:$HTTPS_PORT" \
+        </dev/null >>"$LOG_FILE" 2>&1 &
+    local pid=$!
+    echo "$pid" >"$PID_FILE"
+    for _ in $(seq 1 150); do
+        if is_up; then
+            log "ready (pid $pid): $URL"
+            return 0
+        fi
+        if ! alive "$pid"; then
+            tail -n 20 "$LOG_FILE" >&2 || true
+            rm -f "$PID_FILE"
+            die "stripe-mock exited during startup"
+        fi
+        sleep 0.2
+    done
+    tail -n 20 "$LOG_FILE" >&2 || true
+    die "stripe-mock did not answer on $URL within 30s"
+}
+
+cmd="${1:-start}"
+case "$cmd" in
+    stop) stop_stripe_mock; exit 0 ;;
+    start|"") ;;
+    *) die "unknown argument '$cmd' (expected: start | stop)" ;;
+esac
+
+if is_up; then
+    log "already running: $URL"
+    echo "$URL"
+    exit 0
+fi
+
+command -v curl >/dev/null 2>&1 || die "curl is required"
+install_stripe_mock
+# A stale process of ours that stopped answering: replace it.
+if pid="$(running_pid)"; then
+    log "pid $pid is alive but not answering; restarting it"
+    stop_stripe_mock
+fi
+start_stripe_mock
+echo "$URL"
