@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any, cast
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -69,3 +71,15 @@ def str_enum(enum_cls: type, length: int = 24) -> sa.Enum:
         validate_strings=True,
         name=enum_cls.__name__.lower(),
     )
+
+
+def execute_update(statement: sa.Update) -> int:
+    """Run a conditional UPDATE in the current transaction; returns how many rows it changed.
+
+    The workflows use this to claim a transition (`... WHERE status = :expected`): 0 rows
+    means another request moved the row first.
+    """
+    from marketplace.extensions import db
+
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return int(cast("sa.CursorResult[Any]", result).rowcount)

@@ -72,7 +72,9 @@ class FieldErrors(DomainError):
     code = "invalid_input"
 
     def __init__(self, errors: Mapping[str, Sequence[str] | str]) -> None:
-        self.errors = {k: [v] if isinstance(v, str) else [str(m) for m in v] for k, v in errors.items()}
+        self.errors = {
+            k: [v] if isinstance(v, str) else [str(m) for m in v] for k, v in errors.items()
+        }
         names = ", ".join(sorted(self.errors))
         super().__init__(str(_l("Données invalides : %(fields)s.", fields=names)))
 

@@ -16,15 +16,16 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_payload(status: int, name: str, message: str, code: str,
-                  errors: dict[str, Any] | None = None) -> dict[str, Any]:
+def error_payload(
+    status: int, name: str, message: str, code: str, errors: dict[str, Any] | None = None
+) -> dict[str, Any]:
     payload: dict[str, Any] = {"code": status, "status": name, "error": code, "message": message}
     if errors:
         payload["errors"] = errors
     return payload
 
 
-class Api(SmorestApi):  # type: ignore[misc]
+class Api(SmorestApi):
     def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
         if not is_api_request():
             return _html_error(error.code or 500, error.description or error.name)
@@ -44,9 +45,16 @@ def _html_error(status: int, message: str) -> ResponseReturnValue:
 def handle_domain_error(error: DomainError) -> ResponseReturnValue:
     errors = {"json": error.errors} if isinstance(error, FieldErrors) else None
     if is_api_request():
-        name = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
-                422: "Unprocessable Entity"}.get(error.status_code, "Bad Request")
-        response = jsonify(error_payload(error.status_code, name, error.message, error.code, errors))
+        name = {
+            401: "Unauthorized",
+            403: "Forbidden",
+            404: "Not Found",
+            409: "Conflict",
+            422: "Unprocessable Entity",
+        }.get(error.status_code, "Bad Request")
+        response = jsonify(
+            error_payload(error.status_code, name, error.message, error.code, errors)
+        )
         response.status_code = error.status_code
         if error.status_code == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="api"'

@@ -9,6 +9,16 @@ from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
 
 __all__ = [
-    "ApiToken", "Bid", "BusinessProfile", "Contract", "ContractEvent", "Invitation",
-    "LedgerEntry", "Mission", "NdaAcceptance", "Review", "SecretaryProfile", "User",
+    "ApiToken",
+    "Bid",
+    "BusinessProfile",
+    "Contract",
+    "ContractEvent",
+    "Invitation",
+    "LedgerEntry",
+    "Mission",
+    "NdaAcceptance",
+    "Review",
+    "SecretaryProfile",
+    "User",
 ]

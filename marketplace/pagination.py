@@ -8,7 +8,9 @@ from marketplace.extensions import db
 
 
 def paginate(query: sa.Select[Any], page: int, per_page: int) -> tuple[int, list[Any]]:
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return int(total or 0), items
 

@@ -23,8 +23,10 @@ BASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def _admin_dsn(url: str) -> str:
-    return sa.make_url(url).set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False
+    return (
+        sa.make_url(url)
+        .set(drivername="postgresql", database="postgres")
+        .render_as_string(hide_password=False)
     )
 
 
@@ -41,8 +43,7 @@ def database_url() -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory,
-             **env: str) -> Flask:
+def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, **env: str) -> Flask:
     instance = tmp_path_factory.mktemp("instance")
     environment = {
         "DATABASE_URL": database_url,
@@ -99,8 +100,9 @@ class ApiClient:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def call(self, method: str, path: str, json: Any = None, token: str | None = None,
-             **kwargs: Any) -> tuple[int, Any]:
+    def call(
+        self, method: str, path: str, json: Any = None, token: str | None = None, **kwargs: Any
+    ) -> tuple[int, Any]:
         headers = kwargs.pop("headers", {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -112,8 +114,9 @@ class ApiClient:
     def get(self, path: str, token: str | None = None, **kw: Any) -> tuple[int, Any]:
         return self.call("GET", path, token=token, **kw)
 
-    def post(self, path: str, json: Any = None, token: str | None = None, **kw: Any
-             ) -> tuple[int, Any]:
+    def post(
+        self, path: str, json: Any = None, token: str | None = None, **kw: Any
+    ) -> tuple[int, Any]:
         return self.call("POST", path, json=json if json is not None else {}, token=token, **kw)
 
     def put(self, path: str, json: Any, token: str | None = None) -> tuple[int, Any]:

@@ -16,8 +16,12 @@ def register(api: Any, role: str, name: str | None = None) -> dict[str, Any]:
     email = f"{role}{n}@exemple.fr"
     status, body = api.post(
         "/api/v1/auth/register",
-        {"email": email, "password": PASSWORD, "role": role,
-         "display_name": name or f"{role.title()} {n}"},
+        {
+            "email": email,
+            "password": PASSWORD,
+            "role": role,
+            "display_name": name or f"{role.title()} {n}",
+        },
     )
     assert status == 201, body
     return {"id": body["user"]["id"], "token": body["token"], "email": email}
@@ -35,15 +39,22 @@ def secretary_profile(**overrides: Any) -> dict[str, Any]:
         "remote": True,
         "onsite_radius_km": 20,
         "languages": ["fr", "en"],
-        "availability": {"weekdays": ["mon", "tue", "thu"], "hours_per_week": 20,
-                         "available_from": date.today().isoformat()},
+        "availability": {
+            "weekdays": ["mon", "tue", "thu"],
+            "hours_per_week": 20,
+            "available_from": date.today().isoformat(),
+        },
         "siret": "73282932000074",
     } | overrides
 
 
 def business_profile(**overrides: Any) -> dict[str, Any]:
-    return {"company_name": "Cabinet du Dr Martin", "siret": None, "sector": "Santé",
-            "postal_code": "69006"} | overrides
+    return {
+        "company_name": "Cabinet du Dr Martin",
+        "siret": None,
+        "sector": "Santé",
+        "postal_code": "69006",
+    } | overrides
 
 
 def mission_payload(**overrides: Any) -> dict[str, Any]:
@@ -51,7 +62,7 @@ def mission_payload(**overrides: Any) -> dict[str, Any]:
     return {
         "title": "Frappe de comptes rendus de consultation",
         "description": "Cabinet de cardiologie : 40 comptes rendus par semaine à taper "
-                       "à partir de dictées, pendant un mois.",
+        "à partir de dictées, pendant un mois.",
         "specialty": "medical",
         "skills": ["medical_transcription"],
         "pricing": "fixed",
@@ -86,8 +97,9 @@ def mission(api: Any, owner: dict[str, Any], **overrides: Any) -> dict[str, Any]
     return dict(body)
 
 
-def bid(api: Any, sec: dict[str, Any], mission_id: str, amount_cents: int = 110_000
-        ) -> dict[str, Any]:
+def bid(
+    api: Any, sec: dict[str, Any], mission_id: str, amount_cents: int = 110_000
+) -> dict[str, Any]:
     status, body = api.post(
         f"/api/v1/missions/{mission_id}/bids",
         {"amount_cents": amount_cents, "estimated_hours": 38, "message": "Disponible dès lundi."},
@@ -109,16 +121,16 @@ class Deal:
         self.contract: dict[str, Any] = {}
 
     def hire(self) -> Deal:
-        status, body = self.api.post(f"/api/v1/bids/{self.bid['id']}/accept",
-                                     token=self.business["token"])
+        status, body = self.api.post(
+            f"/api/v1/bids/{self.bid['id']}/accept", token=self.business["token"]
+        )
         assert status == 201, body
         self.contract = body
         return self
 
     def act(self, action: str, who: str, json: Any = None) -> tuple[int, Any]:
         token = getattr(self, who)["token"]
-        return self.api.post(f"/api/v1/contracts/{self.contract['id']}/{action}", json,
-                             token=token)
+        return self.api.post(f"/api/v1/contracts/{self.contract['id']}/{action}", json, token=token)
 
     def to(self, status: str) -> Deal:
         """Walk the contract to `status` through the API."""
@@ -132,7 +144,9 @@ class Deal:
             "disputed": [("fund", "business"), ("deliver", "secretary"), ("dispute", "business")],
         }[status]
         for action, who in steps:
-            payload = {"reason": "Le travail livré ne correspond pas."} if action == "dispute" else None
+            payload = (
+                {"reason": "Le travail livré ne correspond pas."} if action == "dispute" else None
+            )
             code, body = self.act(action, who, payload)
             assert code == 200, body
         return self
@@ -142,7 +156,8 @@ class Deal:
         return str(self.contract["id"])
 
     def ledger(self, token: str | None = None) -> dict[str, Any]:
-        status, body = self.api.get(f"/api/v1/contracts/{self.contract_id}/ledger",
-                                    token=token or self.business["token"])
+        status, body = self.api.get(
+            f"/api/v1/contracts/{self.contract_id}/ledger", token=token or self.business["token"]
+        )
         assert status == 200, body
         return dict(body)

@@ -19,7 +19,7 @@ _UNSET = object()
 def optional_api_user() -> User | None:
     cached = g.get("api_user", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[no-any-return]
+        return cached
     header = request.headers.get("Authorization", "")
     scheme, _sep, raw = header.partition(" ")
     user = None

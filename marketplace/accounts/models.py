@@ -18,7 +18,7 @@ class Role(enum.StrEnum):
     OPERATOR = "operator"
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -51,7 +51,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.id} {self.role}>"
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(db.Model):  # type: ignore[name-defined]
     """A bearer token; only its SHA-256 digest is stored."""
 
     __tablename__ = "api_tokens"

@@ -5,7 +5,9 @@ from marshmallow import Schema, fields, validate
 
 class RegisterIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )
     role = fields.String(required=True, validate=validate.OneOf(["business", "secretary"]))
     display_name = fields.String(required=True, validate=validate.Length(min=2, max=120))
 
@@ -25,7 +27,9 @@ class RegisterOut(Schema):
 
 class TokenIn(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )
 
 
 class TokenOut(Schema):

@@ -23,7 +23,7 @@ class BidStatus(enum.StrEnum):
 LIVE_BID_STATUSES = (BidStatus.PENDING, BidStatus.ACCEPTED)
 
 
-class Bid(db.Model):  # type: ignore[name-defined,misc]
+class Bid(db.Model):  # type: ignore[name-defined]
     __tablename__ = "bids"
 
     id: Mapped[uuid.UUID] = uuid_pk()

@@ -15,7 +15,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.bids.models import LIVE_BID_STATUSES, Bid, BidStatus
 from marketplace.config import Settings
 from marketplace.contracts.models import Contract, ContractEvent, ContractStatus
-from marketplace.db import utcnow
+from marketplace.db import execute_update, utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
 from marketplace.extensions import db
 from marketplace.missions.models import Mission, MissionStatus
@@ -103,13 +103,12 @@ def bids_of(user: User) -> sa.Select[tuple[Bid]]:
 
 
 def _conditional_status(bid: Bid, expected: BidStatus, new: BidStatus) -> bool:
-    result = db.session.execute(
+    result = execute_update(
         sa.update(Bid)
         .where(Bid.id == bid.id, Bid.status == expected)
         .values(status=new, decided_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+    return result == 1
 
 
 def withdraw(bid: Bid, user: User) -> Bid:
@@ -151,13 +150,12 @@ def accept(bid: Bid, user: User) -> Contract:
         raise NotFound(_("Devis introuvable."))
     if bid.status is not BidStatus.PENDING:
         raise InvalidTransition(_("le devis"), "accept", STATUS_LABELS[bid.status])
-    claimed = db.session.execute(
+    claimed = execute_update(
         sa.update(Mission)
         .where(Mission.id == mission.id, Mission.status == MissionStatus.OPEN)
         .values(status=MissionStatus.HIRED, closed_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed != 1:
         db.session.rollback()
         db.session.refresh(mission)
         raise InvalidTransition(_("la mission"), "accept", MISSION_LABELS[mission.status])
@@ -195,6 +193,8 @@ def accept(bid: Bid, user: User) -> Contract:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise InvalidTransition(_("la mission"), "accept", MISSION_LABELS[MissionStatus.HIRED]) from None
+        raise InvalidTransition(
+            _("la mission"), "accept", MISSION_LABELS[MissionStatus.HIRED]
+        ) from None
     db.session.refresh(bid)
     return contract

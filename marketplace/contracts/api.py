@@ -11,8 +11,8 @@ from flask_smorest import Blueprint
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
-from marketplace.bids.schemas import BidIn, BidOut
 from marketplace.bids.models import Bid
+from marketplace.bids.schemas import BidIn, BidOut
 from marketplace.contracts import services
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.schemas import (
@@ -37,9 +37,9 @@ blp = Blueprint("contracts", __name__, url_prefix="/api/v1", description="Bids, 
 
 def shown(contract: Contract, user: User) -> Contract:
     """Attach what depends on the caller (next actions) and derived dates."""
-    contract.next_actions = services.next_actions(contract, user)  # type: ignore[attr-defined]
+    contract.next_actions = services.next_actions(contract, user)
     days = current_app.config["MARKETPLACE_SETTINGS"].auto_release_days
-    contract.auto_release_at = (  # type: ignore[attr-defined]
+    contract.auto_release_at = (
         contract.delivered_at + timedelta(days=days)
         if contract.status is ContractStatus.DELIVERED and contract.delivered_at
         else None
@@ -116,7 +116,9 @@ class Contracts(MethodView):
         """The caller's contracts (an operator sees all)."""
         user = api_user()
         status = ContractStatus(args["status"]) if args["status"] else None
-        total, items = paginate(services.contracts_for(user, status), args["page"], args["per_page"])
+        total, items = paginate(
+            services.contracts_for(user, status), args["page"], args["per_page"]
+        )
         return page_of(total, [shown(c, user) for c in items], args["page"], args["per_page"])
 
 
@@ -186,7 +188,9 @@ def _simple_action(name: str, doc: str, schema: Any = None) -> None:
 
 _simple_action("deliver", "Mark the work delivered (secretary).")
 _simple_action("approve", "Approve the work: escrow is released to the secretary (business).")
-_simple_action("cancel", "Cancel before delivery; funded money is refunded (either party).", CancelIn)
+_simple_action(
+    "cancel", "Cancel before delivery; funded money is refunded (either party).", CancelIn
+)
 _simple_action("dispute", "Open a dispute; the operator will resolve it (either party).", DisputeIn)
 
 
@@ -217,7 +221,9 @@ class AdminContracts(MethodView):
         """Every contract, filtered by status (operator), e.g. `status=disputed`."""
         user = api_user(Role.OPERATOR)
         status = ContractStatus(args["status"]) if args["status"] else None
-        total, items = paginate(services.contracts_for(user, status), args["page"], args["per_page"])
+        total, items = paginate(
+            services.contracts_for(user, status), args["page"], args["per_page"]
+        )
         return page_of(total, [shown(c, user) for c in items], args["page"], args["per_page"])
 
 

@@ -23,7 +23,7 @@ class ContractStatus(enum.StrEnum):
     RESOLVED = "resolved"
 
 
-class Contract(db.Model):  # type: ignore[name-defined,misc]
+class Contract(db.Model):  # type: ignore[name-defined]
     __tablename__ = "contracts"
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -94,7 +94,7 @@ class Contract(db.Model):  # type: ignore[name-defined,misc]
         return None
 
 
-class ContractEvent(db.Model):  # type: ignore[name-defined,misc]
+class ContractEvent(db.Model):  # type: ignore[name-defined]
     """Audit trail: who moved the contract from which status to which, and when."""
 
     __tablename__ = "contract_events"

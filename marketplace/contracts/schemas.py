@@ -52,8 +52,15 @@ class ContractListQuery(PaginationQuery):
     status = fields.String(
         load_default=None,
         validate=validate.OneOf(
-            ["awaiting_funding", "funded", "delivered", "released", "cancelled", "disputed",
-             "resolved"]
+            [
+                "awaiting_funding",
+                "funded",
+                "delivered",
+                "released",
+                "cancelled",
+                "disputed",
+                "resolved",
+            ]
         ),
     )
 

@@ -22,7 +22,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.config import Settings
 from marketplace.contracts.models import Contract, ContractEvent
 from marketplace.contracts.models import ContractStatus as S
-from marketplace.db import utcnow
+from marketplace.db import execute_update, utcnow
 from marketplace.errors import FieldErrors, Forbidden, InvalidTransition, NotFound
 from marketplace.extensions import db
 from marketplace.payments import escrow, ledger
@@ -104,21 +104,19 @@ def next_actions(contract: Contract, user: User) -> list[str]:
     return actions
 
 
-def _claim(contract: Contract, action: str, actor: User | None, note: str = "",
-           **values: Any) -> S:
+def _claim(contract: Contract, action: str, actor: User | None, note: str = "", **values: Any) -> S:
     """Move the contract along TRANSITIONS[action] or refuse with 409; returns the old status."""
     current = contract.status
     target = TRANSITIONS[action].get(current)
     if target is None:
         raise InvalidTransition(_("le contrat"), action, STATUS_LABELS[current])
     now = utcnow()
-    result = db.session.execute(
+    result = execute_update(
         sa.update(Contract)
         .where(Contract.id == contract.id, Contract.status == current)
         .values(status=target, **{_STAMP[target]: now}, **values)
-        .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result != 1:
         db.session.rollback()
         db.session.refresh(contract)
         raise InvalidTransition(_("le contrat"), action, STATUS_LABELS[contract.status])
@@ -152,8 +150,9 @@ class FundingAnswer:
     payment: FundingStart
 
 
-def fund(contract: Contract, user: User, *, success_url: str | None = None,
-         cancel_url: str | None = None) -> FundingAnswer:
+def fund(
+    contract: Contract, user: User, *, success_url: str | None = None, cancel_url: str | None = None
+) -> FundingAnswer:
     check_role(contract, user, "fund")
     if contract.status is not S.AWAITING_FUNDING:
         raise InvalidTransition(_("le contrat"), "fund", STATUS_LABELS[contract.status])
@@ -193,8 +192,12 @@ def deliver(contract: Contract, user: User) -> Contract:
 
 
 def _release(contract: Contract, actor: User | None, action: str) -> Contract:
-    _claim(contract, action, actor,
-           review_deadline=utcnow() + timedelta(days=_settings().review_window_days))
+    _claim(
+        contract,
+        action,
+        actor,
+        review_deadline=utcnow() + timedelta(days=_settings().review_window_days),
+    )
     _commit_or_rollback(escrow.release_to_secretary, contract)
     return contract
 
@@ -218,19 +221,25 @@ def dispute(contract: Contract, user: User, reason: str) -> Contract:
     return contract
 
 
-def resolve(contract: Contract, operator: User, release_cents: int, refund_cents: int,
-            note: str = "") -> Contract:
+def resolve(
+    contract: Contract, operator: User, release_cents: int, refund_cents: int, note: str = ""
+) -> Contract:
     check_role(contract, operator, "resolve")
     if contract.status is not S.DISPUTED:
         raise InvalidTransition(_("le contrat"), "resolve", STATUS_LABELS[contract.status])
     held = ledger.held_cents(contract.id)
     if release_cents + refund_cents != held:
-        message = _("La somme versée et la somme remboursée doivent faire %(held)s centimes.",
-                    held=held)
+        message = _(
+            "La somme versée et la somme remboursée doivent faire %(held)s centimes.", held=held
+        )
         raise FieldErrors({"release_cents": message, "refund_cents": message})
     _claim(
-        contract, "resolve", operator, note=note,
-        resolution_release_cents=release_cents, resolution_refund_cents=refund_cents,
+        contract,
+        "resolve",
+        operator,
+        note=note,
+        resolution_release_cents=release_cents,
+        resolution_refund_cents=refund_cents,
         resolution_note=note,
         review_deadline=utcnow() + timedelta(days=_settings().review_window_days),
     )

@@ -28,7 +28,7 @@ blp = Blueprint("missions", __name__, url_prefix="/api/v1", description="Mission
 
 
 def shown(mission: Mission, user: User | None) -> Mission:
-    mission.viewer_sees_details = services.details_visible(mission, user)  # type: ignore[attr-defined]
+    mission.viewer_sees_details = services.details_visible(mission, user)
     return mission
 
 

@@ -24,7 +24,7 @@ class Pricing(enum.StrEnum):
     HOURLY = "hourly"
 
 
-class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined,misc]
+class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "missions"
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -60,7 +60,7 @@ class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class Invitation(db.Model):  # type: ignore[name-defined,misc]
+class Invitation(db.Model):  # type: ignore[name-defined]
     """The business asks a secretary to bid on its mission."""
 
     __tablename__ = "invitations"
@@ -81,7 +81,7 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (sa.UniqueConstraint("mission_id", "secretary_id", name="uq_invitation_once"),)
 
 
-class NdaAcceptance(db.Model):  # type: ignore[name-defined,misc]
+class NdaAcceptance(db.Model):  # type: ignore[name-defined]
     """A secretary accepted the confidentiality agreement of a confidential mission."""
 
     __tablename__ = "nda_acceptances"

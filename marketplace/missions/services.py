@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
-from marketplace.db import utcnow
+from marketplace.db import execute_update, utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
 from marketplace.extensions import db
 from marketplace.missions.models import Invitation, Mission, MissionStatus, NdaAcceptance, Pricing
@@ -28,7 +28,9 @@ STATUS_LABELS = {
 def _check_consistency(values: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     if values.get("pricing") == Pricing.HOURLY and not values.get("estimated_hours"):
-        errors["estimated_hours"] = _("Indiquez le nombre d'heures estimé pour une mission à l'heure.")
+        errors["estimated_hours"] = _(
+            "Indiquez le nombre d'heures estimé pour une mission à l'heure."
+        )
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and end < start:
         errors["end_date"] = _("La date de fin doit suivre la date de début.")
@@ -52,8 +54,18 @@ def create_mission(user: User, data: dict[str, Any]) -> Mission:
 
 
 _EDITABLE = (
-    "title", "description", "specialty", "skills", "pricing", "budget_cents", "estimated_hours",
-    "remote_ok", "start_date", "end_date", "urgent", "confidential",
+    "title",
+    "description",
+    "specialty",
+    "skills",
+    "pricing",
+    "budget_cents",
+    "estimated_hours",
+    "remote_ok",
+    "start_date",
+    "end_date",
+    "urgent",
+    "confidential",
 )
 
 
@@ -74,13 +86,12 @@ def update_mission(mission: Mission, user: User, data: dict[str, Any]) -> Missio
         apply_place(mission, resolve_place(data["postal_code"], data.get("country", "FR")))
     _assign(mission, data)
     # Guard against a bid being accepted while the edit was in flight.
-    result = db.session.execute(
+    result = execute_update(
         sa.update(Mission)
         .where(Mission.id == mission.id, Mission.status == MissionStatus.OPEN)
         .values(updated_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result != 1:
         db.session.rollback()
         raise InvalidTransition(_("la mission"), "update", STATUS_LABELS[MissionStatus.HIRED])
     db.session.commit()
@@ -89,13 +100,12 @@ def update_mission(mission: Mission, user: User, data: dict[str, Any]) -> Missio
 
 def close_mission(mission: Mission, user: User) -> Mission:
     _require_owner(mission, user)
-    result = db.session.execute(
+    result = execute_update(
         sa.update(Mission)
         .where(Mission.id == mission.id, Mission.status == MissionStatus.OPEN)
         .values(status=MissionStatus.CLOSED, closed_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result != 1:
         db.session.rollback()
         db.session.refresh(mission)
         raise InvalidTransition(_("la mission"), "close", STATUS_LABELS[mission.status])

@@ -40,14 +40,19 @@ def contract_ref(contract: Contract) -> ContractRef:
 def record_funding(contract: Contract, reference: str) -> None:
     amount = contract.amount_cents
     ledger.record(
-        contract.id, LedgerKind.FUNDING, {Account.BUSINESS: -amount, Account.ESCROW: amount}, reference
+        contract.id,
+        LedgerKind.FUNDING,
+        {Account.BUSINESS: -amount, Account.ESCROW: amount},
+        reference,
     )
 
 
 def release_to_secretary(contract: Contract) -> None:
     held = ledger.held_cents(contract.id)
     if held != contract.amount_cents:
-        raise ledger.UnbalancedMovement(f"contract {contract.id} holds {held}, expected full amount")
+        raise ledger.UnbalancedMovement(
+            f"contract {contract.id} holds {held}, expected full amount"
+        )
     transfer = provider().pay_out(contract_ref(contract), contract.payout_cents)
     ledger.record(
         contract.id,
@@ -79,8 +84,14 @@ def split(contract: Contract, release_cents: int, refund_cents: int) -> None:
     commission = ledger.commission_for(release_cents, contract.commission_basis_points)
     payout = release_cents - commission
     ref = contract_ref(contract)
-    references = [r for r in (provider().pay_out(ref, payout) if payout else None,
-                              provider().refund(ref, refund_cents) if refund_cents else None) if r]
+    references = [
+        r
+        for r in (
+            provider().pay_out(ref, payout) if payout else None,
+            provider().refund(ref, refund_cents) if refund_cents else None,
+        )
+        if r
+    ]
     ledger.record(
         contract.id,
         LedgerKind.RESOLUTION,

@@ -26,7 +26,7 @@ class Account(enum.StrEnum):
     PLATFORM = "platform"  # the platform's commission
 
 
-class LedgerEntry(db.Model):  # type: ignore[name-defined,misc]
+class LedgerEntry(db.Model):  # type: ignore[name-defined]
     """One leg of a money movement. Append-only: never updated, never deleted.
 
     The legs of one movement share `transaction_id` and sum to zero. Each kind

@@ -9,5 +9,7 @@ from marketplace.payments.sandbox import SandboxProvider
 
 def build_provider(settings: Settings) -> PaymentProvider:
     if settings.payments_provider == "stripe":
-        raise ConfigError("PAYMENTS_PROVIDER=stripe: the Stripe provider is not part of this version")
+        raise ConfigError(
+            "PAYMENTS_PROVIDER=stripe: the Stripe provider is not part of this version"
+        )
     return SandboxProvider()

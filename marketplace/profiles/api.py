@@ -19,8 +19,8 @@ from marketplace.profiles.schemas import (
     SecretaryProfileIn,
     SecretaryPublicOut,
 )
-from marketplace.validation import load
 from marketplace.taxonomy import LANGUAGES, SKILLS, SPECIALTIES, WEEKDAYS
+from marketplace.validation import load
 
 blp = Blueprint("profiles", __name__, url_prefix="/api/v1", description="Profiles and taxonomy")
 
@@ -70,6 +70,7 @@ class Taxonomy(MethodView):
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """Specialty, skill, language and weekday codes with French and English labels."""
+
         def terms(items: tuple[Any, ...]) -> list[dict[str, str]]:
             return [{"code": t.code, "label_fr": t.fr, "label_en": t.en} for t in items]
 

@@ -24,7 +24,7 @@ class PlaceMixin:
     lon: Mapped[float] = mapped_column(sa.Float, nullable=False)
 
 
-class SecretaryProfile(PlaceMixin, db.Model):  # type: ignore[name-defined,misc]
+class SecretaryProfile(PlaceMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "secretary_profiles"
 
     user_id: Mapped[uuid.UUID] = mapped_column(
@@ -55,7 +55,7 @@ class SecretaryProfile(PlaceMixin, db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class BusinessProfile(PlaceMixin, db.Model):  # type: ignore[name-defined,misc]
+class BusinessProfile(PlaceMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "business_profiles"
 
     user_id: Mapped[uuid.UUID] = mapped_column(

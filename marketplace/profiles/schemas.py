@@ -24,7 +24,9 @@ class SecretaryProfileIn(Schema):
     remote = fields.Boolean(load_default=True)
     onsite_radius_km = fields.Integer(load_default=0, validate=validate.Range(min=0, max=500))
     languages = code_list(LANGUAGE_CODES, max_items=7)
-    availability = fields.Nested(AvailabilitySchema, load_default=lambda: AvailabilitySchema().load({}))
+    availability = fields.Nested(
+        AvailabilitySchema, load_default=lambda: AvailabilitySchema().load({})
+    )
     siret = Siret(load_default=None, allow_none=True)
     vat_exempt = fields.Boolean(load_default=True)
 

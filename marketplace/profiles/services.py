@@ -58,7 +58,11 @@ def save_secretary_profile(user: User, data: dict[str, Any]) -> SecretaryProfile
     profile.vat_exempt = data.get("vat_exempt", True)
     if not profile.remote and profile.onsite_radius_km == 0:
         raise FieldErrors(
-            {"onsite_radius_km": _("Indiquez un rayon d'intervention si vous ne travaillez pas à distance.")}
+            {
+                "onsite_radius_km": _(
+                    "Indiquez un rayon d'intervention si vous ne travaillez pas à distance."
+                )
+            }
         )
     apply_place(profile, place)
     db.session.add(profile)
@@ -117,7 +121,7 @@ def public_secretary(user_id: uuid.UUID) -> SecretaryProfile:
     if profile is None or profile.user.is_suspended:
         raise NotFound(_("Secrétaire introuvable."))
     stats = secretary_stats(user_id)
-    profile.rating_avg = stats.rating_avg  # type: ignore[attr-defined]
-    profile.rating_count = stats.rating_count  # type: ignore[attr-defined]
-    profile.completed_contracts = stats.completed_contracts  # type: ignore[attr-defined]
+    profile.rating_avg = stats.rating_avg
+    profile.rating_count = stats.rating_count
+    profile.completed_contracts = stats.completed_contracts
     return profile

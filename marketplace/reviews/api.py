@@ -38,7 +38,9 @@ class ContractReviews(MethodView):
         return services.post_review(contract, user, data["rating"], data["comment"])
 
 
-def _published_page(subject_role: Role, subject_id: uuid.UUID, args: dict[str, Any]) -> dict[str, Any]:
+def _published_page(
+    subject_role: Role, subject_id: uuid.UUID, args: dict[str, Any]
+) -> dict[str, Any]:
     subject = db.session.scalar(
         sa.select(User).where(User.id == subject_id, User.role == subject_role)
     )

@@ -11,7 +11,7 @@ from marketplace.db import created_at, uuid_pk
 from marketplace.extensions import db
 
 
-class Review(db.Model):  # type: ignore[name-defined,misc]
+class Review(db.Model):  # type: ignore[name-defined]
     __tablename__ = "reviews"
 
     id: Mapped[uuid.UUID] = uuid_pk()

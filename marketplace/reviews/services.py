@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.contracts.models import Contract, ContractStatus
-from marketplace.db import utcnow
+from marketplace.db import execute_update, utcnow
 from marketplace.errors import Conflict, Forbidden, InvalidTransition
 from marketplace.extensions import db
 from marketplace.reviews.models import Review
@@ -30,9 +30,7 @@ class AlreadyReviewed(Conflict):
 def _published_clause(now: datetime) -> sa.ColumnElement[bool]:
     return sa.or_(
         Review.published_at.is_not(None),
-        Review.contract_id.in_(
-            sa.select(Contract.id).where(Contract.review_deadline <= now)
-        ),
+        Review.contract_id.in_(sa.select(Contract.id).where(Contract.review_deadline <= now)),
     )
 
 
@@ -118,14 +116,13 @@ def rating_summary(subject_id: uuid.UUID) -> tuple[float | None, int]:
 def publish_due(now: datetime | None = None) -> int:
     """Mark as published the reviews whose window has closed; returns how many."""
     now = now or utcnow()
-    result = db.session.execute(
+    result = execute_update(
         sa.update(Review)
         .where(
             Review.published_at.is_(None),
             Review.contract_id.in_(sa.select(Contract.id).where(Contract.review_deadline <= now)),
         )
         .values(published_at=now)
-        .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return result
