@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 
 from marketplace.config import Settings, load_settings
 
 
-def create_app(overrides: Mapping[str, Any] | None = None,
-               env: Mapping[str, str] | None = None) -> Flask:
+def create_app(
+    overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+) -> Flask:
     app = Flask(__name__, instance_path=str(Path(os.getcwd()) / "instance"))
     settings = load_settings(os.environ if env is None else env, Path(app.instance_path))
     app.config.update(settings.flask_config())
@@ -41,6 +42,8 @@ def create_app(overrides: Mapping[str, Any] | None = None,
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # commands and background work speak French
+        return "fr"
     chosen = session.get("lang")
     if chosen in ("fr", "en"):
         return str(chosen)

@@ -45,11 +45,14 @@ def register_commands(app: Flask) -> None:
     @click.option("--secretaries", default=300, show_default=True)
     @click.option("--businesses", default=50, show_default=True)
     @click.option("--missions", default=100, show_default=True)
-    @click.option("--seed", default=2026, show_default=True, help="Random seed (same data each time).")
+    @click.option(
+        "--seed", default=2026, show_default=True, help="Random seed (same data each time)."
+    )
     def seed_demo(secretaries: int, businesses: int, missions: int, seed: int) -> None:
         """Fill an empty database with realistic French demo data."""
         from marketplace.demo.seed import seed as run_seed
 
-        summary = run_seed(secretaries=secretaries, businesses=businesses, missions=missions,
-                           seed=seed)
+        summary = run_seed(
+            secretaries=secretaries, businesses=businesses, missions=missions, seed=seed
+        )
         click.echo(summary)

@@ -10,6 +10,7 @@ from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 
 from marketplace.errors import DomainError, FieldErrors, Unauthorized
+from marketplace.validation import flatten_messages
 
 
 def is_api_request() -> bool:
@@ -32,6 +33,11 @@ class Api(SmorestApi):
         payload, status, headers = super().handle_http_exception(error)
         payload.setdefault("error", error.name.lower().replace(" ", "_"))
         if status == 422 and "errors" in payload:
+            # One shape for every validation error: {"json": {"skills.0": [...]}}.
+            payload["errors"] = {
+                location: flatten_messages(messages)
+                for location, messages in payload["errors"].items()
+            }
             fields = sorted({f for loc in payload["errors"].values() for f in loc})
             payload.setdefault("message", "Données invalides : " + ", ".join(fields) + ".")
         payload.setdefault("message", error.description or error.name)

@@ -84,7 +84,8 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     from marketplace.extensions import db
 
     with application.app_context():
-        tables = [t.name for t in db.metadata.sorted_tables]
+        existing = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        tables = [t.name for t in db.metadata.sorted_tables if t.name in existing]
         db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         db.session.commit()
 

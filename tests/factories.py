@@ -161,3 +161,16 @@ class Deal:
         )
         assert status == 200, body
         return dict(body)
+
+
+def operator(api: Any, app: Any) -> dict[str, Any]:
+    """An operator account (only the `create-admin` command makes them), signed in."""
+    from marketplace.accounts.services import create_operator
+
+    email = f"operateur{next(_counter)}@exemple.fr"
+    with app.app_context():
+        user = create_operator(email, PASSWORD)
+        user_id = str(user.id)
+    status, body = api.post("/api/v1/auth/token", {"email": email, "password": PASSWORD})
+    assert status == 200, body
+    return {"id": user_id, "token": body["token"], "email": email}

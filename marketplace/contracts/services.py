@@ -164,7 +164,10 @@ def fund(
         db.session.rollback()
         raise
     if start.confirmed:
-        confirm_funding(contract, start.reference, actor=user)
+        if not confirm_funding(contract, start.reference, actor=user):
+            # A concurrent request funded it first: this one did nothing, and says so.
+            db.session.refresh(contract)
+            raise InvalidTransition(_("le contrat"), "fund", STATUS_LABELS[contract.status])
     else:
         contract.payment_intent_id = start.reference
         contract.payment_error = None

@@ -1,0 +1,150 @@
+"""Concurrent requests on PostgreSQL: of two that race for the same transition, one wins.
+
+Each request runs in its own thread with its own test client, database session and
+connection, released together by a barrier, so the two transactions really overlap.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from tests import factories as f
+from tests.conftest import ApiClient
+
+ROUNDS = 5
+
+
+def race(app: Any, calls: list[Callable[[ApiClient], tuple[int, Any]]]) -> list[int]:
+    barrier = threading.Barrier(len(calls))
+    results: list[int] = [0] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(i: int, call: Callable[[ApiClient], tuple[int, Any]]) -> None:
+        client = ApiClient(app.test_client())
+        barrier.wait()
+        try:
+            results[i] = call(client)[0]
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors, errors
+    return results
+
+
+def test_two_accepts_on_the_same_mission_cannot_both_win(api, app) -> None:
+    for _ in range(ROUNDS):
+        deal = f.Deal(api)
+        rival = f.secretary(api)
+        rival_bid = f.bid(api, rival, deal.mission["id"], 90_000)
+        token = deal.business["token"]
+        codes = race(app, [
+            lambda c: c.post(f"/api/v1/bids/{deal.bid['id']}/accept", token=token),
+            lambda c: c.post(f"/api/v1/bids/{rival_bid['id']}/accept", token=token),
+        ])
+        assert sorted(codes) == [201, 409]
+        _, contracts = api.get("/api/v1/contracts", token=token)
+        assert contracts["total"] == 1
+        _, bids = api.get(f"/api/v1/missions/{deal.mission['id']}/bids", token=token)
+        assert Counter(b["status"] for b in bids) == {"accepted": 1, "declined": 1}
+
+
+def test_the_same_accept_sent_twice_acts_once(api, app) -> None:
+    for _ in range(ROUNDS):
+        deal = f.Deal(api)
+        token = deal.business["token"]
+        path = f"/api/v1/bids/{deal.bid['id']}/accept"
+        codes = race(app, [lambda c: c.post(path, token=token)] * 2)
+        assert sorted(codes) == [201, 409]
+
+
+def test_two_approves_release_the_escrow_once(api, app) -> None:
+    for _ in range(ROUNDS):
+        deal = f.Deal(api).to("delivered")
+        path = f"/api/v1/contracts/{deal.contract_id}/approve"
+        token = deal.business["token"]
+        codes = race(app, [lambda c: c.post(path, token=token)] * 2)
+        assert sorted(codes) == [200, 409]
+        ledger = deal.ledger()
+        assert ledger["balanced"] and ledger["held_cents"] == 0
+        assert [e["kind"] for e in ledger["entries"]].count("release") == 3  # one movement
+
+
+def test_approve_racing_a_dispute_has_one_winner(api, app) -> None:
+    for _ in range(ROUNDS):
+        deal = f.Deal(api).to("delivered")
+        base = f"/api/v1/contracts/{deal.contract_id}"
+        codes = race(app, [
+            lambda c: c.post(f"{base}/approve", token=deal.business["token"]),
+            lambda c: c.post(f"{base}/dispute", {"reason": "Travail incomplet, il manque la moitié."},
+                             token=deal.secretary["token"]),
+        ])
+        assert sorted(codes) == [200, 409]
+        _, contract = api.get(base, token=deal.business["token"])
+        ledger = deal.ledger()
+        assert ledger["balanced"]
+        assert ledger["held_cents"] == (0 if contract["status"] == "released" else 110_000)
+
+
+def test_two_fundings_charge_once(api, app) -> None:
+    for _ in range(ROUNDS):
+        deal = f.Deal(api).hire()
+        path = f"/api/v1/contracts/{deal.contract_id}/fund"
+        codes = race(app, [lambda c: c.post(path, token=deal.business["token"])] * 2)
+        assert sorted(codes) == [200, 409]
+        ledger = deal.ledger()
+        assert ledger["held_cents"] == 110_000
+        assert [e["kind"] for e in ledger["entries"]] == ["funding", "funding"]
+
+
+def test_double_submitted_bid_makes_one_bid(api, app) -> None:
+    for _ in range(ROUNDS):
+        owner = f.business(api)
+        mission = f.mission(api, owner)
+        sec = f.secretary(api)
+        path = f"/api/v1/missions/{mission['id']}/bids"
+        codes = race(app, [lambda c: c.post(path, {"amount_cents": 70_000}, token=sec["token"])] * 2)
+        assert sorted(codes) == [201, 409]
+
+
+def test_auto_release_run_twice_at_once_releases_each_contract_once(api, app) -> None:
+    from marketplace.contracts.models import Contract
+    from marketplace.contracts.services import auto_release_due
+    from marketplace.db import utcnow
+    from marketplace.extensions import db
+
+    deals = [f.Deal(api).to("delivered") for _ in range(4)]
+    with app.app_context():
+        db.session.execute(
+            sa.update(Contract).values(delivered_at=utcnow() - __import__("datetime").timedelta(days=8))
+        )
+        db.session.commit()
+
+    released: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        with app.app_context():
+            barrier.wait()
+            released.append(auto_release_due())
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sum(released) == 4
+    for deal in deals:
+        ledger = deal.ledger()
+        assert ledger["balanced"] and ledger["held_cents"] == 0
+        _, contract = api.get(f"/api/v1/contracts/{deal.contract_id}", token=deal.business["token"])
+        assert contract["status"] == "released"
