@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from marketplace.db import Base
+from marketplace.http import Api
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True)

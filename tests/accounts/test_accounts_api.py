@@ -6,8 +6,12 @@ from tests import factories as f
 
 
 def register(api, **overrides):
-    payload = {"email": "claire.martin@exemple.fr", "password": "motdepasse-solide",
-               "role": "secretary", "display_name": "Claire Martin"} | overrides
+    payload = {
+        "email": "claire.martin@exemple.fr",
+        "password": "motdepasse-solide",
+        "role": "secretary",
+        "display_name": "Claire Martin",
+    } | overrides
     return api.post("/api/v1/auth/register", payload)
 
 
@@ -27,8 +31,9 @@ def test_duplicate_email_is_a_conflict_whatever_the_case(api) -> None:
 
 
 def test_validation_errors_name_their_fields(api) -> None:
-    status, body = register(api, email="pas-un-email", password="court", role="operator",
-                            display_name="")
+    status, body = register(
+        api, email="pas-un-email", password="court", role="operator", display_name=""
+    )
     assert status == 422
     assert set(body["errors"]["json"]) == {"email", "role", "display_name"}
     status, body = register(api, password="court")
@@ -46,14 +51,18 @@ def test_nobody_can_register_as_operator(api) -> None:
 
 def test_token_exchange(api) -> None:
     register(api)
-    status, body = api.post("/api/v1/auth/token", {"email": "claire.martin@exemple.fr",
-                                                   "password": "motdepasse-solide"})
+    status, body = api.post(
+        "/api/v1/auth/token", {"email": "claire.martin@exemple.fr", "password": "motdepasse-solide"}
+    )
     assert status == 200 and body["token"].startswith("mkt_")
-    status, body = api.post("/api/v1/auth/token", {"email": "claire.martin@exemple.fr",
-                                                   "password": "mauvais-mot-de-passe"})
+    status, body = api.post(
+        "/api/v1/auth/token",
+        {"email": "claire.martin@exemple.fr", "password": "mauvais-mot-de-passe"},
+    )
     assert status == 401
-    unknown = api.post("/api/v1/auth/token", {"email": "personne@exemple.fr",
-                                              "password": "mauvais-mot-de-passe"})
+    unknown = api.post(
+        "/api/v1/auth/token", {"email": "personne@exemple.fr", "password": "mauvais-mot-de-passe"}
+    )
     assert unknown[0] == 401 and unknown[1]["message"] == body["message"]  # no account leak
 
 
@@ -72,19 +81,23 @@ def test_secrets_are_stored_hashed(api, app) -> None:
 
     with app.app_context():
         password_hash = db.session.execute(sa.text("SELECT password_hash FROM users")).scalar_one()
-        token_hashes = db.session.execute(sa.text("SELECT token_hash FROM api_tokens")).scalars().all()
+        token_hashes = (
+            db.session.execute(sa.text("SELECT token_hash FROM api_tokens")).scalars().all()
+        )
     assert password_hash.startswith("$argon2id$")
     assert user["token"] not in token_hashes and len(token_hashes[0]) == 64
 
 
 def test_create_admin_command(app) -> None:
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-admin", "--email", "ops@exemple.fr",
-                                 "--password", "motdepasse-operateur"])
+    result = runner.invoke(
+        args=["create-admin", "--email", "ops@exemple.fr", "--password", "motdepasse-operateur"]
+    )
     assert result.exit_code == 0, result.output
     assert "ops@exemple.fr" in result.output
-    again = runner.invoke(args=["create-admin", "--email", "ops@exemple.fr",
-                                "--password", "motdepasse-operateur"])
+    again = runner.invoke(
+        args=["create-admin", "--email", "ops@exemple.fr", "--password", "motdepasse-operateur"]
+    )
     assert again.exit_code != 0 and "existe déjà" in again.output
     short = runner.invoke(args=["create-admin", "--email", "o2@exemple.fr", "--password", "x"])
     assert short.exit_code != 0

@@ -10,10 +10,12 @@ def test_one_live_bid_per_secretary_per_mission(api) -> None:
     path = f"/api/v1/missions/{deal.mission['id']}/bids"
     status, body = api.post(path, {"amount_cents": 90_000}, token=deal.secretary["token"])
     assert status == 409 and body["error"] == "already_bid"
-    assert api.post(f"/api/v1/bids/{deal.bid['id']}/withdraw",
-                    token=deal.secretary["token"])[0] == 200
-    assert api.post(f"/api/v1/bids/{deal.bid['id']}/withdraw",
-                    token=deal.secretary["token"])[0] == 409
+    assert (
+        api.post(f"/api/v1/bids/{deal.bid['id']}/withdraw", token=deal.secretary["token"])[0] == 200
+    )
+    assert (
+        api.post(f"/api/v1/bids/{deal.bid['id']}/withdraw", token=deal.secretary["token"])[0] == 409
+    )
     status, body = api.post(path, {"amount_cents": 90_000}, token=deal.secretary["token"])
     assert status == 201 and body["status"] == "pending"
     _, mine = api.get(path, token=deal.secretary["token"])
@@ -25,11 +27,13 @@ def test_validation_of_bids(api) -> None:
     mission = f.mission(api, owner)
     sec = f.secretary(api)
     path = f"/api/v1/missions/{mission['id']}/bids"
-    status, body = api.post(path, {"amount_cents": -5, "start_date": "2000-01-01"},
-                            token=sec["token"])
+    status, body = api.post(
+        path, {"amount_cents": -5, "start_date": "2000-01-01"}, token=sec["token"]
+    )
     assert status == 422 and "amount_cents" in body["errors"]["json"]
-    status, body = api.post(path, {"amount_cents": 50_000, "start_date": "2000-01-01"},
-                            token=sec["token"])
+    status, body = api.post(
+        path, {"amount_cents": 50_000, "start_date": "2000-01-01"}, token=sec["token"]
+    )
     assert status == 422 and "start_date" in body["errors"]["json"]
     status, body = api.post(path, {}, token=sec["token"])
     assert status == 422 and "amount_cents" in body["errors"]["json"]
@@ -39,8 +43,9 @@ def test_a_secretary_needs_a_profile_to_bid(api) -> None:
     owner = f.business(api)
     mission = f.mission(api, owner)
     newcomer = f.register(api, "secretary")
-    status, body = api.post(f"/api/v1/missions/{mission['id']}/bids", {"amount_cents": 50_000},
-                            token=newcomer["token"])
+    status, body = api.post(
+        f"/api/v1/missions/{mission['id']}/bids", {"amount_cents": 50_000}, token=newcomer["token"]
+    )
     assert status == 409 and "profil" in body["message"]
 
 
@@ -73,12 +78,18 @@ def test_accepting_a_bid_hires_and_declines_the_others(api) -> None:
     assert mission["status"] == "hired"
     _, bids = api.get(f"/api/v1/missions/{deal.mission['id']}/bids", token=deal.business["token"])
     assert {b["id"]: b["status"] for b in bids} == {
-        deal.bid["id"]: "accepted", rival_bid["id"]: "declined", withdrawn["id"]: "withdrawn"}
+        deal.bid["id"]: "accepted",
+        rival_bid["id"]: "declined",
+        withdrawn["id"]: "withdrawn",
+    }
     # Every later move on this mission's bids is refused.
-    assert api.post(f"/api/v1/bids/{rival_bid['id']}/accept", token=deal.business["token"])[0] == 409
+    assert (
+        api.post(f"/api/v1/bids/{rival_bid['id']}/accept", token=deal.business["token"])[0] == 409
+    )
     assert api.post(f"/api/v1/bids/{deal.bid['id']}/accept", token=deal.business["token"])[0] == 409
-    assert api.post(f"/api/v1/bids/{deal.bid['id']}/withdraw",
-                    token=deal.secretary["token"])[0] == 409
+    assert (
+        api.post(f"/api/v1/bids/{deal.bid['id']}/withdraw", token=deal.secretary["token"])[0] == 409
+    )
     assert api.post(f"/api/v1/bids/{rival_bid['id']}/withdraw", token=rival["token"])[0] == 409
 
 

@@ -47,10 +47,13 @@ def test_two_accepts_on_the_same_mission_cannot_both_win(api, app) -> None:
         rival = f.secretary(api)
         rival_bid = f.bid(api, rival, deal.mission["id"], 90_000)
         token = deal.business["token"]
-        codes = race(app, [
-            lambda c: c.post(f"/api/v1/bids/{deal.bid['id']}/accept", token=token),
-            lambda c: c.post(f"/api/v1/bids/{rival_bid['id']}/accept", token=token),
-        ])
+        codes = race(
+            app,
+            [
+                lambda c: c.post(f"/api/v1/bids/{deal.bid['id']}/accept", token=token),
+                lambda c: c.post(f"/api/v1/bids/{rival_bid['id']}/accept", token=token),
+            ],
+        )
         assert sorted(codes) == [201, 409]
         _, contracts = api.get("/api/v1/contracts", token=token)
         assert contracts["total"] == 1
@@ -83,11 +86,17 @@ def test_approve_racing_a_dispute_has_one_winner(api, app) -> None:
     for _ in range(ROUNDS):
         deal = f.Deal(api).to("delivered")
         base = f"/api/v1/contracts/{deal.contract_id}"
-        codes = race(app, [
-            lambda c: c.post(f"{base}/approve", token=deal.business["token"]),
-            lambda c: c.post(f"{base}/dispute", {"reason": "Travail incomplet, il manque la moitié."},
-                             token=deal.secretary["token"]),
-        ])
+        codes = race(
+            app,
+            [
+                lambda c: c.post(f"{base}/approve", token=deal.business["token"]),
+                lambda c: c.post(
+                    f"{base}/dispute",
+                    {"reason": "Travail incomplet, il manque la moitié."},
+                    token=deal.secretary["token"],
+                ),
+            ],
+        )
         assert sorted(codes) == [200, 409]
         _, contract = api.get(base, token=deal.business["token"])
         ledger = deal.ledger()
@@ -112,7 +121,9 @@ def test_double_submitted_bid_makes_one_bid(api, app) -> None:
         mission = f.mission(api, owner)
         sec = f.secretary(api)
         path = f"/api/v1/missions/{mission['id']}/bids"
-        codes = race(app, [lambda c: c.post(path, {"amount_cents": 70_000}, token=sec["token"])] * 2)
+        codes = race(
+            app, [lambda c: c.post(path, {"amount_cents": 70_000}, token=sec["token"])] * 2
+        )
         assert sorted(codes) == [201, 409]
 
 
@@ -125,7 +136,9 @@ def test_auto_release_run_twice_at_once_releases_each_contract_once(api, app) ->
     deals = [f.Deal(api).to("delivered") for _ in range(4)]
     with app.app_context():
         db.session.execute(
-            sa.update(Contract).values(delivered_at=utcnow() - __import__("datetime").timedelta(days=8))
+            sa.update(Contract).values(
+                delivered_at=utcnow() - __import__("datetime").timedelta(days=8)
+            )
         )
         db.session.commit()
 

@@ -54,21 +54,28 @@ def test_transition_table(api, status: str, action: str) -> None:
     assert_ledger_balanced(deal)
 
 
-@pytest.mark.parametrize("status", ["awaiting_funding", "funded", "delivered", "released",
-                                    "cancelled", "resolved"])
+@pytest.mark.parametrize(
+    "status", ["awaiting_funding", "funded", "delivered", "released", "cancelled", "resolved"]
+)
 def test_resolve_refused_unless_disputed(api, app, status: str) -> None:
     deal = f.Deal(api)
     if status == "resolved":
         deal.to("disputed")
         op = f.operator(api, app)
-        code, _ = api.post(f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-                           {"release_cents": 110_000, "refund_cents": 0}, token=op["token"])
+        code, _ = api.post(
+            f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
+            {"release_cents": 110_000, "refund_cents": 0},
+            token=op["token"],
+        )
         assert code == 200
     else:
         deal.to(status)
         op = f.operator(api, app)
-    code, body = api.post(f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-                          {"release_cents": 0, "refund_cents": 0}, token=op["token"])
+    code, body = api.post(
+        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
+        {"release_cents": 0, "refund_cents": 0},
+        token=op["token"],
+    )
     assert code == 409, body
 
 
@@ -90,11 +97,16 @@ def test_happy_path_moves_money_through_escrow(api) -> None:
     code, body = deal.act("approve", "business")
     assert code == 200 and body["status"] == "released"
     ledger = assert_ledger_balanced(deal, held=0)
-    assert ledger["balances"] == {"business": -123_456, "escrow": 0,
-                                  "secretary": 108_641, "platform": 14_815}
+    assert ledger["balances"] == {
+        "business": -123_456,
+        "escrow": 0,
+        "secretary": 108_641,
+        "platform": 14_815,
+    }
     assert {e["kind"] for e in ledger["entries"]} == {"funding", "release"}
-    _, events = api.get(f"/api/v1/contracts/{deal.contract_id}/events",
-                        token=deal.secretary["token"])
+    _, events = api.get(
+        f"/api/v1/contracts/{deal.contract_id}/events", token=deal.secretary["token"]
+    )
     assert [e["action"] for e in events] == ["accept_bid", "fund", "deliver", "approve"]
 
 
@@ -118,26 +130,38 @@ def test_dispute_split_pays_commission_on_the_released_part_only(api, app) -> No
     op = f.operator(api, app)
     _, disputed = api.get("/api/v1/admin/contracts?status=disputed", token=op["token"])
     assert [c["id"] for c in disputed["results"]] == [deal.contract_id]
-    code, body = api.post(f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-                          {"release_cents": 60_000, "refund_cents": 40_000,
-                           "note": "Moitié du travail conforme."}, token=op["token"])
+    code, body = api.post(
+        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
+        {"release_cents": 60_000, "refund_cents": 40_000, "note": "Moitié du travail conforme."},
+        token=op["token"],
+    )
     assert code == 200 and body["status"] == "resolved"
     assert body["resolution_release_cents"] == 60_000
     ledger = assert_ledger_balanced(deal, held=0)
-    assert ledger["balances"] == {"business": -60_000, "escrow": 0,
-                                  "secretary": 52_800, "platform": 7_200}
+    assert ledger["balances"] == {
+        "business": -60_000,
+        "escrow": 0,
+        "secretary": 52_800,
+        "platform": 7_200,
+    }
 
 
 def test_resolution_must_add_up_to_the_amount_held(api, app) -> None:
     deal = f.Deal(api, amount_cents=100_000).to("disputed")
     op = f.operator(api, app)
-    code, body = api.post(f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-                          {"release_cents": 60_000, "refund_cents": 30_000}, token=op["token"])
+    code, body = api.post(
+        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
+        {"release_cents": 60_000, "refund_cents": 30_000},
+        token=op["token"],
+    )
     assert code == 422
     assert set(body["errors"]["json"]) == {"release_cents", "refund_cents"}
     assert_ledger_balanced(deal, held=100_000)
-    code, body = api.post(f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-                          {"release_cents": -1, "refund_cents": 100_001}, token=op["token"])
+    code, body = api.post(
+        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
+        {"release_cents": -1, "refund_cents": 100_001},
+        token=op["token"],
+    )
     assert code == 422 and "release_cents" in body["errors"]["json"]
 
 
@@ -152,8 +176,9 @@ def test_dispute_needs_a_reason(api) -> None:
 def test_next_actions_follow_the_caller(api) -> None:
     deal = f.Deal(api).to("funded")
     _, as_business = api.get(f"/api/v1/contracts/{deal.contract_id}", token=deal.business["token"])
-    _, as_secretary = api.get(f"/api/v1/contracts/{deal.contract_id}",
-                              token=deal.secretary["token"])
+    _, as_secretary = api.get(
+        f"/api/v1/contracts/{deal.contract_id}", token=deal.secretary["token"]
+    )
     assert as_business["next_actions"] == ["cancel", "dispute"]
     assert as_secretary["next_actions"] == ["deliver", "cancel", "dispute"]
 

@@ -19,18 +19,21 @@ def test_post_mission_resolves_the_place_and_opens_it(api) -> None:
     assert public["total"] == 1 and public["results"][0]["description"]
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"pricing": "hourly", "estimated_hours": None}, "estimated_hours"),
-    ({"start_date": (date.today() - timedelta(days=1)).isoformat()}, "start_date"),
-    ({"end_date": date.today().isoformat()}, "end_date"),
-    ({"specialty": "astrologie"}, "specialty"),
-    ({"postal_code": "00000"}, "postal_code"),
-    ({"budget_cents": 5}, "budget_cents"),
-    ({"budget_cents": 12.5}, "budget_cents"),
-    ({"title": ""}, "title"),
-    ({"skills": ["jonglage"]}, "skills.0"),
-    ({"start_date": "demain"}, "start_date"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"pricing": "hourly", "estimated_hours": None}, "estimated_hours"),
+        ({"start_date": (date.today() - timedelta(days=1)).isoformat()}, "start_date"),
+        ({"end_date": date.today().isoformat()}, "end_date"),
+        ({"specialty": "astrologie"}, "specialty"),
+        ({"postal_code": "00000"}, "postal_code"),
+        ({"budget_cents": 5}, "budget_cents"),
+        ({"budget_cents": 12.5}, "budget_cents"),
+        ({"title": ""}, "title"),
+        ({"skills": ["jonglage"]}, "skills.0"),
+        ({"start_date": "demain"}, "start_date"),
+    ],
+)
 def test_invalid_missions_are_422_naming_the_field(api, changes, field) -> None:
     owner = f.business(api)
     status, body = api.post("/api/v1/missions", f.mission_payload(**changes), token=owner["token"])
@@ -42,8 +45,9 @@ def test_invalid_missions_are_422_naming_the_field(api, changes, field) -> None:
 def test_owner_edits_while_open_only(api) -> None:
     deal = f.Deal(api)
     path = f"/api/v1/missions/{deal.mission['id']}"
-    status, body = api.patch(path, {"urgent": True, "budget_cents": 150_000},
-                             token=deal.business["token"])
+    status, body = api.patch(
+        path, {"urgent": True, "budget_cents": 150_000}, token=deal.business["token"]
+    )
     assert status == 200 and body["urgent"] is True and body["budget_cents"] == 150_000
     assert body["title"] == deal.mission["title"]  # untouched fields stay
     status, body = api.patch(path, {"end_date": "2000-01-01"}, token=deal.business["token"])
@@ -65,8 +69,11 @@ def test_closing_declines_pending_bids_and_refuses_new_ones(api) -> None:
     assert bid["status"] == "declined"
     # The bidder still sees the mission she bid on; she cannot bid again.
     assert api.get(f"/api/v1/missions/{mission_id}", token=deal.secretary["token"])[0] == 200
-    status, body = api.post(f"/api/v1/missions/{mission_id}/bids", {"amount_cents": 50_000},
-                            token=deal.secretary["token"])
+    status, body = api.post(
+        f"/api/v1/missions/{mission_id}/bids",
+        {"amount_cents": 50_000},
+        token=deal.secretary["token"],
+    )
     assert status == 409
     # A stranger does not see a closed mission at all.
     assert api.get(f"/api/v1/missions/{mission_id}")[0] == 404
@@ -105,8 +112,11 @@ def test_invitations(api) -> None:
     mission = f.mission(api, owner)
     sec = f.secretary(api)
     path = f"/api/v1/missions/{mission['id']}/invitations"
-    status, body = api.post(path, {"secretary_id": sec["id"], "message": "Votre profil nous plaît."},
-                            token=owner["token"])
+    status, body = api.post(
+        path,
+        {"secretary_id": sec["id"], "message": "Votre profil nous plaît."},
+        token=owner["token"],
+    )
     assert status == 201 and body["secretary_id"] == sec["id"]
     assert api.post(path, {"secretary_id": sec["id"]}, token=owner["token"])[0] == 409
     status, body = api.post(path, {"secretary_id": owner["id"]}, token=owner["token"])
@@ -122,8 +132,11 @@ def test_invitations(api) -> None:
 def test_invited_secretary_still_sees_the_mission_after_it_is_hired(api) -> None:
     deal = f.Deal(api)
     invited = f.secretary(api)
-    api.post(f"/api/v1/missions/{deal.mission['id']}/invitations",
-             {"secretary_id": invited["id"]}, token=deal.business["token"])
+    api.post(
+        f"/api/v1/missions/{deal.mission['id']}/invitations",
+        {"secretary_id": invited["id"]},
+        token=deal.business["token"],
+    )
     deal.hire()
     assert api.get(f"/api/v1/missions/{deal.mission['id']}", token=invited["token"])[0] == 200
 

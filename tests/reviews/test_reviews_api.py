@@ -9,7 +9,7 @@ from tests import factories as f
 
 def test_reviews_wait_for_the_contract_to_end(api) -> None:
     deal = f.Deal(api).to("delivered")
-    status, body = deal.act("reviews", "business", {"rating": 5, "comment": "Parfait"})
+    status, _ = deal.act("reviews", "business", {"rating": 5, "comment": "Parfait"})
     assert status == 409
 
 
@@ -19,11 +19,13 @@ def test_reviews_publish_when_both_sides_have_rated(api) -> None:
     assert status == 201 and mine["published"] is False
     _, public = api.get(f"/api/v1/secretaries/{deal.secretary['id']}/reviews")
     assert public["total"] == 0 and public["rating_count"] == 0
-    _, seen_by_secretary = api.get(f"/api/v1/contracts/{deal.contract_id}/reviews",
-                                   token=deal.secretary["token"])
+    _, seen_by_secretary = api.get(
+        f"/api/v1/contracts/{deal.contract_id}/reviews", token=deal.secretary["token"]
+    )
     assert seen_by_secretary == []  # she cannot read it before rating herself
-    _, seen_by_author = api.get(f"/api/v1/contracts/{deal.contract_id}/reviews",
-                                token=deal.business["token"])
+    _, seen_by_author = api.get(
+        f"/api/v1/contracts/{deal.contract_id}/reviews", token=deal.business["token"]
+    )
     assert [r["rating"] for r in seen_by_author] == [5]
 
     status, _ = deal.act("reviews", "secretary", {"rating": 4, "comment": "Consignes claires."})
@@ -35,7 +37,10 @@ def test_reviews_publish_when_both_sides_have_rated(api) -> None:
     assert about_business["results"][0]["rating"] == 4
     _, profile = api.get(f"/api/v1/secretaries/{deal.secretary['id']}")
     assert (profile["rating_avg"], profile["rating_count"], profile["completed_contracts"]) == (
-        5.0, 1, 1)
+        5.0,
+        1,
+        1,
+    )
 
 
 def test_one_review_per_party(api) -> None:
@@ -60,11 +65,13 @@ def test_review_window_publishes_one_sided_reviews_and_then_closes(api, app) -> 
     deal = f.Deal(api).to("released")
     deal.act("reviews", "business", {"rating": 3, "comment": "Correct."})
     with app.app_context():
-        db.session.execute(sa.update(Contract).values(review_deadline=utcnow() - timedelta(hours=1)))
+        db.session.execute(
+            sa.update(Contract).values(review_deadline=utcnow() - timedelta(hours=1))
+        )
         db.session.commit()
     _, public = api.get(f"/api/v1/secretaries/{deal.secretary['id']}/reviews")
     assert public["total"] == 1 and public["rating_avg"] == 3.0
-    status, body = deal.act("reviews", "secretary", {"rating": 5})
+    status, _ = deal.act("reviews", "secretary", {"rating": 5})
     assert status == 409
     result = app.test_cli_runner().invoke(args=["payments", "release-due"])
     assert result.exit_code == 0 and "published 1 review" in result.output
@@ -73,8 +80,11 @@ def test_review_window_publishes_one_sided_reviews_and_then_closes(api, app) -> 
 def test_resolved_contracts_can_be_reviewed(api, app) -> None:
     deal = f.Deal(api).to("disputed")
     op = f.operator(api, app)
-    api.post(f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-             {"release_cents": 0, "refund_cents": 110_000}, token=op["token"])
+    api.post(
+        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
+        {"release_cents": 0, "refund_cents": 110_000},
+        token=op["token"],
+    )
     assert deal.act("reviews", "secretary", {"rating": 2, "comment": "Litige."})[0] == 201
     _, profile = api.get(f"/api/v1/secretaries/{deal.secretary['id']}")
     assert profile["completed_contracts"] == 1
