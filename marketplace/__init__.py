@@ -51,7 +51,7 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from marketplace import models  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace import idempotency, models  # noqa: F401  (every model registered before Alembic looks)
     from marketplace.accounts.models import User
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
     from marketplace.http import register_error_handlers
@@ -75,6 +75,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     api.init_app(app)
     register_error_handlers(app)
+    idempotency.init_app(app)
     app.extensions["payment_provider"] = build_provider(settings)
 
     @app.context_processor

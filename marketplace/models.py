@@ -3,6 +3,7 @@
 from marketplace.accounts.models import ApiToken, User
 from marketplace.bids.models import Bid
 from marketplace.contracts.models import Contract, ContractEvent
+from marketplace.idempotency import IdempotencyKey
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance
 from marketplace.payments.models import LedgerEntry
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
@@ -14,6 +15,7 @@ __all__ = [
     "BusinessProfile",
     "Contract",
     "ContractEvent",
+    "IdempotencyKey",
     "Invitation",
     "LedgerEntry",
     "Mission",
