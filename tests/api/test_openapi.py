@@ -36,7 +36,9 @@ def test_docs_page_loads_nothing_from_outside(client) -> None:
                 if u.startswith(("http://", "https://", "//"))]
     assert external == []
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
-        assert client.get(asset).status_code == 200, asset
+        asset_response = client.get(asset)
+        asset_response.close()
+        assert asset_response.status_code == 200, asset
 
 
 def test_unknown_api_path_is_json_404(client) -> None:
