@@ -50,9 +50,13 @@ def register_commands(app: Flask) -> None:
     )
     def seed_demo(secretaries: int, businesses: int, missions: int, seed: int) -> None:
         """Fill an empty database with realistic French demo data."""
+        from marketplace.demo.seed import DemoSeedError
         from marketplace.demo.seed import seed as run_seed
 
-        summary = run_seed(
-            secretaries=secretaries, businesses=businesses, missions=missions, seed=seed
-        )
+        try:
+            summary = run_seed(
+                secretaries=secretaries, businesses=businesses, missions=missions, seed=seed
+            )
+        except DemoSeedError as exc:
+            raise click.ClickException(str(exc)) from None
         click.echo(summary)

@@ -1,0 +1,203 @@
+"""The demo seed: every contract status, a balanced ledger, France-wide people, stable output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from marketplace.accounts.models import Role, User
+from marketplace.accounts.services import authenticate
+from marketplace.bids.models import Bid, BidStatus
+from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.demo.generate import CORSICA, OVERSEAS_DEPARTMENTS
+from marketplace.demo.seed import (
+    DEMO_BUSINESS_EMAIL,
+    DEMO_OPERATOR_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_SECRETARY_EMAIL,
+    DemoSeedError,
+    plan_outcomes,
+    seed,
+)
+from marketplace.extensions import db
+from marketplace.missions.models import Invitation, Mission, MissionStatus, NdaAcceptance
+from marketplace.payments import ledger
+from marketplace.profiles.models import BusinessProfile, SecretaryProfile
+from marketplace.reviews.models import Review
+from marketplace.validation import validate_siret
+
+SMALL = {"secretaries": 40, "businesses": 8, "missions": 20}
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def seeded(ctx: None) -> str:
+    return seed(**SMALL, seed=2026)
+
+
+def _empty_database() -> None:
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+def _secretary_names() -> list[tuple[str, str, str]]:
+    rows = db.session.execute(
+        sa.select(User.display_name, User.email, SecretaryProfile.postal_code)
+        .join(SecretaryProfile, SecretaryProfile.user_id == User.id)
+        .order_by(User.email)
+    )
+    return [tuple(row) for row in rows]
+
+
+def _contracts_of(user: User) -> set[ContractStatus]:
+    column = Contract.business_id if user.role is Role.BUSINESS else Contract.secretary_id
+    return set(db.session.scalars(sa.select(Contract.status).where(column == user.id)))
+
+
+def test_every_contract_outcome_is_planned_even_for_few_missions() -> None:
+    for count in (12, 20, 100, 250):
+        outcomes = plan_outcomes(count)
+        assert len(outcomes) == count
+        assert {o.value for o in outcomes} >= {
+            "open", "closed", "awaiting_funding", "funded", "delivered", "released",
+            "cancelled_unfunded", "cancelled_refunded", "disputed", "resolved_release",
+            "resolved_refund", "resolved_split",
+        }  # fmt: skip
+
+
+def test_small_seed_has_every_contract_status_and_every_bid_status(seeded: str) -> None:
+    statuses = set(db.session.scalars(sa.select(Contract.status)))
+    assert statuses == set(ContractStatus)
+    assert set(db.session.scalars(sa.select(Bid.status))) == set(BidStatus)
+    assert set(db.session.scalars(sa.select(Mission.status))) == set(MissionStatus)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NdaAcceptance))
+    for status in ContractStatus:
+        assert f"{status.value} " in seeded  # the summary counts each status
+
+
+def test_cancellations_and_resolutions_take_every_path(seeded: str) -> None:
+    cancelled = list(
+        db.session.scalars(sa.select(Contract).where(Contract.status == ContractStatus.CANCELLED))
+    )
+    assert {c.funded_at is not None for c in cancelled} == {True, False}  # refunded and not
+    resolved = list(
+        db.session.scalars(sa.select(Contract).where(Contract.status == ContractStatus.RESOLVED))
+    )
+    outcomes = {
+        ("release" if not c.resolution_refund_cents else
+         "refund" if not c.resolution_release_cents else "split")
+        for c in resolved
+    }  # fmt: skip
+    assert outcomes == {"release", "refund", "split"}
+
+
+def test_ledger_balances_per_contract_and_overall(seeded: str) -> None:
+    contracts = list(db.session.scalars(sa.select(Contract)))
+    for contract in contracts:
+        summary = ledger.summary(contract.id)
+        assert summary.balanced, contract.status
+        holds_money = contract.status in (
+            ContractStatus.FUNDED, ContractStatus.DELIVERED, ContractStatus.DISPUTED
+        )  # fmt: skip
+        assert summary.held_cents == (contract.amount_cents if holds_money else 0)
+        if contract.status is ContractStatus.RELEASED:
+            assert summary.balances["secretary"] == contract.payout_cents
+    assert ledger.global_imbalance() == 0
+    assert "all " in seeded and "contracts balanced" in seeded
+
+
+def test_reviews_published_when_both_rated_and_hidden_otherwise(seeded: str) -> None:
+    reviews = list(db.session.scalars(sa.select(Review)))
+    assert reviews
+    per_contract: dict[object, list[Review]] = {}
+    for review in reviews:
+        per_contract.setdefault(review.contract_id, []).append(review)
+        assert 1 <= review.rating <= 5
+    for pair in per_contract.values():
+        assert all((r.published_at is not None) == (len(pair) == 2) for r in pair)
+    assert any(len(pair) == 2 for pair in per_contract.values())
+    assert any(len(pair) == 1 for pair in per_contract.values())
+
+
+def test_secretaries_spread_over_france_with_plausible_profiles(seeded: str) -> None:
+    profiles = list(db.session.scalars(sa.select(SecretaryProfile)))
+    assert len(profiles) == SMALL["secretaries"]
+    departments = {p.department_code for p in profiles}
+    assert len(departments) >= 15
+    assert departments & set(CORSICA)
+    assert len([p for p in profiles if p.department_code in OVERSEAS_DEPARTMENTS]) >= 2
+    for profile in profiles:
+        assert 2_200 <= profile.hourly_rate_cents <= 4_500
+        assert 0 <= profile.surcharge_percent <= 30
+        assert profile.specialties and "fr" in profile.languages
+        assert profile.remote or 10 <= profile.onsite_radius_km <= 50
+        if profile.siret:
+            validate_siret(profile.siret)
+    businesses = list(db.session.scalars(sa.select(BusinessProfile)))
+    assert len(businesses) == SMALL["businesses"]
+    assert all(b.company_name and b.sector for b in businesses)
+    emails = db.session.scalars(sa.select(User.email))
+    assert all(email.endswith("@exemple.fr") for email in emails)
+
+
+def test_demo_logins_work_and_show_every_side(seeded: str) -> None:
+    business = authenticate(DEMO_BUSINESS_EMAIL, DEMO_PASSWORD)
+    secretary = authenticate(DEMO_SECRETARY_EMAIL, DEMO_PASSWORD)
+    operator = authenticate(DEMO_OPERATOR_EMAIL, DEMO_PASSWORD)
+    assert (business.role, secretary.role, operator.role) == (
+        Role.BUSINESS, Role.SECRETARY, Role.OPERATOR
+    )  # fmt: skip
+    assert _contracts_of(business) == set(ContractStatus)
+    assert {ContractStatus.RELEASED, ContractStatus.FUNDED} <= _contracts_of(secretary)
+    bids = set(db.session.scalars(sa.select(Bid.status).where(Bid.secretary_id == secretary.id)))
+    assert bids == set(BidStatus)
+    published = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Review)
+        .where(Review.subject_id == secretary.id, Review.published_at.is_not(None))
+    )
+    assert published
+    for email in (DEMO_BUSINESS_EMAIL, DEMO_SECRETARY_EMAIL, DEMO_OPERATOR_EMAIL):
+        assert email in seeded
+    # Everyone else signs in with the same password.
+    other = db.session.scalar(sa.select(User.email).where(User.email.like("%.1@exemple.fr")))
+    assert other is not None
+    authenticate(other, DEMO_PASSWORD)
+
+
+def test_second_run_is_refused(seeded: str) -> None:
+    with pytest.raises(DemoSeedError, match="déjà des comptes"):
+        seed(**SMALL, seed=2026)
+
+
+def test_command_refuses_a_database_with_users(app: Flask, seeded: str) -> None:
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--secretaries", "40"])
+    assert result.exit_code == 1
+    assert "already has users" in result.output
+
+
+def test_too_few_missions_for_every_status_is_refused(ctx: None) -> None:
+    with pytest.raises(DemoSeedError, match="at least"):
+        seed(secretaries=40, businesses=8, missions=5, seed=1)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_same_seed_gives_the_same_secretaries(ctx: None) -> None:
+    seed(**SMALL, seed=7)
+    first = _secretary_names()
+    _empty_database()
+    seed(**SMALL, seed=7)
+    assert _secretary_names() == first
+    _empty_database()
+    seed(**SMALL, seed=8)
+    assert _secretary_names() != first
