@@ -1,7 +1,20 @@
-"""Server-rendered pages in French (English from the language switch)."""
+"""Server-rendered pages in French (English from the language switch).
+
+Routes are thin: read the form, validate it with the domain's marshmallow schema, load the
+object through the service that decides visibility, call one service, then flash and
+redirect. Business rules live in the services, shared with the JSON API.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
-from marketplace.web import views  # noqa: E402,F401  (routes register on import)
+from marketplace.web import (  # noqa: E402,F401  (routes register on import)
+    account_pages,
+    contract_pages,
+    dashboard,
+    mission_pages,
+    operator_pages,
+    profile_pages,
+    views,
+)

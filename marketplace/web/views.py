@@ -1,8 +1,63 @@
+"""The landing page, the language switch, and what every page's layout needs."""
+
 from __future__ import annotations
 
-from flask import render_template
+from typing import Any
 
-from marketplace.web import bp
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import default_exceptions
+
+from marketplace import taxonomy
+from marketplace.web import bp, filters, labels
+from marketplace.web.helpers import local_next, referrer_path
+
+LANGUAGES = {"fr": "Français", "en": "English"}
+
+
+def _setup(state: Any) -> None:
+    filters.register(state.app)
+
+
+bp.record_once(_setup)
+
+
+@bp.app_context_processor
+def _layout_globals() -> dict[str, Any]:
+    return {
+        "labels": labels,
+        "taxonomy": taxonomy,
+        "site_languages": LANGUAGES,
+        "default_http_description": _default_http_description,
+        "term_options": _term_options,
+        "has_endpoint": _has_endpoint,
+    }
+
+
+def _has_endpoint(name: str) -> bool:
+    """Pages of other packages (search, payments) are linked only once they exist."""
+    return name in current_app.view_functions
+
+
+def _term_options(terms: tuple[taxonomy.Term, ...]) -> list[tuple[str, str]]:
+    locale = filters.locale_name()
+    return [(t.code, t.label(locale)) for t in terms]
+
+
+def _default_http_description(status: int) -> str:
+    exc = default_exceptions.get(status)
+    return str(exc.description) if exc is not None and exc.description else ""
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_refused(error: CSRFError) -> ResponseReturnValue:
+    message = _(
+        "Le formulaire a expiré ou n'a pas pu être vérifié. Revenez en arrière, "
+        "rechargez la page et envoyez-le à nouveau."
+    )
+    return render_template("errors/error.html", status=400, message=message), 400
 
 
 @bp.get("/")
@@ -10,6 +65,10 @@ def index() -> str:
     return render_template("index.html")
 
 
-@bp.get("/connexion")
-def login() -> str:
-    return render_template("index.html")
+@bp.route("/langue/<code>", methods=["GET", "POST"])
+def set_language(code: str) -> ResponseReturnValue:
+    if code not in LANGUAGES:
+        abort(404)
+    session["lang"] = code
+    target = local_next(request.values.get("next"), referrer_path())
+    return redirect(target or url_for("web.index"))

@@ -1,0 +1,222 @@
+"""The contract page and its next steps: fund, deliver, approve, cancel, dispute, review.
+
+Which buttons show comes from `contracts.services.next_actions`; each action that moves
+money (fund, approve, cancel) goes through a confirmation page first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import Role, User
+from marketplace.contracts import services as contracts
+from marketplace.contracts.api import shown
+from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.contracts.schemas import CancelIn, DisputeIn
+from marketplace.errors import FieldErrors
+from marketplace.extensions import db
+from marketplace.payments import ledger
+from marketplace.profiles.models import BusinessProfile
+from marketplace.reviews import services as reviews
+from marketplace.reviews.schemas import ReviewIn
+from marketplace.web import bp
+from marketplace.web.forms import FormSpec, FormState
+from marketplace.web.helpers import refused_as_flash, signed_in
+
+DISPUTE = FormSpec(DisputeIn, text=("reason",))
+REVIEW = FormSpec(ReviewIn, text=("rating", "comment"))
+CANCEL = FormSpec(CancelIn, text=("reason",))
+
+# Confirmation pages: URL segment -> service action.
+CONFIRMED_ACTIONS = {"payer": "fund", "valider": "approve", "annuler": "cancel"}
+
+
+def _back(contract_id: uuid.UUID) -> ResponseReturnValue:
+    return redirect(url_for("web.contract_detail", contract_id=contract_id))
+
+
+def _contract_page(
+    contract: Contract,
+    user: User,
+    *,
+    dispute_form: FormState | None = None,
+    review_form: FormState | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    # The caller's next actions and the auto-release date, derived exactly as the API does.
+    shown(contract, user)
+    names = {
+        contract.business_id: contract.business.display_name,
+        contract.secretary_id: contract.secretary.display_name,
+    }
+    context: dict[str, Any] = {
+        "contract": contract,
+        "user": user,
+        "role": contract.party_role(user.id),
+        "actions": contract.next_actions,
+        "company": db.session.get(BusinessProfile, contract.business_id),
+        "actor_names": names,
+        "ledger": ledger.summary(contract.id),
+        "reviews": reviews.reviews_on_contract(contract, user),
+        "auto_release_at": contract.auto_release_at,
+        "dispute_form": dispute_form or FormState(),
+        "review_form": review_form or FormState(),
+        "payment_return": request.args.get("paiement"),
+    }
+    return render_template("contracts/detail.html", **context), status
+
+
+@bp.get("/contrats/<uuid:contract_id>")
+def contract_detail(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in()
+    return _contract_page(contracts.visible_contract(user, contract_id), user)
+
+
+@bp.get("/contrats/<uuid:contract_id>/<any(payer, valider, annuler):step>")
+def contract_confirm(contract_id: uuid.UUID, step: str) -> ResponseReturnValue:
+    user = signed_in()
+    contract = contracts.visible_contract(user, contract_id)
+    action = CONFIRMED_ACTIONS[step]
+    if action not in contracts.next_actions(contract, user):
+        flash(_("Cette action n'est pas possible pour ce contrat en ce moment."), "error")
+        return _back(contract.id)
+    return render_template(
+        "contracts/confirm.html",
+        contract=contract,
+        action=action,
+        step=step,
+        form=FormState(),
+        held_cents=ledger.held_cents(contract.id),
+    )
+
+
+@bp.post("/contrats/<uuid:contract_id>/payer")
+def contract_fund(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in()
+    contract = contracts.visible_contract(user, contract_id)
+    with refused_as_flash():
+        answer = contracts.fund(
+            contract,
+            user,
+            success_url=url_for(
+                "web.contract_detail", contract_id=contract.id, paiement="reussi", _external=True
+            ),
+            cancel_url=url_for(
+                "web.contract_detail", contract_id=contract.id, paiement="annule", _external=True
+            ),
+        )
+        if answer.payment.checkout_url:
+            # The provider's hosted payment page; the contract is funded when it confirms.
+            return redirect(answer.payment.checkout_url, code=303)
+        if contract.status is ContractStatus.FUNDED:
+            flash(
+                _(
+                    "Paiement reçu : les fonds sont en séquestre. %(name)s peut commencer.",
+                    name=contract.secretary.display_name,
+                ),
+                "success",
+            )
+        else:
+            flash(_("Paiement en cours de confirmation."), "info")
+    return _back(contract.id)
+
+
+@bp.post("/contrats/<uuid:contract_id>/livrer")
+def contract_deliver(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in()
+    contract = contracts.visible_contract(user, contract_id)
+    with refused_as_flash():
+        contracts.deliver(contract, user)
+        flash(_("Travail marqué comme livré. Le client a été invité à valider."), "success")
+    return _back(contract.id)
+
+
+@bp.post("/contrats/<uuid:contract_id>/valider")
+def contract_approve(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in()
+    contract = contracts.visible_contract(user, contract_id)
+    with refused_as_flash():
+        contracts.approve(contract, user)
+        flash(
+            _(
+                "Livraison validée : les fonds sont versés à %(name)s.",
+                name=contract.secretary.display_name,
+            ),
+            "success",
+        )
+    return _back(contract.id)
+
+
+@bp.post("/contrats/<uuid:contract_id>/annuler")
+def contract_cancel(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in()
+    contract = contracts.visible_contract(user, contract_id)
+    try:
+        data = CANCEL.parse(request.form)
+    except FieldErrors as exc:
+        return render_template(
+            "contracts/confirm.html",
+            contract=contract,
+            action="cancel",
+            step="annuler",
+            form=CANCEL.state(request.form, exc),
+            held_cents=ledger.held_cents(contract.id),
+        ), 422
+    with refused_as_flash():
+        was_funded = contract.status is ContractStatus.FUNDED
+        contracts.cancel(contract, user, data["reason"])
+        if was_funded:
+            flash(_("Contrat annulé. Le montant payé est remboursé au client."), "success")
+        else:
+            flash(_("Contrat annulé."), "success")
+    return _back(contract.id)
+
+
+@bp.post("/contrats/<uuid:contract_id>/litige")
+def contract_dispute(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in()
+    contract = contracts.visible_contract(user, contract_id)
+    try:
+        with refused_as_flash():
+            contracts.dispute(contract, user, DISPUTE.parse(request.form)["reason"])
+            flash(
+                _("Litige ouvert. Les fonds restent bloqués jusqu'à la décision de l'équipe."),
+                "success",
+            )
+    except FieldErrors as exc:
+        return _contract_page(
+            contract, user, dispute_form=DISPUTE.state(request.form, exc), status=422
+        )
+    return _back(contract.id)
+
+
+@bp.post("/contrats/<uuid:contract_id>/avis")
+def contract_review(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in(Role.BUSINESS, Role.SECRETARY)
+    contract = contracts.visible_contract(user, contract_id)
+    try:
+        with refused_as_flash():
+            data = REVIEW.parse(request.form)
+            review = reviews.post_review(contract, user, data["rating"], data["comment"])
+            if review.published_at is not None:
+                flash(
+                    _("Merci pour votre avis ! Les deux avis sont maintenant publiés."), "success"
+                )
+            else:
+                flash(
+                    _(
+                        "Merci pour votre avis ! Il sera publié dès que l'autre partie aura "
+                        "noté, ou à la fin de la période d'avis."
+                    ),
+                    "success",
+                )
+    except FieldErrors as exc:
+        return _contract_page(
+            contract, user, review_form=REVIEW.state(request.form, exc), status=422
+        )
+    return _back(contract.id)

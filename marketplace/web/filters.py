@@ -1,0 +1,102 @@
+"""Jinja filters: money, numbers, dates and taxonomy labels the French way (or English)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
+from babel.numbers import format_currency, format_decimal, format_percent
+from flask import Flask
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+
+from marketplace import taxonomy
+
+# The marketplace serves France: times are shown in Paris time whatever the server runs in.
+DISPLAY_TIMEZONE = ZoneInfo("Europe/Paris")
+
+
+def locale_name() -> str:
+    return str(get_locale() or "fr")
+
+
+def euros(cents: int | None) -> str:
+    """12345 -> "123,45 €" (French) or "€123.45" (English)."""
+    if cents is None:
+        return ""
+    return format_currency(Decimal(int(cents)) / 100, "EUR", locale=locale_name())
+
+
+def number(value: Any) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=locale_name())
+
+
+def percent(value: Any) -> str:
+    """12 -> "12 %" in French, "12%" in English (the value is already a percentage)."""
+    if value is None:
+        return ""
+    ratio = Decimal(str(value)) / 100
+    return format_percent(ratio, locale=locale_name(), decimal_quantization=False)
+
+
+def long_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(DISPLAY_TIMEZONE).date()
+    return format_date(value, "long")
+
+
+def short_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(DISPLAY_TIMEZONE).date()
+    return format_date(value, "medium")
+
+
+def date_time(value: datetime | None) -> str:
+    """A moment in Paris time: "3 mars 2026 à 14:05"."""
+    if value is None:
+        return ""
+    local = value.astimezone(DISPLAY_TIMEZONE)
+    return _(
+        "%(date)s à %(time)s",
+        date=format_date(local.date(), "long"),
+        time=babel_format_time(local, "short", tzinfo=DISPLAY_TIMEZONE, locale=locale_name()),
+    )
+
+
+def iso_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return babel_format_datetime(value, "yyyy-MM-dd'T'HH:mm:ssZZZZZ", tzinfo=DISPLAY_TIMEZONE)
+
+
+def term(code: str) -> str:
+    """A specialty, skill, language or weekday code -> its label."""
+    return taxonomy.label(code, locale_name())
+
+
+def terms(codes: list[str] | None) -> list[str]:
+    return [term(code) for code in codes or []]
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        euros=euros,
+        number=number,
+        percent=percent,
+        long_date=long_date,
+        short_date=short_date,
+        date_time=date_time,
+        iso_datetime=iso_datetime,
+        term=term,
+        terms=terms,
+    )

@@ -1,0 +1,263 @@
+"""Missions: the list of open ones, posting and editing, the mission page, bids on it."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from marketplace.accounts.auth import optional_web_user
+from marketplace.accounts.models import Role
+from marketplace.bids import services as bids
+from marketplace.bids.models import LIVE_BID_STATUSES, BidStatus
+from marketplace.bids.schemas import BidIn
+from marketplace.config import Settings
+from marketplace.contracts.models import Contract
+from marketplace.errors import FieldErrors
+from marketplace.extensions import db
+from marketplace.missions import services as missions
+from marketplace.missions.models import Invitation, Mission, MissionStatus
+from marketplace.missions.schemas import MissionIn, MissionPatch
+from marketplace.pagination import paginate
+from marketplace.payments.ledger import commission_for
+from marketplace.profiles import services as profiles
+from marketplace.validation import PaginationQuery, load
+from marketplace.web import bp
+from marketplace.web.filters import locale_name
+from marketplace.web.forms import FormSpec, FormState, cents_to_input, number_to_input
+from marketplace.web.helpers import refused_as_flash, signed_in
+
+_MISSION_FIELDS: dict[str, Any] = {
+    "text": (
+        "title",
+        "description",
+        "specialty",
+        "pricing",
+        "postal_code",
+        "start_date",
+        "end_date",
+    ),
+    "decimals": ("estimated_hours",),
+    "flags": ("remote_ok", "urgent", "confidential"),
+    "lists": ("skills",),
+    "money": ("budget",),
+    "paths": {"budget": "budget_cents"},
+}
+NEW_MISSION = FormSpec(MissionIn, **_MISSION_FIELDS)
+EDIT_MISSION = FormSpec(MissionPatch, **_MISSION_FIELDS)
+BID = FormSpec(
+    BidIn,
+    text=("start_date", "message"),
+    decimals=("estimated_hours",),
+    money=("amount",),
+    paths={"amount": "amount_cents"},
+)
+PER_PAGE = 20
+
+
+def _mission_values(mission: Mission) -> dict[str, Any]:
+    locale = locale_name()
+    return {
+        "title": mission.title,
+        "description": mission.description,
+        "specialty": mission.specialty,
+        "skills": mission.skills,
+        "pricing": mission.pricing.value,
+        "budget": cents_to_input(mission.budget_cents, locale),
+        "estimated_hours": number_to_input(mission.estimated_hours, locale),
+        "postal_code": mission.postal_code,
+        "remote_ok": "y" if mission.remote_ok else None,
+        "start_date": mission.start_date.isoformat(),
+        "end_date": mission.end_date.isoformat() if mission.end_date else None,
+        "urgent": "y" if mission.urgent else None,
+        "confidential": "y" if mission.confidential else None,
+    }
+
+
+@bp.get("/missions")
+def mission_list() -> str:
+    viewer = optional_web_user()
+    try:
+        args = load(
+            PaginationQuery(), {"page": request.args.get("page", "1"), "per_page": PER_PAGE}
+        )
+    except FieldErrors:
+        args = {"page": 1, "per_page": PER_PAGE}
+    total, items = paginate(missions.open_missions(), args["page"], args["per_page"])
+    return render_template(
+        "missions/list.html",
+        missions=[(m, missions.details_visible(m, viewer)) for m in items],
+        total=total,
+        page=args["page"],
+        pages=max(1, math.ceil(total / PER_PAGE)),
+    )
+
+
+@bp.route("/missions/nouvelle", methods=["GET", "POST"])
+def mission_new() -> ResponseReturnValue:
+    user = signed_in(Role.BUSINESS)
+    if request.method == "GET":
+        values: dict[str, Any] = {"pricing": "fixed", "remote_ok": "y"}
+        business = profiles.own_profile(user)
+        if business is not None:
+            values["postal_code"] = business.postal_code
+        return render_template("missions/form.html", form=FormState(values), mission=None)
+    try:
+        mission = missions.create_mission(user, NEW_MISSION.parse(request.form))
+    except FieldErrors as exc:
+        form = NEW_MISSION.state(request.form, exc)
+        return render_template("missions/form.html", form=form, mission=None), 422
+    flash(
+        _("Mission publiée. Les secrétaires peuvent maintenant vous envoyer leurs devis."),
+        "success",
+    )
+    return redirect(url_for("web.mission_detail", mission_id=mission.id))
+
+
+@bp.route("/missions/<uuid:mission_id>/modifier", methods=["GET", "POST"])
+def mission_edit(mission_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in(Role.BUSINESS)
+    mission = missions.owned_mission(user, mission_id)
+    if mission.status is not MissionStatus.OPEN:
+        flash(_("Une mission attribuée ou fermée ne peut plus être modifiée."), "error")
+        return redirect(url_for("web.mission_detail", mission_id=mission.id))
+    if request.method == "GET":
+        return render_template(
+            "missions/form.html", form=FormState(_mission_values(mission)), mission=mission
+        )
+    try:
+        with refused_as_flash():
+            missions.update_mission(mission, user, EDIT_MISSION.parse(request.form))
+            flash(_("Mission mise à jour."), "success")
+    except FieldErrors as exc:
+        db.session.rollback()
+        form = EDIT_MISSION.state(request.form, exc)
+        return render_template("missions/form.html", form=form, mission=mission), 422
+    return redirect(url_for("web.mission_detail", mission_id=mission.id))
+
+
+def _mission_page(
+    mission_id: uuid.UUID, bid_form: FormState | None = None, status: int = 200
+) -> ResponseReturnValue:
+    viewer = optional_web_user()
+    mission = missions.visible_mission(viewer, mission_id)
+    context: dict[str, Any] = {
+        "mission": mission,
+        "viewer": viewer,
+        "is_owner": viewer is not None and mission.business_id == viewer.id,
+        "sees_details": missions.details_visible(mission, viewer),
+        "bid_form": bid_form or FormState(),
+        "bids": [],
+        "invitations": [],
+        "my_bids": [],
+        "live_bid": None,
+        "has_profile": False,
+        "contract": None,
+    }
+    if viewer is not None and mission.status is MissionStatus.HIRED:
+        contract = db.session.scalar(sa.select(Contract).where(Contract.mission_id == mission.id))
+        if contract is not None and (
+            viewer.role is Role.OPERATOR or contract.party_role(viewer.id) is not None
+        ):
+            context["contract"] = contract
+    if viewer is not None and (context["is_owner"] or viewer.role is Role.OPERATOR):
+        context["bids"] = bids.bids_on(mission, viewer)
+        context["invitations"] = list(
+            db.session.scalars(
+                sa.select(Invitation)
+                .where(Invitation.mission_id == mission.id)
+                .order_by(Invitation.created_at)
+            )
+        )
+    elif viewer is not None and viewer.role is Role.SECRETARY:
+        mine = bids.bids_on(mission, viewer)
+        context["my_bids"] = mine
+        context["live_bid"] = next((b for b in mine if b.status in LIVE_BID_STATUSES), None)
+        context["has_profile"] = profiles.own_profile(viewer) is not None
+    return render_template("missions/detail.html", **context), status
+
+
+@bp.get("/missions/<uuid:mission_id>")
+def mission_detail(mission_id: uuid.UUID) -> ResponseReturnValue:
+    return _mission_page(mission_id)
+
+
+@bp.post("/missions/<uuid:mission_id>/fermer")
+def mission_close(mission_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in(Role.BUSINESS)
+    mission = missions.owned_mission(user, mission_id)
+    with refused_as_flash():
+        missions.close_mission(mission, user)
+        flash(_("Mission retirée. Les devis en attente ont été déclinés."), "success")
+    return redirect(url_for("web.mission_detail", mission_id=mission_id))
+
+
+@bp.post("/missions/<uuid:mission_id>/confidentialite")
+def mission_accept_nda(mission_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in(Role.SECRETARY)
+    mission = missions.visible_mission(user, mission_id)
+    with refused_as_flash():
+        missions.accept_nda(mission, user)
+        flash(
+            _("Accord de confidentialité accepté : le détail de la mission est visible."), "success"
+        )
+    return redirect(url_for("web.mission_detail", mission_id=mission_id))
+
+
+@bp.post("/missions/<uuid:mission_id>/devis")
+def bid_create(mission_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in(Role.SECRETARY)
+    mission = missions.visible_mission(user, mission_id)
+    try:
+        with refused_as_flash():
+            bids.place_bid(mission, user, BID.parse(request.form))
+            flash(_("Devis envoyé. Le client vous répondra ici même."), "success")
+    except FieldErrors as exc:
+        return _mission_page(mission_id, BID.state(request.form, exc), 422)
+    return redirect(url_for("web.mission_detail", mission_id=mission_id))
+
+
+@bp.post("/devis/<uuid:bid_id>/retirer")
+def bid_withdraw(bid_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in(Role.SECRETARY)
+    bid = bids.visible_bid(user, bid_id)
+    with refused_as_flash():
+        bids.withdraw(bid, user)
+        flash(_("Devis retiré."), "success")
+    return redirect(url_for("web.mission_detail", mission_id=bid.mission_id))
+
+
+@bp.route("/devis/<uuid:bid_id>/accepter", methods=["GET", "POST"])
+def bid_accept(bid_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in(Role.BUSINESS)
+    bid = bids.visible_bid(user, bid_id)
+    if request.method == "GET":
+        if bid.status is not BidStatus.PENDING or bid.mission.status is not MissionStatus.OPEN:
+            flash(_("Ce devis ne peut plus être accepté."), "error")
+            return redirect(url_for("web.mission_detail", mission_id=bid.mission_id))
+        settings: Settings = current_app.config["MARKETPLACE_SETTINGS"]
+        commission = commission_for(bid.amount_cents, settings.commission_basis_points)
+        return render_template(
+            "missions/accept_confirm.html",
+            bid=bid,
+            commission_cents=commission,
+            commission_percent=settings.commission_basis_points / 100,
+            payout_cents=bid.amount_cents - commission,
+        )
+    with refused_as_flash():
+        contract = bids.accept(bid, user)
+        flash(
+            _(
+                "Devis accepté : le contrat avec %(name)s est créé. Prochaine étape : le paiement "
+                "en séquestre.",
+                name=bid.secretary.display_name,
+            ),
+            "success",
+        )
+        return redirect(url_for("web.contract_detail", contract_id=contract.id))
+    return redirect(url_for("web.mission_detail", mission_id=bid.mission_id))

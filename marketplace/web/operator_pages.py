@@ -1,0 +1,58 @@
+"""The operator's disputes page: what is held, and a form to split it."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import Role, User
+from marketplace.contracts import services as contracts
+from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.contracts.schemas import ResolveIn
+from marketplace.errors import FieldErrors
+from marketplace.payments import ledger
+from marketplace.web import bp
+from marketplace.web.forms import FormSpec, FormState
+from marketplace.web.helpers import first_rows, refused_as_flash, signed_in
+
+RESOLVE = FormSpec(
+    ResolveIn,
+    text=("note",),
+    money=("release", "refund"),
+    paths={"release": "release_cents", "refund": "refund_cents"},
+)
+LIMIT = 100
+
+
+def _disputes_page(
+    user: User, forms: dict[uuid.UUID, FormState] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    disputed: list[Contract] = first_rows(
+        contracts.contracts_for(user, ContractStatus.DISPUTED), LIMIT
+    )
+    rows = [(c, ledger.held_cents(c.id), (forms or {}).get(c.id, FormState())) for c in disputed]
+    return render_template("operator/disputes.html", rows=rows), status
+
+
+@bp.get("/operateur/litiges")
+def operator_disputes() -> ResponseReturnValue:
+    return _disputes_page(signed_in(Role.OPERATOR))
+
+
+@bp.post("/operateur/litiges/<uuid:contract_id>/resoudre")
+def operator_resolve(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in(Role.OPERATOR)
+    contract = contracts.visible_contract(user, contract_id)
+    try:
+        with refused_as_flash():
+            data = RESOLVE.parse(request.form)
+            contracts.resolve(
+                contract, user, data["release_cents"], data["refund_cents"], data["note"]
+            )
+            flash(_("Litige résolu pour « %(title)s ».", title=contract.mission.title), "success")
+    except FieldErrors as exc:
+        return _disputes_page(user, {contract.id: RESOLVE.state(request.form, exc)}, 422)
+    return redirect(url_for("web.operator_disputes"))
