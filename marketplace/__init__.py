@@ -91,13 +91,23 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.contracts.api import blp as contracts_api
     from marketplace.extensions import api, csrf
     from marketplace.missions.api import blp as missions_api
+    from marketplace.payments.api import blp as payments_api
+    from marketplace.payments.views import bp as payments_web_bp
     from marketplace.profiles.api import blp as profiles_api
     from marketplace.reviews.api import blp as reviews_api
     from marketplace.web import bp as web_bp
 
-    for blp in (accounts_api, profiles_api, missions_api, contracts_api, reviews_api):
+    for blp in (
+        accounts_api,
+        profiles_api,
+        missions_api,
+        contracts_api,
+        reviews_api,
+        payments_api,
+    ):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
         api.register_blueprint(blp)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.register_blueprint(web_bp)
+    app.register_blueprint(payments_web_bp)
     register_commands(app)

@@ -22,6 +22,8 @@ class ConfigError(Exception):
 DEFAULT_COMMISSION_PERCENT = Decimal("12")
 DEFAULT_AUTO_RELEASE_DAYS = 7
 DEFAULT_REVIEW_WINDOW_DAYS = 14
+DEFAULT_PLATFORM_LEGAL_NAME = "Marketplace des secrétaires indépendantes"
+DEFAULT_PLATFORM_ADDRESS = "France"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class Settings:
     commission_basis_points: int
     auto_release_days: int
     review_window_days: int
+    # The platform's identity on the commission invoices it issues (set them in production).
+    platform_legal_name: str = DEFAULT_PLATFORM_LEGAL_NAME
+    platform_siret: str | None = None
+    platform_vat_number: str | None = None
+    platform_address: str = DEFAULT_PLATFORM_ADDRESS
 
     def flask_config(self) -> dict[str, object]:
         return {
@@ -136,4 +143,16 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         commission_basis_points=_percent_basis_points(env),
         auto_release_days=_int(env, "ESCROW_AUTO_RELEASE_DAYS", DEFAULT_AUTO_RELEASE_DAYS, 1, 90),
         review_window_days=_int(env, "REVIEW_WINDOW_DAYS", DEFAULT_REVIEW_WINDOW_DAYS, 1, 365),
+        platform_legal_name=env.get("PLATFORM_LEGAL_NAME") or DEFAULT_PLATFORM_LEGAL_NAME,
+        platform_siret=_platform_siret(env),
+        platform_vat_number=env.get("PLATFORM_VAT_NUMBER") or None,
+        platform_address=env.get("PLATFORM_ADDRESS") or DEFAULT_PLATFORM_ADDRESS,
     )
+
+
+def _platform_siret(env: Mapping[str, str]) -> str | None:
+    """PLATFORM_SIRET, printed on the commission invoices the platform issues."""
+    siret = (env.get("PLATFORM_SIRET") or "").replace(" ", "") or None
+    if siret is not None and not (siret.isdigit() and len(siret) == 14):
+        raise ConfigError(f"PLATFORM_SIRET must be 14 digits, got {siret!r}")
+    return siret

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 
 from marketplace.errors import DomainError, FieldErrors, Unauthorized
+from marketplace.payments.interfaces import PaymentError
 from marketplace.validation import flatten_messages
 
 
@@ -71,5 +81,28 @@ def handle_domain_error(error: DomainError) -> ResponseReturnValue:
     return _html_error(error.status_code, error.message)
 
 
+def handle_payment_error(error: PaymentError) -> ResponseReturnValue:
+    """The payment provider refused or could not be reached; nothing was recorded.
+
+    A refusal (card declined, operation rejected) is 402 Payment Required: the
+    caller must change something (another card, support). An outage is 503 with
+    Retry-After: the very same request will work later, and the contract is
+    still in the state it was, so retrying is safe. Never a 500: not a bug.
+    """
+    status = 503 if error.retryable else 402
+    if is_api_request():
+        name = "Service Unavailable" if error.retryable else "Payment Required"
+        response = jsonify(error_payload(status, name, error.message, error.code))
+        response.status_code = status
+        if error.retryable:
+            response.headers["Retry-After"] = "30"
+        return response
+    response = make_response(_html_error(status, error.message))
+    if error.retryable:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(PaymentError, handle_payment_error)

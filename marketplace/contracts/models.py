@@ -53,6 +53,10 @@ class Contract(db.Model):  # type: ignore[name-defined]
     payment_provider: Mapped[str] = mapped_column(sa.String(16), nullable=False)
     payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
     payment_error: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)
+    # Provider references (payments/escrow.py): the funding charge, the payout, the refund.
+    charge_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    transfer_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    refund_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
     dispute_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     disputed_by_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="RESTRICT"), nullable=True
@@ -63,6 +67,8 @@ class Contract(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = created_at()
     funded_at: Mapped[datetime | None] = mapped_column(nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The business approved; the release may wait for the secretary's payout account.
+    approved_at: Mapped[datetime | None] = mapped_column(nullable=True)
     released_at: Mapped[datetime | None] = mapped_column(nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(nullable=True)
     disputed_at: Mapped[datetime | None] = mapped_column(nullable=True)

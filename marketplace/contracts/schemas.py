@@ -22,6 +22,8 @@ class ContractOut(Schema):
     currency = fields.Constant("EUR")
     payment_provider = fields.String()
     payment_intent_id = fields.String(allow_none=True)
+    transfer_id = fields.String(allow_none=True)
+    refund_id = fields.String(allow_none=True)
     payment_error = fields.String(allow_none=True)
     dispute_reason = fields.String(allow_none=True)
     resolution_release_cents = fields.Integer(allow_none=True)
@@ -29,6 +31,7 @@ class ContractOut(Schema):
     created_at = fields.DateTime()
     funded_at = fields.DateTime(allow_none=True)
     delivered_at = fields.DateTime(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
     released_at = fields.DateTime(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
     disputed_at = fields.DateTime(allow_none=True)
@@ -36,9 +39,21 @@ class ContractOut(Schema):
     auto_release_at = fields.DateTime(allow_none=True)
     review_deadline = fields.DateTime(allow_none=True)
     next_actions = fields.List(fields.String())
+    payout_pending = fields.Method(
+        "_payout_pending",
+        allow_none=True,
+        metadata={"description": "Approved, held until the secretary can be paid: why."},
+    )
 
     def _commission_percent(self, obj: Any) -> float:
         return float(obj.commission_basis_points) / 100
+
+    def _payout_pending(self, obj: Any) -> str | None:
+        from marketplace.payments.payouts import WAITING_NOTE
+
+        if obj.approved_at is not None and obj.status.value == "delivered":
+            return WAITING_NOTE
+        return None
 
 
 class ContractPage(Schema):

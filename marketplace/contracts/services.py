@@ -25,7 +25,7 @@ from marketplace.contracts.models import ContractStatus as S
 from marketplace.db import execute_update, utcnow
 from marketplace.errors import FieldErrors, Forbidden, InvalidTransition, NotFound
 from marketplace.extensions import db
-from marketplace.payments import escrow, ledger
+from marketplace.payments import escrow, ledger, payouts
 from marketplace.payments.interfaces import FundingStart, PaymentError
 
 # action -> {from status: to status}
@@ -34,6 +34,10 @@ TRANSITIONS: dict[str, dict[S, S]] = {
     "deliver": {S.FUNDED: S.DELIVERED},
     "approve": {S.DELIVERED: S.RELEASED},
     "auto_release": {S.DELIVERED: S.RELEASED},
+    # An approval recorded while the secretary could not be paid, released once she can.
+    "release": {S.DELIVERED: S.RELEASED},
+    # The business's bank opened a chargeback (Stripe `charge.dispute.created`).
+    "bank_dispute": {S.FUNDED: S.DISPUTED, S.DELIVERED: S.DISPUTED},
     "cancel": {S.AWAITING_FUNDING: S.CANCELLED, S.FUNDED: S.CANCELLED},
     "dispute": {S.FUNDED: S.DISPUTED, S.DELIVERED: S.DISPUTED},
     "resolve": {S.DISPUTED: S.RESOLVED},
@@ -96,6 +100,8 @@ def next_actions(contract: Contract, user: User) -> list[str]:
         for action, roles in ACTION_ROLES.items()
         if user.role in roles and contract.status in TRANSITIONS[action]
     ]
+    if contract.approved_at is not None:  # approved: only the payout is left to happen
+        actions = [a for a in actions if a not in ("approve", "dispute")]
     if contract.status in (S.RELEASED, S.RESOLVED) and contract.party_role(user.id):
         from marketplace.reviews.services import can_review
 
@@ -175,12 +181,21 @@ def fund(
     return FundingAnswer(contract, start)
 
 
-def confirm_funding(contract: Contract, reference: str, actor: User | None = None) -> bool:
+def confirm_funding(
+    contract: Contract, reference: str, actor: User | None = None, charge_id: str | None = None
+) -> bool:
     """The provider holds the money: move to `funded` and record it. False if already done."""
     if contract.status is not S.AWAITING_FUNDING:
         return False
     try:
-        _claim(contract, "fund", actor, payment_intent_id=reference, payment_error=None)
+        _claim(
+            contract,
+            "fund",
+            actor,
+            payment_intent_id=reference,
+            payment_error=None,
+            charge_id=charge_id,
+        )
     except InvalidTransition:
         return False
     _commit_or_rollback(escrow.record_funding, contract, reference)
@@ -194,20 +209,72 @@ def deliver(contract: Contract, user: User) -> Contract:
     return contract
 
 
-def _release(contract: Contract, actor: User | None, action: str) -> Contract:
+def _release(contract: Contract, actor: User | None, action: str, **values: Any) -> Contract:
     _claim(
         contract,
         action,
         actor,
         review_deadline=utcnow() + timedelta(days=_settings().review_window_days),
+        **values,
     )
     _commit_or_rollback(escrow.release_to_secretary, contract)
     return contract
 
 
 def approve(contract: Contract, user: User) -> Contract:
+    """Approve the work. The money goes to the secretary now if she can be paid; otherwise
+    the approval is recorded, the money stays held, she is told to connect her payout
+    account, and `release_due` pays her as soon as it is enabled (the business's part is
+    done: refusing its approval would punish the wrong party)."""
     check_role(contract, user, "approve")
-    return _release(contract, user, "approve")
+    if contract.approved_at is not None:
+        raise InvalidTransition(_("le contrat"), "approve", _("déjà validé"))
+    if payouts.can_receive_payouts(contract.secretary_id):
+        return _release(contract, user, "approve", approved_at=utcnow())
+    if contract.status is not S.DELIVERED:
+        raise InvalidTransition(_("le contrat"), "approve", STATUS_LABELS[contract.status])
+    result = execute_update(
+        sa.update(Contract)
+        .where(
+            Contract.id == contract.id,
+            Contract.status == S.DELIVERED,
+            Contract.approved_at.is_(None),
+        )
+        .values(approved_at=utcnow())
+    )
+    if result != 1:
+        db.session.rollback()
+        db.session.refresh(contract)
+        raise InvalidTransition(_("le contrat"), "approve", STATUS_LABELS[contract.status])
+    add_note(contract, "approve_waiting_payout", payouts.WAITING_NOTE, actor=user)
+    db.session.commit()
+    db.session.refresh(contract)
+    return contract
+
+
+def add_note(contract: Contract, action: str, note: str, actor: User | None = None) -> None:
+    """An audit event that does not change the status (the operator reads these)."""
+    db.session.add(
+        ContractEvent(
+            contract_id=contract.id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            from_status=contract.status.value,
+            to_status=contract.status.value,
+            note=note,
+        )
+    )
+    db.session.flush()
+
+
+def open_bank_dispute(contract: Contract, note: str) -> bool:
+    """Freeze a contract whose payment the business's bank disputes; False if not possible."""
+    try:
+        _claim(contract, "bank_dispute", None, note=note, dispute_reason=note)
+    except InvalidTransition:
+        return False
+    db.session.commit()
+    return True
 
 
 def cancel(contract: Contract, user: User, reason: str = "") -> Contract:
@@ -219,6 +286,8 @@ def cancel(contract: Contract, user: User, reason: str = "") -> Contract:
 
 def dispute(contract: Contract, user: User, reason: str) -> Contract:
     check_role(contract, user, "dispute")
+    if contract.approved_at is not None:
+        raise InvalidTransition(_("le contrat"), "dispute", _("validé, en attente de versement"))
     _claim(contract, "dispute", user, note=reason, dispute_reason=reason, disputed_by_id=user.id)
     db.session.commit()
     return contract
@@ -251,27 +320,37 @@ def resolve(
 
 
 def auto_release_due(now: datetime | None = None) -> int:
-    """Release every delivered contract whose approval window has passed; returns how many.
+    """Release every delivered contract whose approval window has passed, and every approved
+    one still waiting for the secretary's payout account; returns how many were released.
 
     Safe to run twice at once: each release is claimed with a conditional UPDATE,
-    so a contract the other run already released is skipped.
+    so a contract the other run already released is skipped. Safe again after a
+    crash: a release that did not commit left nothing behind, and the provider's
+    idempotency keys turn its repeated call into the same transfer. A secretary
+    who cannot be paid yet is skipped: her money stays held until she can.
     """
     now = now or utcnow()
     cutoff = now - timedelta(days=_settings().auto_release_days)
     due = list(
-        db.session.scalars(
-            sa.select(Contract.id).where(
-                Contract.status == S.DELIVERED, Contract.delivered_at <= cutoff
+        db.session.execute(
+            sa.select(Contract.id, Contract.secretary_id, Contract.approved_at)
+            .where(
+                Contract.status == S.DELIVERED,
+                sa.or_(Contract.delivered_at <= cutoff, Contract.approved_at.is_not(None)),
             )
+            .order_by(Contract.delivered_at, Contract.id)
         )
     )
+    db.session.rollback()  # end the read: each release below is its own transaction
     released = 0
-    for contract_id in due:
+    for contract_id, secretary_id, approved_at in due:
+        if not payouts.can_receive_payouts(secretary_id):
+            continue
         contract = db.session.get(Contract, contract_id)
         if contract is None:
             continue
         try:
-            _release(contract, None, "auto_release")
+            _release(contract, None, "release" if approved_at else "auto_release")
             released += 1
         except InvalidTransition:
             continue

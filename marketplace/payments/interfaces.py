@@ -24,6 +24,10 @@ class ContractRef:
     business_id: uuid.UUID
     secretary_id: uuid.UUID
     payment_intent_id: str | None
+    # The charge that funded the escrow: a Stripe transfer names it as `source_transaction`.
+    charge_id: str | None = None
+    # The secretary's connected (payout) account, when she has one.
+    payout_account_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,8 @@ class FundingStart:
 
     `confirmed` means the money is already held (the sandbox); otherwise the
     provider confirms later (Stripe: a webhook) and the client uses
-    `client_secret` or `checkout_url` to pay.
+    `client_secret` (its own payment form, Stripe.js) or `checkout_url`
+    (Stripe's hosted page, what our web pages use) to pay.
     """
 
     reference: str
@@ -41,28 +46,74 @@ class FundingStart:
     checkout_url: str | None = None
 
 
-class PaymentError(Exception):
-    """The provider refused or could not be reached; nothing was recorded."""
+@dataclass(frozen=True)
+class PayoutOwner:
+    """The secretary who connects a payout account."""
 
-    def __init__(self, message: str, *, retryable: bool = True) -> None:
+    user_id: uuid.UUID
+    email: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class PayoutStatus:
+    account_id: str
+    payouts_enabled: bool
+    details_submitted: bool
+
+
+class PaymentError(Exception):
+    """The provider refused or could not be reached; nothing was recorded.
+
+    `retryable` tells the two cases apart: True for an outage (network, Stripe
+    down, rate limit: the same request may work later, HTTP 503), False for a
+    refusal (card declined, operation rejected: retrying as is will not help,
+    HTTP 402).
+    """
+
+    def __init__(self, message: str, *, retryable: bool = True, code: str | None = None) -> None:
         super().__init__(message)
+        self.message = message
         self.retryable = retryable
+        self.code = code or ("provider_unavailable" if retryable else "payment_refused")
 
 
 class PaymentProvider(Protocol):
     name: str
+    # True when a secretary without a payout account can still be paid (the sandbox).
+    payouts_enabled_by_default: bool
 
     def start_funding(
         self, contract: ContractRef, *, success_url: str | None, cancel_url: str | None
     ) -> FundingStart: ...
 
-    def pay_out(self, contract: ContractRef, payout_cents: int) -> str | None:
+    def pay_out(
+        self, contract: ContractRef, payout_cents: int, *, purpose: str = "release"
+    ) -> str | None:
         """Send the secretary her share; returns the provider's transfer id."""
         ...
 
-    def refund(self, contract: ContractRef, amount_cents: int) -> str | None:
+    def refund(
+        self, contract: ContractRef, amount_cents: int, *, purpose: str = "cancel"
+    ) -> str | None:
         """Give the business `amount_cents` back; returns the provider's refund id."""
         ...
+
+    def refund_stray_payment(
+        self, contract_id: uuid.UUID, payment_reference: str, amount_cents: int
+    ) -> str | None:
+        """Refund a payment that arrived when the contract no longer needed it."""
+        ...
+
+    def create_payout_account(self, owner: PayoutOwner) -> str:
+        """Open the secretary's payout account; returns its id."""
+        ...
+
+    def onboarding_url(self, account_id: str, *, refresh_url: str, return_url: str) -> str:
+        """Where the secretary fills in her payout details (single use, short lived)."""
+        ...
+
+    def payout_account_status(self, account_id: str) -> PayoutStatus: ...
 
 
 def idempotency_key(contract_id: uuid.UUID, action: str) -> str:

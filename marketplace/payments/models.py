@@ -3,12 +3,13 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import created_at, str_enum, uuid_pk
+from marketplace.db import JSONList, created_at, str_enum, utcnow, uuid_pk
 from marketplace.extensions import db
 
 
@@ -61,3 +62,108 @@ def _refuse_update(mapper: object, connection: object, target: LedgerEntry) -> N
 @event.listens_for(LedgerEntry, "before_delete")
 def _refuse_delete(mapper: object, connection: object, target: LedgerEntry) -> None:
     raise RuntimeError("ledger entries are append-only")
+
+
+class PayoutAccount(db.Model):  # type: ignore[name-defined]
+    """A secretary's payout account at the provider (Stripe: an Express connected account).
+
+    `status_event_created` is the `created` time of the provider event the flags
+    come from, so an older event delivered late never overwrites a newer state.
+    """
+
+    __tablename__ = "payout_accounts"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), primary_key=True
+    )
+    provider: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    account_id: Mapped[str] = mapped_column(sa.String(255), unique=True, nullable=False)
+    payouts_enabled: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    details_submitted: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    status_event_created: Mapped[int] = mapped_column(sa.BigInteger, default=0, nullable=False)
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
+
+
+class PaymentEvent(db.Model):  # type: ignore[name-defined]
+    """A provider webhook event, recorded once by its id.
+
+    The row and the effects of the event commit together; `processed_at` stays
+    empty if handling failed half-way, so the provider's retry handles it again
+    (every handler is idempotent) instead of being skipped as a duplicate.
+    """
+
+    __tablename__ = "payment_events"
+
+    id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    created: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+    livemode: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    object_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    contract_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True, nullable=True)
+    # What was read from the event (amounts, codes, our French message); never card data.
+    summary: Mapped[dict[str, Any]] = mapped_column(JSONList, default=dict, nullable=False)
+    received_at: Mapped[datetime] = created_at()
+    processed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class InvoiceKind(enum.StrEnum):
+    SERVICE = "service"  # from the secretary to the business, for the work
+    COMMISSION = "commission"  # from the platform to the secretary, for its commission
+
+
+class InvoiceCounter(db.Model):  # type: ignore[name-defined]
+    """The last number given by one issuer; locked (FOR UPDATE) while an invoice is numbered.
+
+    The counter moves in the same transaction as the invoice it numbers, so a
+    rollback gives the number back: the sequence has no gap.
+    """
+
+    __tablename__ = "invoice_counters"
+
+    issuer_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+
+
+class Invoice(db.Model):  # type: ignore[name-defined]
+    """An issued invoice: numbered, with the PDF and the data it was made from. Immutable."""
+
+    __tablename__ = "invoices"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    contract_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("contracts.id", ondelete="RESTRICT"), index=True, nullable=False
+    )
+    kind: Mapped[InvoiceKind] = mapped_column(str_enum(InvoiceKind, 12), nullable=False)
+    # "secretary:<user id>" or "platform": whose numbering sequence this is.
+    issuer_key: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    issuer_user_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), nullable=True
+    )
+    recipient_user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True, nullable=False
+    )
+    sequence: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    number: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    issued_at: Mapped[datetime] = created_at()
+    total_excl_tax_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    vat_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    total_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONList, nullable=False)
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("issuer_key", "sequence", name="uq_invoices_issuer_sequence"),
+        sa.UniqueConstraint("contract_id", "kind", name="uq_invoices_contract_kind"),
+        sa.CheckConstraint("total_excl_tax_cents + vat_cents = total_cents", name="totals_add_up"),
+    )
+
+
+@event.listens_for(Invoice, "before_update")
+def _refuse_invoice_update(mapper: object, connection: object, target: Invoice) -> None:
+    raise RuntimeError("issued invoices are never changed")
+
+
+@event.listens_for(Invoice, "before_delete")
+def _refuse_invoice_delete(mapper: object, connection: object, target: Invoice) -> None:
+    raise RuntimeError("issued invoices are never deleted")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from marketplace.config import ConfigError, Settings
+from marketplace.config import Settings
 from marketplace.payments.interfaces import PaymentProvider
 from marketplace.payments.sandbox import SandboxProvider
 
 
 def build_provider(settings: Settings) -> PaymentProvider:
     if settings.payments_provider == "stripe":
-        raise ConfigError(
-            "PAYMENTS_PROVIDER=stripe: the Stripe provider is not part of this version"
-        )
-    return SandboxProvider()
+        from marketplace.payments.stripe_provider import StripeProvider
+
+        return StripeProvider(settings)
+    return SandboxProvider(settings.secret_key)

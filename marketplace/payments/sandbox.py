@@ -3,23 +3,62 @@
 It is the default for development and small demos. Its references are
 derived from the contract id and the action, so they are stable across
 retries exactly as the real provider's idempotency keys make Stripe's.
+
+Payout accounts: every secretary can be paid in the sandbox unless she has a
+payout account row saying otherwise (`payouts_enabled_by_default`). Its
+onboarding "page" is a local one (`payments_web.sandbox_onboarding`) that
+turns the account on, so the web flow works without Stripe.
 """
 
 from __future__ import annotations
 
-from marketplace.payments.interfaces import ContractRef, FundingStart
+import uuid
+
+from flask import url_for
+from itsdangerous import URLSafeTimedSerializer
+
+from marketplace.payments.interfaces import ContractRef, FundingStart, PayoutOwner, PayoutStatus
+
+ONBOARDING_SALT = "sandbox-payout-onboarding"
 
 
 class SandboxProvider:
     name = "sandbox"
+    payouts_enabled_by_default = True
+
+    def __init__(self, secret_key: str = "") -> None:
+        self._secret_key = secret_key
 
     def start_funding(
         self, contract: ContractRef, *, success_url: str | None, cancel_url: str | None
     ) -> FundingStart:
         return FundingStart(reference=f"sbx_pi_{contract.id.hex}", confirmed=True)
 
-    def pay_out(self, contract: ContractRef, payout_cents: int) -> str | None:
+    def pay_out(
+        self, contract: ContractRef, payout_cents: int, *, purpose: str = "release"
+    ) -> str | None:
         return f"sbx_tr_{contract.id.hex}" if payout_cents > 0 else None
 
-    def refund(self, contract: ContractRef, amount_cents: int) -> str | None:
+    def refund(
+        self, contract: ContractRef, amount_cents: int, *, purpose: str = "cancel"
+    ) -> str | None:
         return f"sbx_re_{contract.id.hex}" if amount_cents > 0 else None
+
+    def refund_stray_payment(
+        self, contract_id: uuid.UUID, payment_reference: str, amount_cents: int
+    ) -> str | None:
+        return f"sbx_re_{contract_id.hex}_stray"
+
+    def create_payout_account(self, owner: PayoutOwner) -> str:
+        return f"sbx_acct_{owner.user_id.hex}"
+
+    def onboarding_url(self, account_id: str, *, refresh_url: str, return_url: str) -> str:
+        token = self.serializer().dumps({"account": account_id, "return": return_url})
+        return url_for("payments_web.sandbox_onboarding", token=token, _external=True)
+
+    def payout_account_status(self, account_id: str) -> PayoutStatus:
+        # The sandbox has no remote state: the local onboarding page is what enables it.
+        return PayoutStatus(account_id=account_id, payouts_enabled=False, details_submitted=False)
+
+    def serializer(self) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(self._secret_key, salt=ONBOARDING_SALT)

@@ -53,6 +53,12 @@ EVENT_ACTION = {
     "auto_release": _l("Fonds versés automatiquement (délai de validation écoulé)"),
     "release": _l("Fonds versés à la secrétaire"),
     "bank_dispute": _l("Paiement contesté auprès de la banque"),
+    # Notes from the payments domain (status unchanged; the operator reads them).
+    "approve_waiting_payout": _l("Livraison validée, versement en attente du compte de versement"),
+    "payment_mismatch": _l("Paiement reçu d'un montant inattendu (à vérifier)"),
+    "stray_payment_refunded": _l("Paiement en trop remboursé automatiquement"),
+    "refund_mismatch": _l("Remboursement constaté chez Stripe (à rapprocher)"),
+    "transfer_reversed": _l("Virement à la secrétaire annulé chez Stripe"),
     "cancel": _l("Contrat annulé"),
     "dispute": _l("Litige ouvert"),
     "resolve": _l("Litige résolu par l'équipe"),

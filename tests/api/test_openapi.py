@@ -3,16 +3,29 @@ from __future__ import annotations
 import re
 
 API_PATHS = [
-    "/api/v1/taxonomy", "/api/v1/auth/register", "/api/v1/auth/token", "/api/v1/me",
-    "/api/v1/me/profile", "/api/v1/secretaries/{secretary_id}", "/api/v1/missions",
-    "/api/v1/missions/{mission_id}", "/api/v1/missions/{mission_id}/close",
-    "/api/v1/missions/{mission_id}/invitations", "/api/v1/missions/{mission_id}/bids",
-    "/api/v1/bids/{bid_id}/withdraw", "/api/v1/bids/{bid_id}/accept",
-    "/api/v1/contracts/{contract_id}", "/api/v1/contracts/{contract_id}/fund",
-    "/api/v1/contracts/{contract_id}/deliver", "/api/v1/contracts/{contract_id}/approve",
-    "/api/v1/contracts/{contract_id}/cancel", "/api/v1/contracts/{contract_id}/dispute",
-    "/api/v1/admin/contracts/{contract_id}/resolve", "/api/v1/contracts/{contract_id}/ledger",
-    "/api/v1/contracts/{contract_id}/reviews", "/api/v1/secretaries/{secretary_id}/reviews",
+    "/api/v1/taxonomy",
+    "/api/v1/auth/register",
+    "/api/v1/auth/token",
+    "/api/v1/me",
+    "/api/v1/me/profile",
+    "/api/v1/secretaries/{secretary_id}",
+    "/api/v1/missions",
+    "/api/v1/missions/{mission_id}",
+    "/api/v1/missions/{mission_id}/close",
+    "/api/v1/missions/{mission_id}/invitations",
+    "/api/v1/missions/{mission_id}/bids",
+    "/api/v1/bids/{bid_id}/withdraw",
+    "/api/v1/bids/{bid_id}/accept",
+    "/api/v1/contracts/{contract_id}",
+    "/api/v1/contracts/{contract_id}/fund",
+    "/api/v1/contracts/{contract_id}/deliver",
+    "/api/v1/contracts/{contract_id}/approve",
+    "/api/v1/contracts/{contract_id}/cancel",
+    "/api/v1/contracts/{contract_id}/dispute",
+    "/api/v1/admin/contracts/{contract_id}/resolve",
+    "/api/v1/contracts/{contract_id}/ledger",
+    "/api/v1/contracts/{contract_id}/reviews",
+    "/api/v1/secretaries/{secretary_id}/reviews",
     "/api/v1/businesses/{business_id}/reviews",
 ]
 
@@ -32,8 +45,11 @@ def test_docs_page_loads_nothing_from_outside(client) -> None:
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "swagger-ui-bundle.js" in html
-    external = [u for u in re.findall(r'(?:src|href)="([^"]+)"', html)
-                if u.startswith(("http://", "https://", "//"))]
+    external = [
+        u
+        for u in re.findall(r'(?:src|href)="([^"]+)"', html)
+        if u.startswith(("http://", "https://", "//"))
+    ]
     assert external == []
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
         asset_response = client.get(asset)

@@ -1,0 +1,120 @@
+"""Payments API: the Stripe webhook, payout onboarding, invoices."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from marketplace.accounts.auth import api_user
+from marketplace.accounts.models import Role
+from marketplace.contracts.services import visible_contract
+from marketplace.errors import DomainError, NotFound
+from marketplace.payments import escrow, invoices, payouts, webhooks
+from marketplace.payments.models import Invoice
+from marketplace.payments.schemas import (
+    InvoiceOut,
+    OnboardingIn,
+    OnboardingOut,
+    PayoutAccountOut,
+    WebhookOut,
+)
+from marketplace.payments.stripe_provider import StripeProvider
+
+blp = Blueprint(
+    "payments", __name__, url_prefix="/api/v1", description="Payments: webhooks, payouts, invoices"
+)
+
+
+class InvalidSignature(DomainError):
+    status_code = 400
+    code = "invalid_signature"
+
+
+@blp.route("/payments/stripe/webhook")
+class StripeWebhook(MethodView):
+    @blp.response(200, WebhookOut)
+    @blp.doc(security=[])
+    def post(self) -> dict[str, Any]:
+        """Stripe events (signed with `Stripe-Signature`; no bearer token).
+
+        A missing, wrong or stale signature is refused with 400 and nothing is
+        recorded. Each event id is handled once; a redelivery answers 200.
+        """
+        provider = escrow.provider()
+        if not isinstance(provider, StripeProvider):
+            raise NotFound("Stripe n'est pas le fournisseur de paiement configuré.")
+        try:
+            event = provider.verify_event(
+                request.get_data(cache=True), request.headers.get("Stripe-Signature")
+            )
+        except ValueError:
+            raise InvalidSignature("Signature Stripe absente, invalide ou expirée.") from None
+        return {"received": True, "outcome": webhooks.handle(event)}
+
+
+@blp.route("/me/payouts")
+class MyPayouts(MethodView):
+    @blp.response(200, PayoutAccountOut)
+    def get(self) -> payouts.PayoutSummary:
+        """The calling secretary's payout account: can she be paid, and what is missing."""
+        return payouts.summary_for(api_user(Role.SECRETARY))
+
+
+@blp.route("/me/payouts/onboarding")
+class PayoutOnboarding(MethodView):
+    @blp.arguments(OnboardingIn)
+    @blp.response(200, OnboardingOut)
+    def post(self, data: dict[str, Any]) -> dict[str, str]:
+        """Start (or resume) connecting the secretary's payout account → `{url}` to open.
+
+        `return_url`/`refresh_url` default to the site's own pages.
+        """
+        user = api_user(Role.SECRETARY)
+        url = payouts.start_onboarding(
+            user,
+            refresh_url=data["refresh_url"]
+            or url_for("payments_web.payouts_refresh", _external=True),
+            return_url=data["return_url"] or url_for("payments_web.payouts_return", _external=True),
+        )
+        return {"url": url}
+
+
+@blp.route("/contracts/<uuid:contract_id>/invoices")
+class ContractInvoices(MethodView):
+    @blp.response(200, InvoiceOut(many=True))
+    def get(self, contract_id: uuid.UUID) -> list[Invoice]:
+        """The contract's invoices the caller issued or received (an operator sees all)."""
+        user = api_user()
+        contract = visible_contract(user, contract_id)
+        return invoices.invoices_for_contract(user, contract.id)
+
+
+@blp.route("/invoices/<uuid:invoice_id>")
+class InvoiceItem(MethodView):
+    @blp.response(200, InvoiceOut)
+    def get(self, invoice_id: uuid.UUID) -> Invoice:
+        """One invoice (its issuer, its recipient, an operator)."""
+        return invoices.visible_invoice(api_user(), invoice_id)
+
+
+@blp.route("/invoices/<uuid:invoice_id>.pdf")
+class InvoicePdf(MethodView):
+    @blp.response(200, content_type="application/pdf")
+    def get(self, invoice_id: uuid.UUID) -> Response:
+        """The invoice as issued, in PDF."""
+        return pdf_response(invoices.visible_invoice(api_user(), invoice_id))
+
+
+def pdf_response(invoice: Invoice) -> Response:
+    return Response(
+        invoice.pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{invoices.filename(invoice)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class OnboardingIn(Schema):
+    refresh_url = fields.Url(load_default=None, allow_none=True, require_tld=False)
+    return_url = fields.Url(load_default=None, allow_none=True, require_tld=False)
+
+
+class OnboardingOut(Schema):
+    url = fields.String(metadata={"description": "Open it in a browser to connect the account."})
+
+
+class PayoutAccountOut(Schema):
+    provider = fields.String()
+    account_id = fields.String(allow_none=True)
+    payouts_enabled = fields.Boolean()
+    details_submitted = fields.Boolean()
+    status = fields.String(metadata={"description": "enabled, pending or none"})
+    message = fields.String()
+
+
+class InvoiceOut(Schema):
+    id = fields.UUID()
+    contract_id = fields.UUID()
+    kind = fields.String(metadata={"description": "service (secretary → business) or commission"})
+    number = fields.String()
+    issued_at = fields.DateTime()
+    issuer_name = fields.Function(lambda invoice: invoice.data["issuer"]["name"])
+    recipient_name = fields.Function(lambda invoice: invoice.data["recipient"]["name"])
+    currency = fields.Constant("EUR")
+    total_excl_tax_cents = fields.Integer()
+    vat_cents = fields.Integer()
+    total_cents = fields.Integer()
+    vat_mention = fields.Function(lambda invoice: invoice.data.get("vat_mention"))
+    pdf_url = fields.Function(lambda invoice: f"/api/v1/invoices/{invoice.id}.pdf")
+
+
+class WebhookOut(Schema):
+    received = fields.Boolean()
+    outcome = fields.String()
