@@ -48,6 +48,27 @@ class Conflict(DomainError):
     default_message = _l("Cette action n'est pas possible dans l'état actuel.")
 
 
+# What users read for each workflow action named in a refused transition.
+ACTION_LABELS = {
+    "fund": _l("payer"),
+    "deliver": _l("marquer comme livré"),
+    "approve": _l("valider le travail"),
+    "auto_release": _l("verser automatiquement"),
+    "release": _l("verser les fonds"),
+    "bank_dispute": _l("geler pour contestation bancaire"),
+    "cancel": _l("annuler"),
+    "dispute": _l("ouvrir un litige"),
+    "resolve": _l("résoudre le litige"),
+    "review": _l("laisser un avis"),
+    "accept": _l("accepter le devis"),
+    "withdraw": _l("retirer le devis"),
+    "bid": _l("proposer un devis"),
+    "update": _l("modifier"),
+    "close": _l("fermer"),
+    "invite": _l("inviter"),
+}
+
+
 class InvalidTransition(Conflict):
     code = "invalid_transition"
 
@@ -56,8 +77,9 @@ class InvalidTransition(Conflict):
         super().__init__(
             str(
                 _l(
-                    "Action « %(action)s » impossible : %(entity)s est au statut « %(status)s ».",
-                    action=action,
+                    "Action impossible : %(action)s alors que %(entity)s "
+                    "est au statut « %(status)s ».",
+                    action=ACTION_LABELS.get(action, action),
                     entity=entity,
                     status=status,
                 )

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
@@ -25,10 +26,10 @@ from marketplace.payments.ledger import commission_for
 from marketplace.profiles.models import SecretaryProfile
 
 STATUS_LABELS = {
-    BidStatus.PENDING: "en attente",
-    BidStatus.ACCEPTED: "acceptée",
-    BidStatus.DECLINED: "déclinée",
-    BidStatus.WITHDRAWN: "retirée",
+    BidStatus.PENDING: _l("en attente"),
+    BidStatus.ACCEPTED: _l("acceptée"),
+    BidStatus.DECLINED: _l("déclinée"),
+    BidStatus.WITHDRAWN: _l("retirée"),
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import Role, User
 from marketplace.config import Settings
@@ -63,13 +64,13 @@ _STAMP = {
 }
 
 STATUS_LABELS = {
-    S.AWAITING_FUNDING: "en attente de paiement",
-    S.FUNDED: "payé, fonds en séquestre",
-    S.DELIVERED: "livré",
-    S.RELEASED: "fonds versés",
-    S.CANCELLED: "annulé",
-    S.DISPUTED: "en litige",
-    S.RESOLVED: "litige résolu",
+    S.AWAITING_FUNDING: _l("en attente de paiement"),
+    S.FUNDED: _l("payé, fonds en séquestre"),
+    S.DELIVERED: _l("livré"),
+    S.RELEASED: _l("fonds versés"),
+    S.CANCELLED: _l("annulé"),
+    S.DISPUTED: _l("en litige"),
+    S.RESOLVED: _l("litige résolu"),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
@@ -19,9 +20,9 @@ from marketplace.profiles.models import SecretaryProfile
 from marketplace.profiles.services import apply_place, resolve_place
 
 STATUS_LABELS = {
-    MissionStatus.OPEN: "ouverte",
-    MissionStatus.HIRED: "attribuée",
-    MissionStatus.CLOSED: "fermée",
+    MissionStatus.OPEN: _l("ouverte"),
+    MissionStatus.HIRED: _l("attribuée"),
+    MissionStatus.CLOSED: _l("fermée"),
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.contracts.services import STATUS_LABELS
 from marketplace.db import execute_update, utcnow
 from marketplace.errors import Conflict, Forbidden, InvalidTransition
 from marketplace.extensions import db
@@ -54,7 +55,7 @@ def post_review(contract: Contract, user: User, rating: int, comment: str) -> Re
     if role is None:
         raise Forbidden()
     if contract.status not in REVIEWABLE:
-        raise InvalidTransition(_("le contrat"), "review", contract.status.value)
+        raise InvalidTransition(_("le contrat"), "review", STATUS_LABELS[contract.status])
     if contract.review_deadline is not None and contract.review_deadline <= utcnow():
         raise Conflict(_("La période pour laisser un avis est terminée."))
     subject = contract.secretary_id if role == "business" else contract.business_id
