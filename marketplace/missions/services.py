@@ -15,6 +15,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.db import execute_update, utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
 from marketplace.extensions import db
+from marketplace.geo.places import Place
 from marketplace.missions.models import Invitation, Mission, MissionStatus, NdaAcceptance, Pricing
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.profiles.services import apply_place, resolve_place
@@ -26,26 +27,34 @@ STATUS_LABELS = {
 }
 
 
-def _check_consistency(values: dict[str, Any]) -> None:
-    errors: dict[str, str] = {}
+def _check(values: dict[str, Any], *, creating: bool) -> Place | None:
+    """Rules across fields, all reported in one answer; returns the place when one is given."""
+    errors: dict[str, list[str]] = {}
     if values.get("pricing") == Pricing.HOURLY and not values.get("estimated_hours"):
-        errors["estimated_hours"] = _(
-            "Indiquez le nombre d'heures estimé pour une mission à l'heure."
-        )
+        errors["estimated_hours"] = [
+            _("Indiquez le nombre d'heures estimé pour une mission à l'heure.")
+        ]
     start, end = values.get("start_date"), values.get("end_date")
+    if creating and start is not None and start < date.today():
+        errors["start_date"] = [_("La date de début ne peut pas être passée.")]
     if start and end and end < start:
-        errors["end_date"] = _("La date de fin doit suivre la date de début.")
+        errors["end_date"] = [_("La date de fin doit suivre la date de début.")]
+    place = None
+    if "postal_code" in values:
+        try:
+            place = resolve_place(values["postal_code"], values.get("country", "FR"))
+        except FieldErrors as exc:
+            errors.update(exc.errors)
     if errors:
         raise FieldErrors(errors)
+    return place
 
 
 def create_mission(user: User, data: dict[str, Any]) -> Mission:
     if user.role is not Role.BUSINESS:
         raise Forbidden()
-    if data["start_date"] < date.today():
-        raise FieldErrors({"start_date": _("La date de début ne peut pas être passée.")})
-    _check_consistency(data)
-    place = resolve_place(data["postal_code"], data.get("country", "FR"))
+    place = _check(data, creating=True)
+    assert place is not None  # postal_code is required by MissionIn
     mission = Mission(business_id=user.id, status=MissionStatus.OPEN)
     _assign(mission, data)
     apply_place(mission, place)
@@ -82,9 +91,9 @@ def update_mission(mission: Mission, user: User, data: dict[str, Any]) -> Missio
     if mission.status is not MissionStatus.OPEN:
         raise InvalidTransition(_("la mission"), "update", STATUS_LABELS[mission.status])
     merged = {name: getattr(mission, name) for name in _EDITABLE} | data
-    _check_consistency(merged)
-    if "postal_code" in data:
-        apply_place(mission, resolve_place(data["postal_code"], data.get("country", "FR")))
+    place = _check(merged, creating=False)
+    if place is not None:
+        apply_place(mission, place)
     _assign(mission, data)
     # Guard against a bid being accepted while the edit was in flight.
     result = execute_update(

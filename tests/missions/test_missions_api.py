@@ -149,3 +149,22 @@ def test_pagination_is_bounded(api) -> None:
     assert status == 200 and body["total"] == 3 and len(body["results"]) == 1
     status, body = api.get("/api/v1/missions?per_page=500")
     assert status == 422 and "per_page" in body["errors"]["query"]
+
+
+def test_every_cross_field_error_is_reported_at_once(api) -> None:
+    owner = f.business(api)
+    payload = f.mission_payload(
+        pricing="hourly",
+        estimated_hours=None,
+        postal_code="00000",
+        start_date=(date.today() - timedelta(days=2)).isoformat(),
+        end_date=(date.today() - timedelta(days=3)).isoformat(),
+    )
+    status, body = api.post("/api/v1/missions", payload, token=owner["token"])
+    assert status == 422
+    assert set(body["errors"]["json"]) == {
+        "estimated_hours",
+        "start_date",
+        "end_date",
+        "postal_code",
+    }
