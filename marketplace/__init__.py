@@ -95,6 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.payments.views import bp as payments_web_bp
     from marketplace.profiles.api import blp as profiles_api
     from marketplace.reviews.api import blp as reviews_api
+    from marketplace.search.api import blp as search_api
+    from marketplace.search.views import bp as search_web_bp
     from marketplace.web import bp as web_bp
 
     for blp in (
@@ -104,10 +106,12 @@ def _register_blueprints(app: Flask) -> None:
         contracts_api,
         reviews_api,
         payments_api,
+        search_api,
     ):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
         api.register_blueprint(blp)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.register_blueprint(web_bp)
     app.register_blueprint(payments_web_bp)
+    app.register_blueprint(search_web_bp)
     register_commands(app)

@@ -41,6 +41,10 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(payments)
 
+    from marketplace.search.cli import search
+
+    app.cli.add_command(search)
+
     @app.cli.command("seed-demo")
     @click.option("--secretaries", default=300, show_default=True)
     @click.option("--businesses", default=50, show_default=True)

@@ -1,0 +1,91 @@
+"""Matching and search endpoints of API v1."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from marketplace.accounts.auth import api_user, optional_api_user
+from marketplace.missions.services import owned_mission
+from marketplace.search import services
+from marketplace.search.schemas import (
+    MatchesQuery,
+    MatchResults,
+    MissionResults,
+    MissionSearchQuery,
+    SecretaryResults,
+    SecretarySearchQuery,
+)
+
+blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Matching and search")
+
+
+@blp.record_once
+def _init(state: Any) -> None:
+    from marketplace.search import init_app
+
+    init_app(state.app)
+
+
+def _hits(results: list[services.SecretaryResult]) -> list[dict[str, Any]]:
+    # The cards are built as the SecretaryCard schema documents them (documents.py): they
+    # go out as they are, without a second pass through marshmallow (the hot path).
+    return [
+        {
+            "secretary": r.secretary,
+            "score": r.score,
+            "distance_km": r.distance_km,
+            "reasons": r.reasons,
+        }
+        for r in results
+    ]
+
+
+def _json(payload: dict[str, Any]) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return Response(body, mimetype="application/json")
+
+
+@blp.route("/missions/<uuid:mission_id>/matches")
+class MissionMatches(MethodView):
+    @blp.arguments(MatchesQuery, location="query")
+    @blp.response(200, MatchResults)
+    def get(self, args: dict[str, Any], mission_id: uuid.UUID) -> Response:
+        """Secretaries ranked for this mission, best first, with the reasons (owner only)."""
+        user = api_user()
+        mission = owned_mission(user, mission_id)
+        page = services.matches(mission, args["limit"], args["strict_specialty"])
+        return _json(
+            {"mission_id": str(mission.id), "total": page.total, "results": _hits(page.results)}
+        )
+
+
+@blp.route("/search/secretaries")
+class SearchSecretaries(MethodView):
+    @blp.arguments(SecretarySearchQuery, location="query")
+    @blp.response(200, SecretaryResults)
+    def get(self, args: dict[str, Any]) -> Response:
+        """Search secretaries: filters, then the documented ranking (public)."""
+        page = services.search_secretaries(args)
+        return _json(
+            {
+                "total": page.total,
+                "page": page.page,
+                "per_page": page.per_page,
+                "results": _hits(page.results),
+            }
+        )
+
+
+@blp.route("/search/missions")
+class SearchMissions(MethodView):
+    @blp.arguments(MissionSearchQuery, location="query")
+    @blp.response(200, MissionResults)
+    def get(self, args: dict[str, Any]) -> services.ResultPage:
+        """Open missions, best first; a signed-in secretary without filters gets hers."""
+        return services.search_missions(args, optional_api_user())

@@ -1,0 +1,694 @@
+"""The one ranking: who fits a mission best, which missions fit a secretary best, and why.
+
+Both backends rank with the `Plan`s built here (see `plan.py` for how a plan is evaluated
+by Elasticsearch and in Python). The formula, documented in docs/elasticsearch.md:
+
+    score = 1 + specialty + proximity + rating + budget + availability + skills + text
+              + experience                      (secretaries for a mission or a search)
+
+    score = 1 + specialty + proximity + budget + availability + skills + text + recency
+                                                (missions for a secretary or a search)
+
+Each term is a weight times a number between 0 and 1:
+
+* specialty (3): the secretary has the mission's specialty. Required by default (a filter:
+  every result then carries the same 3 points); with `strict_specialty=false` it is only a
+  strong signal.
+* proximity: a gauss decay on the distance between the mission's place and the secretary's.
+  On site (the mission is not remote-friendly, or the client asks for on-site work): weight
+  3, 1 up to 2 km, 0.5 at 22 km; secretaries whose on-site radius does not reach the place
+  are excluded. When remote is fine: weight 0.3, 0.5 at 105 km, and a secretary who does not
+  work remotely must still reach the place.
+* rating (3): a Bayesian average with a prior of 5 reviews at 4/5,
+  `(5 x 4 + sum of ratings) / (5 + n)`, mapped from 1..5 to 0..1. One 5-star review gives
+  4.17, forty 4.8-star reviews give 4.71: volume earns trust. Published reviews only.
+* budget (2): 1 when the hourly rate (with the urgency surcharge for an urgent mission) is
+  within the client's hourly budget, then a gauss decay: 0.5 at 15 % over budget.
+* availability (1, 2 when urgent): half for being available by the start date (a quarter
+  when available within a week after it), half for the share of the mission's weekdays the
+  secretary works (a quarter when she has not said which days she works).
+* skills (2): the share of the mission's skills the secretary has.
+* text: the share of the query terms found in the profile, a term in the headline counting
+  1 and in the rest 0.6; weight 1 for a mission's title, 3 for a typed query (which must
+  then match at least one term). Accents, case, elisions, plurals are folded (`text.py`).
+* experience (1): completed contracts n on the platform, as n / (n + 3).
+* recency (1, missions only): 1 for a mission posted within a day, 0.5 at 15 days.
+
+Ties are broken by id, so the order is stable and the same in both backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from marketplace.search import text
+from marketplace.search.plan import (
+    NOTHING,
+    AllOf,
+    AnyOf,
+    AnyTerm,
+    DateDecay,
+    Doc,
+    Exists,
+    FieldValue,
+    Filter,
+    GeoDecay,
+    Missing,
+    NumberDecay,
+    Origin,
+    Plan,
+    Range,
+    Reaches,
+    Signal,
+    TermShare,
+    TextMatch,
+    Weight,
+    WithinKm,
+)
+from marketplace.taxonomy import label
+
+# ----------------------------------------------------------------------------- weights
+W_SPECIALTY = 3.0
+W_PROXIMITY_ONSITE = 3.0
+ONSITE_SCALE_KM, ONSITE_OFFSET_KM = 20.0, 2.0
+W_PROXIMITY_REMOTE = 0.3
+REMOTE_SCALE_KM, REMOTE_OFFSET_KM = 100.0, 5.0
+W_RATING = 3.0
+RATING_PRIOR_MEAN, RATING_PRIOR_COUNT = 4.0, 5
+W_BUDGET = 2.0
+BUDGET_SCALE = 0.15  # of the budget: 0.5 at 15 % over
+W_AVAILABILITY = 1.0
+AVAILABILITY_GRACE_DAYS = 7
+W_SKILLS = 2.0
+SKILLS_CAP = 8  # a mission's skills beyond 8 do not dilute the share further
+W_TEXT_MISSION = 1.0
+W_TEXT_QUERY = 3.0
+W_EXPERIENCE = 1.0
+EXPERIENCE_HALF = 3  # n / (n + 3): 3 contracts give half the points
+W_RECENCY = 1.0
+RECENCY_SCALE_DAYS, RECENCY_OFFSET_DAYS = 14.0, 1.0
+
+NO_DATE = "1970-01-01"  # the mapping's null_value for `available_from`: available now
+FLAT_OFFSET = 10**8  # cents: an offset so large a decay is flat on one side (mission budget)
+
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# ----------------------------------------------------------------------------- index-time
+def bayesian_rating(count: int, total: float) -> float:
+    """(prior_count x prior_mean + sum of ratings) / (prior_count + n), on the 1..5 scale."""
+    return (RATING_PRIOR_COUNT * RATING_PRIOR_MEAN + total) / (RATING_PRIOR_COUNT + count)
+
+
+def rating_score(count: int, total: float) -> float:
+    return (bayesian_rating(count, total) - 1.0) / 4.0
+
+
+def experience_score(completed: int) -> float:
+    return completed / (completed + EXPERIENCE_HALF)
+
+
+PRIOR_RATING_SCORE = rating_score(0, 0.0)
+
+
+def urgent_rate(rate_cents: int, surcharge_percent: int) -> int:
+    return rate_cents * (100 + surcharge_percent) // 100
+
+
+def hourly_budget(budget_cents: int, estimated_hours: float | None) -> int | None:
+    """The hourly rate a mission's budget allows, when it can be known."""
+    if estimated_hours:
+        return int(budget_cents / estimated_hours)
+    return None
+
+
+def mission_days(start: date, end: date | None) -> list[str]:
+    """Weekdays the mission needs: those in its first week, working days if any."""
+    if end is None or (end - start).days >= 6:
+        days = set(WEEKDAY_CODES)
+    else:
+        days = {
+            WEEKDAY_CODES[(start + timedelta(days=i)).weekday()]
+            for i in range((end - start).days + 1)
+        }
+    work = days - {"sat", "sun"}
+    chosen = work or days
+    return [d for d in WEEKDAY_CODES if d in chosen]
+
+
+# ----------------------------------------------------------------------------- secretaries
+@dataclass(frozen=True)
+class SecretaryCriteria:
+    """What a client looks for, from a mission or from the search form."""
+
+    specialty: str | None = None
+    strict_specialty: bool = True
+    origin: Origin | None = None
+    radius_km: float | None = None  # filter: within this distance of origin
+    onsite: bool = False  # the work is on site at origin
+    remote_only: bool = False  # filter: works remotely
+    budget_rate_cents: int | None = None  # the hourly rate the client has in mind
+    max_rate_cents: int | None = None  # filter
+    urgent: bool = False
+    start_date: date | None = None
+    days: tuple[str, ...] = ()
+    available_on: date | None = None  # filter
+    skills: tuple[str, ...] = ()
+    required_skills: tuple[str, ...] = ()  # filter
+    terms: tuple[str, ...] = ()
+    words: dict[str, str] = field(default_factory=dict)  # term -> word typed, for reasons
+    text_required: bool = False
+    text_weight: float = W_TEXT_MISSION
+    exclude_ids: tuple[str, ...] = ()
+
+
+def secretary_plan(c: SecretaryCriteria) -> Plan:
+    filters: list[Filter] = []
+    signals: list[Signal] = []
+    if c.specialty:
+        has_specialty = AnyTerm("specialties", (c.specialty,))
+        if c.strict_specialty:
+            filters.append(has_specialty)
+        signals.append(Weight("specialty", W_SPECIALTY, has_specialty))
+    if c.origin is not None:
+        if c.radius_km is not None:
+            filters.append(WithinKm(c.origin, c.radius_km))
+        if c.onsite:
+            filters.append(Reaches(c.origin))
+            signals.append(
+                GeoDecay(
+                    "proximity", W_PROXIMITY_ONSITE, c.origin, ONSITE_SCALE_KM, ONSITE_OFFSET_KM
+                )
+            )
+        else:
+            # Remote is fine, but someone who only works on site must reach the place.
+            filters.append(AnyOf((AnyTerm("remote", (True,)), Reaches(c.origin))))
+            signals.append(
+                GeoDecay(
+                    "proximity", W_PROXIMITY_REMOTE, c.origin, REMOTE_SCALE_KM, REMOTE_OFFSET_KM
+                )
+            )
+    elif c.onsite:
+        filters.append(NOTHING)  # on-site work somewhere unknown: nobody can be placed
+    if c.remote_only:
+        filters.append(AnyTerm("remote", (True,)))
+    if c.max_rate_cents is not None:
+        filters.append(Range("hourly_rate_cents", lte=c.max_rate_cents))
+    if c.available_on is not None:
+        filters.append(Range("available_from", lte=c.available_on.isoformat(), null_as=NO_DATE))
+        day = WEEKDAY_CODES[c.available_on.weekday()]
+        filters.append(AnyOf((AnyTerm("weekdays", (day,)), Missing("weekdays"))))
+    if c.required_skills:
+        filters.extend(AnyTerm("skills", (s,)) for s in c.required_skills)
+    if c.exclude_ids:
+        filters.append(_not_ids(c.exclude_ids))
+
+    signals.append(FieldValue("rating", W_RATING, "rating_score", missing=PRIOR_RATING_SCORE))
+    budget = c.budget_rate_cents if c.budget_rate_cents is not None else c.max_rate_cents
+    if budget:
+        signals.append(
+            NumberDecay(
+                "budget",
+                W_BUDGET,
+                "urgent_rate_cents" if c.urgent else "hourly_rate_cents",
+                origin=budget / 2,
+                offset=budget / 2,
+                scale=budget * BUDGET_SCALE,
+            )
+        )
+    availability = W_AVAILABILITY * (2 if c.urgent else 1)
+    if c.start_date is not None:
+        start = c.start_date.isoformat()
+        grace = (c.start_date + timedelta(days=AVAILABILITY_GRACE_DAYS)).isoformat()
+        signals.append(
+            Weight(
+                "availability",
+                availability / 2,
+                Range("available_from", lte=start, null_as=NO_DATE),
+            )
+        )
+        signals.append(
+            Weight(
+                "availability",
+                availability / 4,
+                Range("available_from", gt=start, lte=grace, null_as=NO_DATE),
+            )
+        )
+    if c.days:
+        signals.append(TermShare("availability", availability / 2, "weekdays", c.days))
+        signals.append(Weight("availability", availability / 4, Missing("weekdays")))
+    if c.skills:
+        signals.append(TermShare("skills", W_SKILLS, "skills", c.skills))
+    signals.append(FieldValue("experience", W_EXPERIENCE, "experience_score", missing=0.0))
+    text_match = None
+    if c.terms:
+        text_match = TextMatch("text", c.text_weight, c.terms, required=c.text_required)
+    return Plan(filters=filters, signals=signals, text=text_match)
+
+
+@dataclass(frozen=True)
+class _NotIds:
+    ids: tuple[str, ...]
+
+    def es(self) -> dict[str, Any]:
+        return {"bool": {"must_not": [{"terms": {"id": list(self.ids)}}]}}
+
+    def test(self, doc: Doc) -> bool:
+        return str(doc["id"]) not in self.ids
+
+
+def _not_ids(ids: tuple[str, ...]) -> Filter:
+    return _NotIds(ids)
+
+
+def criteria_for_mission(mission: Any, strict_specialty: bool = True) -> SecretaryCriteria:
+    """The search a mission implies (a `missions.models.Mission`)."""
+    origin = Origin(mission.postal_code, mission.lat, mission.lon, mission.city)
+    return SecretaryCriteria(
+        specialty=mission.specialty,
+        strict_specialty=strict_specialty,
+        origin=origin,
+        onsite=not mission.remote_ok,
+        budget_rate_cents=hourly_budget(mission.budget_cents, mission.estimated_hours),
+        urgent=mission.urgent,
+        start_date=mission.start_date,
+        days=tuple(mission_days(mission.start_date, mission.end_date)),
+        skills=tuple(mission.skills),
+        terms=text.query_terms(mission.title, limit=12),
+        words=text.query_words(mission.title, limit=12),
+        text_weight=W_TEXT_MISSION,
+    )
+
+
+# ----------------------------------------------------------------------------- missions
+@dataclass(frozen=True)
+class MissionCriteria:
+    """What a secretary looks for: her profile, or the filters of the search form."""
+
+    now: datetime
+    specialty: str | None = None  # filter
+    specialties: tuple[str, ...] = ()  # signal: her specialties
+    origin: Origin | None = None
+    radius_km: float | None = None  # filter
+    # the secretary's own reach: missions she could not do are out
+    home: Origin | None = None
+    home_radius_km: int = 0
+    works_remotely: bool = True
+    rate_cents: int | None = None
+    urgent_rate_cents: int | None = None
+    available_from: date | None = None
+    weekdays: tuple[str, ...] = ()
+    skills: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    words: dict[str, str] = field(default_factory=dict)
+    text_required: bool = False
+    text_weight: float = W_TEXT_MISSION
+    personal: bool = False
+    exclude_ids: tuple[str, ...] = ()
+
+
+def mission_plan(c: MissionCriteria) -> Plan:
+    filters: list[Filter] = []
+    signals: list[Signal] = []
+    if c.specialty:
+        filters.append(AnyTerm("specialty", (c.specialty,)))
+    if c.specialties:
+        signals.append(Weight("specialty", W_SPECIALTY, AnyTerm("specialty", c.specialties)))
+    if c.origin is not None and c.radius_km is not None:
+        filters.append(WithinKm(c.origin, c.radius_km))
+    if c.home is not None:
+        reach: list[Filter] = []
+        if c.works_remotely:
+            reach.append(AnyTerm("remote_ok", (True,)))
+        if c.home_radius_km > 0:
+            reach.append(WithinKm(c.home, c.home_radius_km))
+        filters.append(AnyOf(tuple(reach)))
+    if c.exclude_ids:
+        filters.append(_not_ids(c.exclude_ids))
+    center = c.home if c.personal else c.origin
+    if center is not None:
+        signals.append(
+            GeoDecay(
+                "proximity",
+                W_PROXIMITY_ONSITE,
+                center,
+                ONSITE_SCALE_KM,
+                ONSITE_OFFSET_KM,
+                when=AnyTerm("remote_ok", (False,)),
+            )
+        )
+        signals.append(
+            GeoDecay(
+                "proximity",
+                W_PROXIMITY_REMOTE,
+                center,
+                REMOTE_SCALE_KM,
+                REMOTE_OFFSET_KM,
+                when=AnyTerm("remote_ok", (True,)),
+            )
+        )
+    if c.rate_cents:
+        for urgent, rate in ((False, c.rate_cents), (True, c.urgent_rate_cents or c.rate_cents)):
+            # 1 when the budget covers her rate, decaying below it; flat above.
+            signals.append(
+                NumberDecay(
+                    "budget",
+                    W_BUDGET,
+                    "budget_rate_cents",
+                    origin=rate + FLAT_OFFSET,
+                    offset=FLAT_OFFSET,
+                    scale=rate * BUDGET_SCALE,
+                    when=AllOf((AnyTerm("urgent", (urgent,)), Exists("budget_rate_cents"))),
+                )
+            )
+        signals.append(Weight("budget", W_BUDGET / 4, Missing("budget_rate_cents")))
+    if c.personal:
+        ready = (c.available_from or date(1970, 1, 1)).isoformat()
+        early = (
+            (c.available_from or date(1970, 1, 1)) - timedelta(days=AVAILABILITY_GRACE_DAYS)
+        ).isoformat()
+        signals.append(Weight("availability", W_AVAILABILITY / 2, Range("start_date", gte=ready)))
+        signals.append(
+            Weight("availability", W_AVAILABILITY / 4, Range("start_date", gte=early, lt=ready))
+        )
+        if c.weekdays:
+            signals.append(
+                TermShare("availability", W_AVAILABILITY / 2, "days", c.weekdays, "days_count", 7)
+            )
+        else:
+            signals.append(Weight("availability", W_AVAILABILITY / 4))
+        if c.skills:
+            signals.append(
+                TermShare("skills", W_SKILLS, "skills", c.skills, "skills_count", SKILLS_CAP)
+            )
+    signals.append(
+        DateDecay(
+            "recency", W_RECENCY, "created_at", c.now, RECENCY_SCALE_DAYS, RECENCY_OFFSET_DAYS
+        )
+    )
+    text_match = None
+    if c.terms:
+        text_match = TextMatch("text", c.text_weight, c.terms, required=c.text_required)
+    return Plan(filters=filters, signals=signals, text=text_match)
+
+
+# ----------------------------------------------------------------------------- reasons
+_SPECIALTY_SENTENCE = {
+    "fr": {
+        "legal": "Spécialité juridique",
+        "medical": "Spécialité médicale",
+        "insurance": "Spécialité assurances",
+        "industry": "Spécialité industrie",
+        "general": "Secrétariat général",
+    },
+    "en": {
+        "legal": "Legal specialty",
+        "medical": "Medical specialty",
+        "insurance": "Insurance specialty",
+        "industry": "Industry specialty",
+        "general": "General secretarial work",
+    },
+}
+
+
+def _lang(locale: str) -> str:
+    return "en" if str(locale).startswith("en") else "fr"
+
+
+def number(value: float, decimals: int, locale: str) -> str:
+    """1 234,5 in French, 1,234.5 in English."""
+    formatted = f"{value:,.{decimals}f}"
+    if _lang(locale) == "fr":
+        formatted = formatted.replace(",", "\u202f").replace(".", ",")
+    return formatted
+
+
+def euros(cents: int, locale: str) -> str:
+    value = cents / 100
+    decimals = 0 if cents % 100 == 0 else 2
+    if _lang(locale) == "fr":
+        return f"{number(value, decimals, locale)}\u00a0€"
+    return f"€{number(value, decimals, locale)}"
+
+
+def day_date(value: date, locale: str) -> str:
+    return value.strftime("%d/%m/%Y") if _lang(locale) == "fr" else value.isoformat()
+
+
+def distance_sentence(km: float, locale: str) -> str:
+    fr = _lang(locale) == "fr"
+    if km < 1:
+        return "à moins de 1 km" if fr else "less than 1 km away"
+    shown = number(km, 0 if km >= 10 else 1, locale).removesuffix(",0").removesuffix(".0")
+    return f"à {shown} km" if fr else f"{shown} km away"
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def _listing(codes: Sequence[str], locale: str) -> str:
+    return ", ".join(label(code, _lang(locale)).lower() for code in codes)
+
+
+def _matched_words(words: dict[str, str], matched: Sequence[str]) -> str:
+    return ", ".join(words.get(t, t) for t in matched)
+
+
+def _order(entries: list[tuple[str, str]], parts: dict[str, float]) -> list[str]:
+    """Sentences by the points their component brought, largest first (stable)."""
+    ranked = sorted(enumerate(entries), key=lambda ie: (-parts.get(ie[1][0], 0.0), ie[0]))
+    return [sentence for _i, (_key, sentence) in ranked]
+
+
+def secretary_reasons(c: SecretaryCriteria, plan: Plan, doc: Doc, locale: str) -> list[str]:
+    lang = _lang(locale)
+    fr = lang == "fr"
+    parts = plan.contributions(doc)
+    entries: list[tuple[str, str]] = []
+    if c.specialty and c.specialty in doc.get("specialties", ()):
+        entries.append(("specialty", _SPECIALTY_SENTENCE[lang].get(c.specialty, c.specialty)))
+    if c.origin is not None:
+        entries.append(("proximity", distance_sentence(c.origin.km_to(doc), locale)))
+        radius = int(doc.get("onsite_radius_km") or 0)
+        if c.onsite:
+            entries.append(
+                (
+                    "proximity",
+                    f"se déplace jusqu'à {radius} km" if fr else f"works on site up to {radius} km",
+                )
+            )
+        elif doc.get("remote"):
+            entries.append(("proximity", "travaille à distance" if fr else "works remotely"))
+    count = int(doc.get("rating_count") or 0)
+    if count:
+        avg = number(float(doc.get("rating_avg") or 0), 1, locale)
+        entries.append(
+            (
+                "rating",
+                f"{avg}/5 sur {count} avis"
+                if fr
+                else f"{avg}/5 from {count} {_plural(count, 'review', 'reviews')}",
+            )
+        )
+    budget = c.budget_rate_cents if c.budget_rate_cents is not None else c.max_rate_cents
+    if budget:
+        rate = int(doc["urgent_rate_cents"] if c.urgent else doc["hourly_rate_cents"])
+        if rate <= budget:
+            sentence = "dans votre budget" if fr else "within your budget"
+            if c.urgent and doc.get("surcharge_percent"):
+                sentence += (
+                    ", majoration urgence comprise" if fr else ", urgency surcharge included"
+                )
+        else:
+            over = round((rate - budget) * 100 / budget)
+            sentence = (
+                f"{over}\u00a0% au-dessus de votre budget ({euros(rate, locale)}/h)"
+                if fr
+                else f"{over}% over your budget ({euros(rate, locale)}/h)"
+            )
+        entries.append(("budget", sentence))
+    available_from = doc.get("available_from") or NO_DATE
+    if c.available_on is not None:
+        entries.append(
+            (
+                "availability",
+                f"disponible le {day_date(c.available_on, locale)}"
+                if fr
+                else f"available on {day_date(c.available_on, locale)}",
+            )
+        )
+    else:
+        if c.start_date is not None:
+            if available_from <= c.start_date.isoformat():
+                entries.append(
+                    (
+                        "availability",
+                        "disponible dès le début de la mission"
+                        if fr
+                        else "available from the start",
+                    )
+                )
+            else:
+                when = day_date(date.fromisoformat(available_from), locale)
+                entries.append(
+                    (
+                        "availability",
+                        f"disponible à partir du {when}" if fr else f"available from {when}",
+                    )
+                )
+        if c.days and doc.get("weekdays"):
+            covered = [d for d in c.days if d in doc["weekdays"]]
+            if len(covered) == len(c.days):
+                entries.append(
+                    (
+                        "availability",
+                        "disponible tous les jours prévus"
+                        if fr
+                        else "available on every planned day",
+                    )
+                )
+            elif covered:
+                entries.append(
+                    (
+                        "availability",
+                        f"disponible {len(covered)} "
+                        f"{_plural(len(covered), 'jour', 'jours')} sur {len(c.days)} prévus"
+                        if fr
+                        else f"available {len(covered)} of {len(c.days)} planned days",
+                    )
+                )
+    if c.skills:
+        have = [s for s in c.skills if s in doc.get("skills", ())]
+        if have:
+            entries.append(
+                (
+                    "skills",
+                    f"{len(have)} {_plural(len(have), 'compétence', 'compétences')} sur "
+                    f"{len(c.skills)} : {_listing(have, locale)}"
+                    if fr
+                    else f"{len(have)} of {len(c.skills)} skills: {_listing(have, locale)}",
+                )
+            )
+    if plan.text is not None:
+        matched = plan.text.matched(doc)
+        if matched:
+            words = _matched_words(c.words, matched)
+            if c.text_required:
+                sentence = f"correspond à « {words} »" if fr else f"matches “{words}”"
+            else:
+                sentence = f"mots-clés de l'annonce : {words}" if fr else f"keywords: {words}"
+            entries.append(("text", sentence))
+    completed = int(doc.get("completed_contracts") or 0)
+    if completed:
+        entries.append(
+            (
+                "experience",
+                f"{completed} {_plural(completed, 'mission réalisée', 'missions réalisées')} "
+                "sur la plateforme"
+                if fr
+                else f"{completed} {_plural(completed, 'contract', 'contracts')} completed "
+                "on the platform",
+            )
+        )
+    return _order(entries, parts)
+
+
+def mission_reasons(c: MissionCriteria, plan: Plan, doc: Doc, locale: str) -> list[str]:
+    lang = _lang(locale)
+    fr = lang == "fr"
+    parts = plan.contributions(doc)
+    entries: list[tuple[str, str]] = []
+    specialty = str(doc.get("specialty") or "")
+    if (c.specialties and specialty in c.specialties) or c.specialty:
+        entries.append(("specialty", _SPECIALTY_SENTENCE[lang].get(specialty, specialty)))
+    center = c.home if c.personal else c.origin
+    if center is not None:
+        entries.append(("proximity", distance_sentence(center.km_to(doc), locale)))
+    if doc.get("remote_ok"):
+        entries.append(("proximity", "à distance possible" if fr else "remote possible"))
+    else:
+        entries.append(("proximity", "sur place" if fr else "on site"))
+    budget = doc.get("budget_rate_cents")
+    if c.rate_cents and budget:
+        rate = (c.urgent_rate_cents or c.rate_cents) if doc.get("urgent") else c.rate_cents
+        amount = euros(int(budget), locale)
+        if budget >= rate:
+            sentence = (
+                f"budget d'environ {amount}/h, dans votre tarif"
+                if fr
+                else f"budget about {amount}/h, covers your rate"
+            )
+        else:
+            sentence = (
+                f"budget d'environ {amount}/h, sous votre tarif"
+                if fr
+                else f"budget about {amount}/h, below your rate"
+            )
+        entries.append(("budget", sentence))
+    start = doc.get("start_date")
+    if start:
+        when = day_date(date.fromisoformat(str(start)), locale)
+        entries.append(("availability", f"commence le {when}" if fr else f"starts {when}"))
+    if c.personal and c.weekdays and doc.get("days"):
+        covered = [d for d in doc["days"] if d in c.weekdays]
+        if covered and len(covered) == len(doc["days"]):
+            entries.append(
+                (
+                    "availability",
+                    "tombe sur vos jours de travail" if fr else "fits your working days",
+                )
+            )
+    if c.personal and c.skills:
+        have = [s for s in doc.get("skills", ()) if s in c.skills]
+        if have:
+            entries.append(
+                (
+                    "skills",
+                    f"{len(have)} {_plural(len(have), 'compétence', 'compétences')} en commun : "
+                    f"{_listing(have, locale)}"
+                    if fr
+                    else f"{len(have)} matching {_plural(len(have), 'skill', 'skills')}: "
+                    f"{_listing(have, locale)}",
+                )
+            )
+    if plan.text is not None:
+        matched = plan.text.matched(doc)
+        if matched:
+            words = _matched_words(c.words, matched)
+            if c.personal:
+                sentence = (
+                    f"mots de votre profil : {words}" if fr else f"words from your profile: {words}"
+                )
+            else:
+                sentence = f"correspond à « {words} »" if fr else f"matches “{words}”"
+            entries.append(("text", sentence))
+    created = doc.get("created_at")
+    if created:
+        age = (c.now - datetime.fromisoformat(str(created))).days
+        if age <= 0:
+            sentence = "publiée aujourd'hui" if fr else "posted today"
+        else:
+            sentence = (
+                f"publiée il y a {age} {_plural(age, 'jour', 'jours')}"
+                if fr
+                else f"posted {age} {_plural(age, 'day', 'days')} ago"
+            )
+        entries.append(("recency", sentence))
+    if doc.get("urgent"):
+        entries.append(("urgent", "urgente" if fr else "urgent"))
+    return _order(entries, parts)
+
+
+__all__ = [
+    "MissionCriteria",
+    "SecretaryCriteria",
+    "criteria_for_mission",
+    "mission_plan",
+    "mission_reasons",
+    "secretary_plan",
+    "secretary_reasons",
+]

@@ -1,0 +1,253 @@
+"""Matching and search as the API and the pages use them, whatever the backend.
+
+Each function turns what the caller asked into criteria (`ranking.py`), asks the configured
+backend for a page of hits, and adds what users read: the distance and the reasons.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import Role, User
+from marketplace.bids.models import LIVE_BID_STATUSES, Bid
+from marketplace.db import utcnow
+from marketplace.errors import FieldErrors
+from marketplace.extensions import db
+from marketplace.geo.places import lookup
+from marketplace.missions.models import Mission, MissionStatus
+from marketplace.profiles.models import SecretaryProfile
+from marketplace.search import backend, outbox, ranking, text
+from marketplace.search.interfaces import HitPage, ReindexReport
+from marketplace.search.plan import Origin
+
+MAX_QUERY_TERMS = 10
+
+
+@dataclass
+class SecretaryResult:
+    secretary: dict[str, Any]
+    score: float
+    distance_km: float | None
+    reasons: list[str]
+
+
+@dataclass
+class MissionResult:
+    mission: Mission
+    score: float
+    distance_km: float | None
+    reasons: list[str]
+
+
+@dataclass
+class ResultPage:
+    total: int
+    page: int
+    per_page: int
+    results: list[Any] = field(default_factory=list)
+
+
+def current_locale() -> str:
+    locale = get_locale()
+    return "en" if locale is not None and str(locale).startswith("en") else "fr"
+
+
+def origin_for(postal_code: str) -> Origin:
+    place = lookup(postal_code)
+    if place is None:
+        raise FieldErrors({"postal_code": _("Code postal inconnu : %(code)s.", code=postal_code)})
+    return Origin(place.postal_code, place.lat, place.lon, place.city)
+
+
+def _km(origin: Origin | None, doc: dict[str, Any]) -> float | None:
+    return round(origin.km_to(doc), 1) if origin is not None else None
+
+
+# ----------------------------------------------------------------------------- secretaries
+def _secretary_results(
+    criteria: ranking.SecretaryCriteria, hits: HitPage, locale: str
+) -> list[SecretaryResult]:
+    plan = ranking.secretary_plan(criteria)
+    return [
+        SecretaryResult(
+            secretary=hit.doc["card"],
+            score=round(hit.score, 4),
+            distance_km=_km(criteria.origin, hit.doc),
+            reasons=ranking.secretary_reasons(criteria, plan, hit.doc, locale),
+        )
+        for hit in hits.hits
+    ]
+
+
+def rank_secretaries(
+    criteria: ranking.SecretaryCriteria, page: int = 1, per_page: int = 20
+) -> ResultPage:
+    hits = backend().search_secretaries(criteria, (page - 1) * per_page, per_page)
+    results = _secretary_results(criteria, hits, current_locale())
+    return ResultPage(hits.total, page, per_page, results)
+
+
+def secretary_criteria(args: dict[str, Any]) -> ranking.SecretaryCriteria:
+    """Criteria from the validated search form (API query or page)."""
+    origin = origin_for(args["postal_code"]) if args.get("postal_code") else None
+    query = (args.get("q") or "").strip()
+    available_on: date | None = args.get("available_on")
+    skills = tuple(args.get("skills") or ())
+    remote = args.get("remote")
+    return ranking.SecretaryCriteria(
+        specialty=args.get("specialty"),
+        origin=origin,
+        radius_km=args.get("radius_km"),
+        onsite=remote is False,
+        remote_only=remote is True,
+        max_rate_cents=args.get("max_rate_cents"),
+        start_date=available_on,
+        days=(ranking.WEEKDAY_CODES[available_on.weekday()],) if available_on else (),
+        available_on=available_on,
+        skills=skills,
+        required_skills=skills,
+        terms=text.query_terms(query, MAX_QUERY_TERMS),
+        words=text.query_words(query, MAX_QUERY_TERMS),
+        text_required=True,
+        text_weight=ranking.W_TEXT_QUERY,
+    )
+
+
+def search_secretaries(args: dict[str, Any]) -> ResultPage:
+    return rank_secretaries(secretary_criteria(args), args.get("page", 1), args.get("per_page", 20))
+
+
+def matches(mission: Mission, limit: int = 20, strict_specialty: bool = True) -> ResultPage:
+    """Secretaries ranked for a mission (the owner's view)."""
+    criteria = ranking.criteria_for_mission(mission, strict_specialty=strict_specialty)
+    return rank_secretaries(criteria, 1, limit)
+
+
+# ----------------------------------------------------------------------------- missions
+def _live_bid_missions(user: User) -> tuple[str, ...]:
+    ids = db.session.scalars(
+        sa.select(Bid.mission_id).where(
+            Bid.secretary_id == user.id, Bid.status.in_(LIVE_BID_STATUSES)
+        )
+    )
+    return tuple(str(i) for i in ids)
+
+
+def personal_mission_criteria(
+    user: User, exclude_ids: Sequence[str] = ()
+) -> ranking.MissionCriteria | None:
+    """Her profile as mission criteria; None when she has no profile yet."""
+    profile = db.session.get(SecretaryProfile, user.id)
+    if profile is None:
+        return None
+    headline = profile.headline or ""
+    return ranking.MissionCriteria(
+        now=utcnow(),
+        specialties=tuple(profile.specialties),
+        home=Origin(profile.postal_code, profile.lat, profile.lon, profile.city),
+        home_radius_km=profile.onsite_radius_km,
+        works_remotely=profile.remote,
+        rate_cents=profile.hourly_rate_cents,
+        urgent_rate_cents=ranking.urgent_rate(profile.hourly_rate_cents, profile.surcharge_percent),
+        available_from=profile.available_from,
+        weekdays=tuple(profile.weekdays),
+        skills=tuple(profile.skills),
+        terms=text.query_terms(headline, 8),
+        words=text.query_words(headline, 8),
+        personal=True,
+        exclude_ids=tuple(exclude_ids),
+    )
+
+
+def mission_criteria(args: dict[str, Any], user: User | None) -> ranking.MissionCriteria:
+    filtered = any(args.get(k) for k in ("q", "specialty", "postal_code", "radius_km"))
+    if user is not None and user.role is Role.SECRETARY and not filtered:
+        personal = personal_mission_criteria(user)
+        if personal is not None:
+            return personal
+    origin = origin_for(args["postal_code"]) if args.get("postal_code") else None
+    query = (args.get("q") or "").strip()
+    return ranking.MissionCriteria(
+        now=utcnow(),
+        specialty=args.get("specialty"),
+        origin=origin,
+        radius_km=args.get("radius_km"),
+        terms=text.query_terms(query, MAX_QUERY_TERMS),
+        words=text.query_words(query, MAX_QUERY_TERMS),
+        text_required=True,
+        text_weight=ranking.W_TEXT_QUERY,
+    )
+
+
+def rank_missions(
+    criteria: ranking.MissionCriteria, viewer: User | None, page: int = 1, per_page: int = 20
+) -> ResultPage:
+    from marketplace.missions.services import details_visible
+
+    hits = backend().search_missions(criteria, (page - 1) * per_page, per_page)
+    ids = [uuid.UUID(h.id) for h in hits.hits]
+    loaded = {
+        str(m.id): m
+        for m in db.session.scalars(
+            sa.select(Mission).where(Mission.id.in_(ids), Mission.status == MissionStatus.OPEN)
+        )
+    }
+    plan = ranking.mission_plan(criteria)
+    center = criteria.home if criteria.personal else criteria.origin
+    locale = current_locale()
+    results = []
+    for hit in hits.hits:
+        mission = loaded.get(hit.id)
+        if mission is None:  # closed since it was indexed: the outbox will catch up
+            continue
+        mission.viewer_sees_details = details_visible(mission, viewer)
+        results.append(
+            MissionResult(
+                mission=mission,
+                score=round(hit.score, 4),
+                distance_km=_km(center, hit.doc),
+                reasons=ranking.mission_reasons(criteria, plan, hit.doc, locale),
+            )
+        )
+    return ResultPage(hits.total, page, per_page, results)
+
+
+def search_missions(args: dict[str, Any], viewer: User | None) -> ResultPage:
+    criteria = mission_criteria(args, viewer)
+    return rank_missions(criteria, viewer, args.get("page", 1), args.get("per_page", 20))
+
+
+def missions_for(user: User, limit: int = 10) -> list[MissionResult]:
+    """Open missions ranked for a secretary, leaving out those she already bid on."""
+    criteria = personal_mission_criteria(user, exclude_ids=_live_bid_missions(user))
+    if criteria is None:
+        return []
+    return list(rank_missions(criteria, user, 1, limit).results)
+
+
+# ----------------------------------------------------------------------------- maintenance
+def reindex() -> list[ReindexReport]:
+    """Rebuild the indices from the database (holding the drain lock), then drain."""
+    from sqlalchemy.orm import Session
+
+    engine = db.engine
+    search = backend()
+    with engine.connect() as lock_conn, outbox.exclusive(lock_conn), engine.connect() as conn:
+        session = Session(bind=conn)
+        reports = search.reindex(session)
+        session.close()
+    if search.tracks_changes:
+        outbox.drain(search, engine, wait=True)
+    return reports
+
+
+def drain() -> outbox.DrainResult:
+    return outbox.drain(backend(), db.engine, wait=True)

@@ -1,0 +1,162 @@
+"""Search pages: /recherche for businesses, and the two blocks other pages include.
+
+* `search/_mission_matches.html` (the owner's mission page) calls `mission_matches(mission)`;
+* `search/_missions_for_you.html` (a secretary's dashboard) calls `missions_for_you(user)`.
+
+Both are template globals registered here, so the including page needs nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from marketplace.accounts.auth import web_user
+from marketplace.accounts.models import Role, User
+from marketplace.errors import Conflict, FieldErrors
+from marketplace.extensions import db
+from marketplace.missions import services as missions
+from marketplace.missions.models import Invitation, Mission
+from marketplace.search import services
+from marketplace.search.interfaces import SearchUnavailable
+from marketplace.search.schemas import SecretarySearchQuery
+from marketplace.taxonomy import SKILLS, SPECIALTIES
+from marketplace.validation import flatten_messages
+
+bp = Blueprint("search_web", __name__)
+
+PER_PAGE = 20
+MATCHES_SHOWN = 10
+RADII = (5, 10, 20, 30, 50, 100, 200)
+
+
+def _euros_to_cents(raw: str) -> int | None:
+    cleaned = raw.replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(raw) from None
+    return int(value * 100)
+
+
+def _form_args() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The search form's fields as the API query schema wants them, and errors by field."""
+    errors: dict[str, list[str]] = {}
+    raw: dict[str, Any] = {
+        k: v.strip()
+        for k in ("q", "specialty", "postal_code", "radius_km", "available_on", "page")
+        if (v := request.args.get(k, ""))
+    }
+    skills = request.args.getlist("skills")
+    if skills:
+        raw["skills"] = skills
+    remote = request.args.get("remote", "")
+    if remote in ("true", "false"):
+        raw["remote"] = remote
+    try:
+        cents = _euros_to_cents(request.args.get("max_rate", ""))
+        if cents is not None:
+            raw["max_rate_cents"] = cents
+    except ValueError:
+        errors["max_rate"] = [_("Indiquez un montant en euros, par exemple 30 ou 27,50.")]
+    try:
+        args: dict[str, Any] = SecretarySearchQuery().load(raw)
+    except ValidationError as err:
+        flat = flatten_messages(err.normalized_messages())
+        errors.update({("max_rate" if k == "max_rate_cents" else k): v for k, v in flat.items()})
+        args = {}
+    args["per_page"] = PER_PAGE
+    return args, errors
+
+
+@bp.get("/recherche")
+def search_page() -> ResponseReturnValue:
+    args, errors = _form_args()
+    page: services.ResultPage | None = None
+    unavailable = False
+    if not errors:
+        try:
+            page = services.search_secretaries(args)
+        except SearchUnavailable:
+            unavailable = True
+    pages = math.ceil(page.total / PER_PAGE) if page else 0
+    current = args.get("page", 1)
+    query = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
+    return render_template(
+        "search/search.html",
+        values=request.args,
+        errors=errors,
+        page=page,
+        pages=pages,
+        current=current,
+        link_query=query,
+        unavailable=unavailable,
+        specialties=SPECIALTIES,
+        skills=SKILLS,
+        radii=RADII,
+    ), (422 if errors else 503 if unavailable else 200)
+
+
+@bp.post("/recherche/missions/<uuid:mission_id>/inviter")
+def invite(mission_id: uuid.UUID) -> ResponseReturnValue:
+    """The "Inviter" button of the matches on a mission page."""
+    user = web_user(Role.BUSINESS)
+    mission = missions.owned_mission(user, mission_id)
+    try:
+        secretary_id = uuid.UUID(request.form.get("secretary_id", ""))
+    except ValueError:
+        flash(_("Secrétaire introuvable."), "warning")
+    else:
+        try:
+            missions.invite(mission, user, secretary_id)
+        except (Conflict, FieldErrors) as exc:
+            flash(exc.message, "warning")
+        else:
+            flash(_("Invitation envoyée."), "success")
+    return redirect(_mission_url(mission.id) + "#correspondances")
+
+
+def _mission_url(mission_id: uuid.UUID) -> str:
+    if "web.mission_detail" in current_app.view_functions:
+        return url_for("web.mission_detail", mission_id=mission_id)
+    return url_for("search_web.search_page")
+
+
+# ----------------------------------------------------------------------------- template globals
+def mission_matches(mission: Mission) -> dict[str, Any] | None:
+    """Top matches for the owner's mission page, and who is already invited; None if down."""
+    try:
+        page = services.matches(mission, MATCHES_SHOWN)
+    except SearchUnavailable:
+        return None
+    invited = {
+        str(i)
+        for i in db.session.scalars(
+            sa.select(Invitation.secretary_id).where(Invitation.mission_id == mission.id)
+        )
+    }
+    return {"total": page.total, "results": page.results, "invited": invited}
+
+
+def missions_for_you(user: User | None) -> list[services.MissionResult] | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_secretary:
+        return []
+    try:
+        return services.missions_for(user, MATCHES_SHOWN)
+    except SearchUnavailable:
+        return None
+
+
+@bp.app_context_processor
+def _search_globals() -> dict[str, Any]:
+    return {"mission_matches": mission_matches, "missions_for_you": missions_for_you}
