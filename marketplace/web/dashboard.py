@@ -17,7 +17,7 @@ from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
 from marketplace.pagination import paginate
 from marketplace.profiles import services as profiles
-from marketplace.web import bp
+from marketplace.web import bp, money
 from marketplace.web.helpers import first_rows, signed_in
 from marketplace.web.labels import Waiting, waiting_for
 
@@ -64,6 +64,7 @@ def _business(user: User) -> str:
         missions=own,
         bid_counts=_bid_counts([m.id for m in own]),
         contracts=_contracts_with_next_step(user),
+        payments=money.business_payments(user),
     )
 
 
@@ -75,6 +76,7 @@ def _secretary(user: User) -> str:
         invitations=first_rows(missions.invitations_for(user), LIMIT),
         bids=first_rows(bids.bids_of(user), LIMIT),
         contracts=_contracts_with_next_step(user),
+        earnings=money.secretary_earnings(user),
     )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.models import Role, User
 from marketplace.contracts import services as contracts
@@ -37,6 +39,21 @@ def _disputes_page(
     return render_template("operator/disputes.html", rows=rows), status
 
 
+def _confirmed(spec: FormSpec, form: MultiDict[str, str]) -> dict[str, Any]:
+    """The split, once the operator ticked the box saying it is final (money moves at once)."""
+    errors: dict[str, list[str]] = {}
+    data: dict[str, Any] = {}
+    try:
+        data = spec.parse(form)
+    except FieldErrors as exc:
+        errors = dict(exc.errors)
+    if not form.get("confirm"):
+        errors["confirm"] = [_("Cochez la case pour confirmer cette répartition définitive.")]
+    if errors:
+        raise FieldErrors(errors)
+    return data
+
+
 @bp.get("/operateur/litiges")
 def operator_disputes() -> ResponseReturnValue:
     return _disputes_page(signed_in(Role.OPERATOR))
@@ -48,7 +65,7 @@ def operator_resolve(contract_id: uuid.UUID) -> ResponseReturnValue:
     contract = contracts.visible_contract(user, contract_id)
     try:
         with refused_as_flash():
-            data = RESOLVE.parse(request.form)
+            data = _confirmed(RESOLVE, request.form)
             contracts.resolve(
                 contract, user, data["release_cents"], data["refund_cents"], data["note"]
             )

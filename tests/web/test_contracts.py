@@ -50,7 +50,7 @@ def test_the_whole_deal_through_the_pages(new_browser) -> None:
     assert "Terminé, fonds versés" in page
 
     # The ledger: what was paid in, what went out.
-    ledger = page.html.split('<table class="ledger">')[1].split("</table>")[0]
+    ledger = page.html.split('<table class="ledger stack">')[1].split("</table>")[0]
     rows = [re.sub(r"<[^>]+>", " ", row) for row in ledger.split("<tr>")[2:]]
     rows = [" ".join(row.replace("\u202f", " ").replace("\xa0", " ").split()) for row in rows]
     assert any("Paiement en séquestre Client -1 100,00 €" in r for r in rows), rows
@@ -211,16 +211,26 @@ def test_dispute_then_operator_splits_the_money(app: Flask, new_browser) -> None
     assert "Bloqué : 1 100,00 €" in disputes
 
     action = f"/operateur/litiges/{deal.contract_id}/resoudre"
-    page = operator.submit(disputes, {"release": "800", "refund": "200"}, action=action, expect=422)
+    # Money moves at once: the operator first confirms the split is final.
+    split = {
+        "release": "880,00",
+        "refund": "220,00",
+        "note": "Travail livré aux quatre cinquièmes.",
+    }
+    page = operator.submit(disputes, split, action=action, expect=422)
+    assert page.text_of("f-confirm-1-error") == (
+        "Cochez la case pour confirmer cette répartition définitive."
+    )
+    assert "Litige résolu" not in " ".join(page.flashes())
+
+    page = operator.submit(
+        page, {"release": "800", "refund": "200", "confirm": "y"}, action=action, expect=422
+    )
     assert "1 100,00 €" in page  # the amount to split is restated
     assert page.text_of("f-release-1-error").startswith("La somme versée et la somme remboursée")
     assert 'value="800"' in page.html
 
-    page = operator.submit(
-        page,
-        {"release": "880,00", "refund": "220,00", "note": "Travail livré aux quatre cinquièmes."},
-        action=action,
-    )
+    page = operator.submit(page, split | {"confirm": "y"}, action=action)
     assert "Litige résolu pour « Frappe de comptes rendus de consultation »." in page.flashes()
     assert "Aucun litige en attente." in page
 
