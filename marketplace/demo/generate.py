@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from babel.dates import format_date
+
 from marketplace.demo import people, texts
 from marketplace.geo.places import Place, department_places, distance_km, lookup
 from marketplace.taxonomy import SKILL_CODES
@@ -85,24 +87,9 @@ HOURS_PER_WEEK = ((10, 8), (15, 10), (20, 18), (25, 14), (30, 16), (35, 20), (39
 SURCHARGES = ((0, 25), (10, 20), (15, 15), (20, 18), (25, 12), (30, 10))
 OTHER_LANGUAGES = (("es", 0.10), ("de", 0.05), ("it", 0.04), ("pt", 0.04), ("ar", 0.05))
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
 
 def french_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]}"
+    return format_date(day, format="d MMMM", locale="fr_FR")
 
 
 def french_list(items: list[str]) -> str:

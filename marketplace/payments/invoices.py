@@ -18,10 +18,11 @@ made from are stored when issued and never changed afterwards.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from babel.dates import format_date
 from flask import current_app
 from fpdf import FPDF
 from sqlalchemy.exc import IntegrityError
@@ -404,22 +405,6 @@ def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:
     return bytes(pdf.output())
 
 
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
 def _french_date(iso: str) -> str:
-    year, month, day = (int(part) for part in iso.split("-"))
-    return f"{day} {_MONTHS[month - 1]} {year}"
+    # Invoices are French documents whatever the reader's language: "27 novembre 2026".
+    return format_date(date.fromisoformat(iso), format="d MMMM y", locale="fr_FR")
