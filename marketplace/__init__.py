@@ -27,6 +27,8 @@ def create_app(
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
+        # Swagger UI would otherwise fetch a badge from validator.swagger.io: nothing leaves.
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},
         BABEL_DEFAULT_LOCALE="fr",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         SESSION_COOKIE_HTTPONLY=True,

@@ -45,6 +45,7 @@ def test_docs_page_loads_nothing_from_outside(client) -> None:
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "swagger-ui-bundle.js" in html
+    assert '"validatorUrl": null' in html  # no badge fetched from validator.swagger.io
     external = [
         u
         for u in re.findall(r'(?:src|href)="([^"]+)"', html)
