@@ -57,7 +57,9 @@ def _engine_options(url: str) -> dict[str, object]:
     if url.startswith("sqlite"):
         # Several threads of the dev server share the file; wait for the write lock.
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    # No pool_pre_ping: marketplace.db replaces connections the server closed at checkout,
+    # without a round trip per request.
+    return {"pool_size": 10, "max_overflow": 20}
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

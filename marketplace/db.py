@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import sqlite3
 import uuid
 from datetime import UTC, datetime
@@ -53,6 +54,31 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
+@sa.event.listens_for(sa.pool.Pool, "checkout")
+def _discard_if_closed(dbapi_connection: Any, connection_record: Any, proxy: Any) -> None:
+    """PostgreSQL: a pooled connection the server has closed is replaced at checkout.
+
+    This stands for `pool_pre_ping`, without its round trip (a `SELECT 1` before every
+    request's first query): an idle connection has nothing to read, so a socket that is
+    readable, hung up or in error means the server ended it (restart, idle timeout,
+    `pg_terminate_backend`). DisconnectionError makes the pool open a fresh connection.
+    A connection lost without the server saying so fails its request, as with the ping.
+    """
+    pgconn = getattr(dbapi_connection, "pgconn", None)  # psycopg only
+    if pgconn is None:
+        return
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise sa.exc.DisconnectionError("connection closed")
+    try:
+        fd = pgconn.socket
+    except Exception as exc:  # psycopg.OperationalError: no usable socket
+        raise sa.exc.DisconnectionError(str(exc)) from exc
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    if poller.poll(0):
+        raise sa.exc.DisconnectionError("connection closed by the server")
+
+
 JSONList = sa.JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -94,3 +120,15 @@ def execute_update(statement: sa.Update) -> int:
 
     result = db.session.execute(statement.execution_options(synchronize_session=False))
     return int(cast("sa.CursorResult[Any]", result).rowcount)
+
+
+def read_only_request() -> None:
+    """Declare that the current request only reads: its statements then run in autocommit,
+    each one alone, without the BEGIN and ROLLBACK round trips of a transaction (a hot
+    read-only API view calls it before its first query). Never call it from a view that
+    writes. Does nothing once the session's transaction has begun."""
+    from marketplace.extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -328,6 +328,7 @@ def measure(
     searches: list[dict[str, Any]],
     warmup: int,
     es: tuple[str, str, list[dict[str, Any]], list[dict[str, Any]]] | None,
+    order: str = "api-first",
 ) -> dict[str, Timings]:
     api = Client("127.0.0.1", port)
     results = {k: Timings() for k in ("matches", "search", "es_matches", "es_search")}
@@ -338,29 +339,46 @@ def measure(
         es_client = Client(parts.hostname or "127.0.0.1", parts.port or 9200)
     auth = {"Authorization": f"Bearer {token}"}
 
-    def run(i: int, record: bool) -> None:
+    def api_matches(i: int, record: bool) -> None:
         status, body, took = api.call(
             "GET", f"/api/v1/missions/{missions[i]}/matches?limit=20", headers=auth
         )
         assert status == 200, body
         if record:
             results["matches"].add(took)
+
+    def es_matches(i: int, record: bool) -> None:
         if es_client is not None:
             status, body, took = es_client.call("POST", f"/{alias}/_search", match_bodies[i])
             assert status == 200, body
             if record:
                 results["es_matches"].add(took)
+
+    def api_search(i: int, record: bool) -> None:
         status, body, took = api.call(
             "GET", "/api/v1/search/secretaries?per_page=20&" + query_string(searches[i])
         )
         assert status == 200, (searches[i], body)
         if record:
             results["search"].add(took)
+
+    def es_search(i: int, record: bool) -> None:
         if es_client is not None:
             status, body, took = es_client.call("POST", f"/{alias}/_search", search_bodies[i])
             assert status == 200, body
             if record:
                 results["es_search"].add(took)
+
+    def run(i: int, record: bool) -> None:
+        # api-first: each API request, then its identical query straight to Elasticsearch.
+        # alternate: every other round sends the raw query first, so that neither side always
+        # follows the other's identical query (Elasticsearch answers a query it has just run
+        # faster) nor always the other request's.
+        steps = [api_matches, es_matches, api_search, es_search]
+        if order == "alternate" and i % 2:
+            steps = [es_matches, api_matches, es_search, api_search]
+        for step in steps:
+            step(i, record)
 
     for i in range(min(warmup, len(missions))):
         run(i, record=False)
@@ -408,6 +426,7 @@ def bench_size(
     warmup: int,
     hashed: str,
     log: Callable[[str], None],
+    order: str = "api-first",
 ) -> dict[str, Any]:
     name = f"mk_bench_{size}_{'es' if es_url else 'embedded'}"
     started = time.perf_counter()
@@ -433,7 +452,7 @@ def bench_size(
             es = (es_url, alias, match_bodies, search_bodies)
         with gunicorn(db_url, es_url, workers) as port:
             token = token_for(port, owner)
-            timings = measure(port, token, missions, searches, warmup, es)
+            timings = measure(port, token, missions, searches, warmup, es, order)
         for key, t in timings.items():
             if t.samples:
                 row[f"{key}_p50"] = t.p50
@@ -493,6 +512,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument(
+        "--order",
+        default="api-first",
+        choices=["api-first", "alternate"],
+        help="api-first: each API request, then its raw query; alternate: raw first every "
+        "other round",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
 
@@ -506,7 +532,15 @@ def main() -> None:
     for size in [int(s) for s in args.embedded_sizes.split(",") if s]:
         rows.append(
             bench_size(
-                args.database_url, None, size, args.requests, args.workers, args.warmup, hashed, log
+                args.database_url,
+                None,
+                size,
+                args.requests,
+                args.workers,
+                args.warmup,
+                hashed,
+                log,
+                args.order,
             )
         )
     for size in [int(s) for s in args.sizes.split(",") if s]:
@@ -520,6 +554,7 @@ def main() -> None:
                 args.warmup,
                 hashed,
                 log,
+                args.order,
             )
         )
     print(table(rows))

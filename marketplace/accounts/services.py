@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import secrets
 
@@ -118,17 +119,30 @@ def issue_token(email: str, password: str) -> str:
     return token
 
 
+@functools.cache
+def token_user_select() -> sa.Select[User]:
+    """The active user holding an unrevoked token, users joined to api_tokens in one query,
+    the token's digest bound as `token_hash` (see `token_params`). Built once: a caller may
+    add columns (an outer join) to load more in the same round trip."""
+    return (
+        sa.select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == sa.bindparam("token_hash"),
+            ApiToken.revoked_at.is_(None),
+            User.is_suspended.is_(False),
+        )
+    )
+
+
+def token_params(raw: str) -> dict[str, str]:
+    return {"token_hash": _digest(raw)}
+
+
 def user_for_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(
-        sa.select(ApiToken).where(
-            ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_(None)
-        )
-    )
-    if token is None or token.user.is_suspended:
-        return None
-    return token.user
+    return db.session.scalar(token_user_select(), token_params(raw))
 
 
 def revoke_token(raw: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date
 from typing import Any
@@ -12,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
+from marketplace.accounts.services import token_user_select
 from marketplace.db import execute_update, utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
 from marketplace.extensions import db
@@ -172,7 +174,27 @@ def owned_mission(user: User, mission_id: uuid.UUID) -> Mission:
     """For owner-only actions: 403 for a role that never owns missions, 404 for others' missions."""
     if user.role is not Role.BUSINESS:
         raise Forbidden()
-    mission = db.session.get(Mission, mission_id)
+    return check_owned(user, db.session.get(Mission, mission_id))
+
+
+@functools.cache
+def caller_and_owned_mission() -> sa.Select[User, Mission]:
+    """The token's user and, outer-joined, the mission bound as `mission_id` if that user owns
+    it: the API caller and the mission in one query (`accounts.auth.api_user_with`)."""
+    return (
+        token_user_select()
+        .add_columns(Mission)
+        .outerjoin(
+            Mission,
+            sa.and_(Mission.id == sa.bindparam("mission_id"), Mission.business_id == User.id),
+        )
+    )
+
+
+def check_owned(user: User, mission: Mission | None) -> Mission:
+    """`owned_mission`'s answers for a mission already loaded (None: not found)."""
+    if user.role is not Role.BUSINESS:
+        raise Forbidden()
     if mission is None or mission.business_id != user.id:
         raise NotFound(_("Mission introuvable."))
     return mission

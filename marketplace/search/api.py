@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
+import orjson
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from marketplace.accounts.auth import api_user, optional_api_user
-from marketplace.missions.services import owned_mission
+from marketplace.accounts.auth import api_user_with, optional_api_user
+from marketplace.db import read_only_request
+from marketplace.missions.services import caller_and_owned_mission, check_owned
 from marketplace.search import services
 from marketplace.search.schemas import (
     MatchesQuery,
@@ -47,18 +48,20 @@ def _hits(results: list[services.SecretaryResult]) -> list[dict[str, Any]]:
 
 
 def _json(payload: dict[str, Any]) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return Response(body, mimetype="application/json")
+    # orjson: compact UTF-8, as json.dumps(ensure_ascii=False) wrote it, several times faster.
+    return Response(orjson.dumps(payload), mimetype="application/json")
 
 
 @blp.route("/missions/<uuid:mission_id>/matches")
 class MissionMatches(MethodView):
-    @blp.arguments(MatchesQuery, location="query")
+    @blp.arguments(MatchesQuery(), location="query")
     @blp.response(200, MatchResults)
     def get(self, args: dict[str, Any], mission_id: uuid.UUID) -> Response:
         """Secretaries ranked for this mission, best first, with the reasons (owner only)."""
-        user = api_user()
-        mission = owned_mission(user, mission_id)
+        read_only_request()
+        # The caller and the mission in one query; 401, 403, 404 as owned_mission() answers.
+        user, found = api_user_with(caller_and_owned_mission(), mission_id=mission_id)
+        mission = check_owned(user, found)
         page = services.matches(mission, args["limit"], args["strict_specialty"])
         return _json(
             {"mission_id": str(mission.id), "total": page.total, "results": _hits(page.results)}
@@ -67,7 +70,7 @@ class MissionMatches(MethodView):
 
 @blp.route("/search/secretaries")
 class SearchSecretaries(MethodView):
-    @blp.arguments(SecretarySearchQuery, location="query")
+    @blp.arguments(SecretarySearchQuery(), location="query")
     @blp.response(200, SecretaryResults)
     def get(self, args: dict[str, Any]) -> Response:
         """Search secretaries: filters, then the documented ranking (public)."""

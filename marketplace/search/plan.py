@@ -33,6 +33,10 @@ from marketplace.geo.places import distance_km
 
 Doc = Mapping[str, Any]
 Json = dict[str, Any]
+# isinstance() with a tuple, not `list | tuple | ...`: that union is rebuilt at each call,
+# and these run for every document and signal (several times slower).
+_COLLECTIONS = (list, tuple, set, frozenset)
+_TERM_SETS = (frozenset, set, dict)
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ def gauss(distance: float, scale: float, offset: float, decay: float) -> float:
 def _values(value: Any) -> Iterable[Any]:
     if value is None:
         return ()
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, _COLLECTIONS):
         return value
     return (value,)
 
@@ -90,7 +94,7 @@ class AnyTerm:
 
     def test(self, doc: Doc) -> bool:
         value = doc.get(self.field)
-        if isinstance(value, list | tuple | frozenset | set):
+        if isinstance(value, _COLLECTIONS):
             if len(self.values) == 1:
                 return self.values[0] in value
             return any(v in self.values for v in value)
@@ -434,7 +438,7 @@ def termset(value: Any) -> Collection[str]:
     """The terms of a text field: space-separated in `_source`, a dict or set when cached."""
     if value is None:
         return ()
-    if isinstance(value, frozenset | set | dict):
+    if isinstance(value, _TERM_SETS):
         return value
     return frozenset(str(value).split())
 

@@ -451,7 +451,8 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def _listing(codes: Sequence[str], locale: str) -> str:
-    return ", ".join(label(code, _lang(locale)).lower() for code in codes)
+    lang = _lang(locale)
+    return ", ".join(label(code, lang).lower() for code in codes)
 
 
 def _matched_words(words: dict[str, str], matched: Sequence[str]) -> str:

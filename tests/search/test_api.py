@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tests import factories
 from tests.search.helpers import business, ids, mission, next_weekday, secretary
 
 MATCHES = "/api/v1/missions/{}/matches"
@@ -22,6 +23,35 @@ def test_matches_are_for_the_mission_owner_only(api):
     assert status == 200, body
     assert body["mission_id"] == m["id"]
     assert ids(body["results"]) == [sec["id"]]
+
+
+def test_matches_refuse_callers_as_api_user_and_owned_mission_do(api, search_app):
+    """The caller and the mission come from one query: the answers are those of the two."""
+    import uuid
+
+    from marketplace.accounts.models import User
+    from marketplace.extensions import db
+
+    owner = business(api)
+    sec = secretary(api)
+    m = mission(api, owner)
+    url = MATCHES.format(m["id"])
+    for header in ("Basic abc", "Bearer", "Bearer mkt_unknown", "Bearer not-a-token"):
+        assert api.get(url, headers={"Authorization": header})[0] == 401, header
+    assert api.get(MATCHES.format(uuid.uuid4()), token=owner["token"])[0] == 404
+    assert api.get(MATCHES.format(uuid.uuid4()), token=sec["token"])[0] == 403
+    assert api.get(url, token=owner["token"])[0] == 200
+    # a revoked token, then a suspended owner
+    second = api.post(
+        "/api/v1/auth/token", {"email": owner["email"], "password": factories.PASSWORD}
+    )
+    assert second[0] == 200, second
+    assert api.call("DELETE", "/api/v1/auth/token", token=second[1]["token"])[0] == 204
+    assert api.get(url, token=second[1]["token"])[0] == 401
+    with search_app.app_context():
+        db.session.get(User, uuid.UUID(owner["id"])).is_suspended = True
+        db.session.commit()
+    assert api.get(url, token=owner["token"])[0] == 401
 
 
 def test_a_match_carries_the_public_profile_score_distance_and_reasons(api):
