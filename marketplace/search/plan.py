@@ -249,6 +249,25 @@ class Weight:
         return self.weight if self.when is None or self.when.test(doc) else 0.0
 
 
+def _gauss_function(
+    field: str,
+    origin: Any,
+    scale: Any,
+    offset: Any,
+    decay: float,
+    weight: float,
+    when: Filter | None = None,
+) -> Json:
+    """The `function_score` entry of a gauss decay, filtered by `when` if given."""
+    out: Json = {
+        "gauss": {field: {"origin": origin, "scale": scale, "offset": offset, "decay": decay}},
+        "weight": weight,
+    }
+    if when is not None:
+        out["filter"] = when.es()
+    return out
+
+
 @dataclass(frozen=True)
 class GeoDecay:
     """weight x gauss(distance from origin), for documents passing `when`."""
@@ -262,20 +281,15 @@ class GeoDecay:
     when: Filter | None = None
 
     def es(self) -> Json:
-        out: Json = {
-            "gauss": {
-                "location": {
-                    "origin": self.origin.es_point(),
-                    "scale": f"{self.scale_km}km",
-                    "offset": f"{self.offset_km}km",
-                    "decay": self.decay,
-                }
-            },
-            "weight": self.weight,
-        }
-        if self.when is not None:
-            out["filter"] = self.when.es()
-        return out
+        return _gauss_function(
+            "location",
+            self.origin.es_point(),
+            f"{self.scale_km}km",
+            f"{self.offset_km}km",
+            self.decay,
+            self.weight,
+            self.when,
+        )
 
     def value(self, doc: Doc) -> float:
         if self.when is not None and not self.when.test(doc):
@@ -298,20 +312,9 @@ class NumberDecay:
     when: Filter | None = None
 
     def es(self) -> Json:
-        out: Json = {
-            "gauss": {
-                self.field: {
-                    "origin": self.origin,
-                    "scale": self.scale,
-                    "offset": self.offset,
-                    "decay": self.decay,
-                }
-            },
-            "weight": self.weight,
-        }
-        if self.when is not None:
-            out["filter"] = self.when.es()
-        return out
+        return _gauss_function(
+            self.field, self.origin, self.scale, self.offset, self.decay, self.weight, self.when
+        )
 
     def value(self, doc: Doc) -> float:
         if self.when is not None and not self.when.test(doc):
@@ -338,17 +341,14 @@ class DateDecay:
     decay: float = 0.5
 
     def es(self) -> Json:
-        return {
-            "gauss": {
-                self.field: {
-                    "origin": int(self.origin.timestamp() * 1000),
-                    "scale": f"{int(self.scale_days * 24)}h",
-                    "offset": f"{int(self.offset_days * 24)}h",
-                    "decay": self.decay,
-                }
-            },
-            "weight": self.weight,
-        }
+        return _gauss_function(
+            self.field,
+            int(self.origin.timestamp() * 1000),
+            f"{int(self.scale_days * 24)}h",
+            f"{int(self.offset_days * 24)}h",
+            self.decay,
+            self.weight,
+        )
 
     def value(self, doc: Doc) -> float:
         raw = doc.get(self.field)
