@@ -39,15 +39,19 @@ def _error_next_to(page: Page, name: str, message: str | re.Pattern[str]) -> Non
     field = page.locator(f"#f-{name}")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_attribute("aria-describedby", re.compile(f"f-{name}-error"))
-    # Next to it: the error is the field's next visible sibling block, below it.
-    field_box = field.bounding_box()
-    error_box = error.bounding_box()
-    assert field_box and error_box
-    assert 0 <= error_box["y"] - (field_box["y"] + field_box["height"]) < 60, (
-        name,
-        field_box,
-        error_box,
+    # Next to it: the error is the field's next visible sibling block, below it. Both boxes
+    # are read in one script, once the fonts are in, so that neither a late layout change
+    # nor a scroll (the summary takes the focus) can come between the two measures.
+    page.evaluate("document.fonts.ready.then(() => true)")
+    boxes = field.evaluate(
+        """(f, id) => {
+            const a = f.getBoundingClientRect();
+            const b = document.getElementById(id).getBoundingClientRect();
+            return {field_bottom: a.bottom, error_top: b.top};
+        }""",
+        f"f-{name}-error",
     )
+    assert 0 <= boxes["error_top"] - boxes["field_bottom"] < 60, (name, boxes)
 
 
 def test_a_mission_with_invalid_values_shows_each_error_next_to_its_field(
