@@ -7,10 +7,11 @@
 For each size: a fresh PostgreSQL database built by the migrations, realistic profiles
 bulk-loaded (generate.py), `search reindex` timed (profiles/s), gunicorn started on
 loopback against that database and Elasticsearch, then `GET /missions/{id}/matches` and
-`GET /search/secretaries` timed over HTTP, each request followed by the identical query
-sent straight to Elasticsearch (the body the backend builds), so both are measured in the
-same run under the same load. The embedded backend is timed the same way (no
-ELASTICSEARCH_URL) at the embedded sizes. Prints a Markdown table.
+`GET /search/secretaries` timed over HTTP, each asked three ways in a rotating order: the
+API, the identical query sent straight to Elasticsearch (the body the backend builds), and
+the same body through the floor app (floor.py: gunicorn and Flask doing nothing but
+forwarding it), all in the same run under the same load. The embedded backend is timed the
+same way (no ELASTICSEARCH_URL) at the embedded sizes. Prints a Markdown table.
 
 Needs PostgreSQL (scripts/services/postgres.sh) and Elasticsearch
 (scripts/services/elasticsearch.sh); `--database-url` / `--es-url` or BENCH_DATABASE_URL /
@@ -32,7 +33,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -202,7 +203,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(db_url: str, es_url: str | None, workers: int) -> Any:
+def gunicorn(
+    db_url: str, es_url: str | None, workers: int, app: str = "wsgi:app", ready: str = ""
+) -> Any:
+    """gunicorn serving `app` on a free loopback port; waits until GET `ready` answers."""
+    ready = ready or "/api/v1/taxonomy"
     port = free_port()
     process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
         [
@@ -214,7 +219,7 @@ def gunicorn(db_url: str, es_url: str | None, workers: int) -> Any:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "wsgi:app",
+            app,
         ],
         cwd=ROOT,
         env=app_env(db_url, es_url),
@@ -225,8 +230,8 @@ def gunicorn(db_url: str, es_url: str | None, workers: int) -> Any:
         while True:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/api/v1/taxonomy")
-                if conn.getresponse().status == 200:
+                conn.request("GET", ready)
+                if conn.getresponse().status < 500:
                     break
             except OSError:
                 pass
@@ -328,57 +333,72 @@ def measure(
     searches: list[dict[str, Any]],
     warmup: int,
     es: tuple[str, str, list[dict[str, Any]], list[dict[str, Any]]] | None,
-    order: str = "api-first",
+    order: str = "rotate",
+    floor_port: int | None = None,
 ) -> dict[str, Timings]:
+    """Each round: a mission's matches, then a search, each asked of every variant in turn:
+    the API, the identical query straight to Elasticsearch (`es_*`), and the same query
+    through the floor app (`floor_*`, floor.py) when it runs."""
     api = Client("127.0.0.1", port)
-    results = {k: Timings() for k in ("matches", "search", "es_matches", "es_search")}
-    es_client = None
+    keys = ("matches", "search", "es_matches", "es_search", "floor_matches", "floor_search")
+    results = {k: Timings() for k in keys}
+    auth = {"Authorization": f"Bearer {token}"}
+    Step = Callable[[int, bool], None]
+
+    def timed(key: str, call: Callable[[int], tuple[int, Any, float]]) -> Step:
+        def step(i: int, record: bool) -> None:
+            status, body, took = call(i)
+            assert status == 200, (key, i, body)
+            if record:
+                results[key].add(took)
+
+        return step
+
+    matches: list[Step] = [
+        timed(
+            "matches",
+            lambda i: api.call(
+                "GET", f"/api/v1/missions/{missions[i]}/matches?limit=20", headers=auth
+            ),
+        )
+    ]
+    search: list[Step] = [
+        timed(
+            "search",
+            lambda i: api.call(
+                "GET", "/api/v1/search/secretaries?per_page=20&" + query_string(searches[i])
+            ),
+        )
+    ]
     if es is not None:
         es_url, alias, match_bodies, search_bodies = es
         parts = urllib.parse.urlsplit(es_url)
-        es_client = Client(parts.hostname or "127.0.0.1", parts.port or 9200)
-    auth = {"Authorization": f"Bearer {token}"}
-
-    def api_matches(i: int, record: bool) -> None:
-        status, body, took = api.call(
-            "GET", f"/api/v1/missions/{missions[i]}/matches?limit=20", headers=auth
-        )
-        assert status == 200, body
-        if record:
-            results["matches"].add(took)
-
-    def es_matches(i: int, record: bool) -> None:
-        if es_client is not None:
-            status, body, took = es_client.call("POST", f"/{alias}/_search", match_bodies[i])
-            assert status == 200, body
-            if record:
-                results["es_matches"].add(took)
-
-    def api_search(i: int, record: bool) -> None:
-        status, body, took = api.call(
-            "GET", "/api/v1/search/secretaries?per_page=20&" + query_string(searches[i])
-        )
-        assert status == 200, (searches[i], body)
-        if record:
-            results["search"].add(took)
-
-    def es_search(i: int, record: bool) -> None:
-        if es_client is not None:
-            status, body, took = es_client.call("POST", f"/{alias}/_search", search_bodies[i])
-            assert status == 200, body
-            if record:
-                results["es_search"].add(took)
+        raw = Client(parts.hostname or "127.0.0.1", parts.port or 9200)
+        targets = [("es", raw)]
+        if floor_port is not None:
+            targets.append(("floor", Client("127.0.0.1", floor_port)))
+        for prefix, client in targets:
+            matches.append(
+                timed(
+                    f"{prefix}_matches",
+                    lambda i, c=client: c.call("POST", f"/{alias}/_search", match_bodies[i]),
+                )
+            )
+            search.append(
+                timed(
+                    f"{prefix}_search",
+                    lambda i, c=client: c.call("POST", f"/{alias}/_search", search_bodies[i]),
+                )
+            )
 
     def run(i: int, record: bool) -> None:
-        # api-first: each API request, then its identical query straight to Elasticsearch.
-        # alternate: every other round sends the raw query first, so that neither side always
-        # follows the other's identical query (Elasticsearch answers a query it has just run
-        # faster) nor always the other request's.
-        steps = [api_matches, es_matches, api_search, es_search]
-        if order == "alternate" and i % 2:
-            steps = [es_matches, api_matches, es_search, api_search]
-        for step in steps:
-            step(i, record)
+        # rotate: round i starts with variant i mod n, so that each variant comes first,
+        # second... equally often: Elasticsearch answers a query it has just run faster, and
+        # no variant may always follow its identical twin. api-first: always the API first.
+        shift = i % len(matches) if order == "rotate" else 0
+        for steps in (matches, search):
+            for step in steps[shift:] + steps[:shift]:
+                step(i, record)
 
     for i in range(min(warmup, len(missions))):
         run(i, record=False)
@@ -426,7 +446,8 @@ def bench_size(
     warmup: int,
     hashed: str,
     log: Callable[[str], None],
-    order: str = "api-first",
+    order: str = "rotate",
+    floor: bool = True,
 ) -> dict[str, Any]:
     name = f"mk_bench_{size}_{'es' if es_url else 'embedded'}"
     started = time.perf_counter()
@@ -450,9 +471,15 @@ def bench_size(
         if es_url:
             alias, match_bodies, search_bodies = es_bodies(db_url, es_url, missions, searches)
             es = (es_url, alias, match_bodies, search_bodies)
-        with gunicorn(db_url, es_url, workers) as port:
+        with ExitStack() as servers:
+            port = servers.enter_context(gunicorn(db_url, es_url, workers))
+            floor_port = None
+            if es_url and floor:
+                floor_port = servers.enter_context(
+                    gunicorn(db_url, es_url, workers, "bench.search.floor:app", "/")
+                )
             token = token_for(port, owner)
-            timings = measure(port, token, missions, searches, warmup, es, order)
+            timings = measure(port, token, missions, searches, warmup, es, order, floor_port)
         for key, t in timings.items():
             if t.samples:
                 row[f"{key}_p50"] = t.p50
@@ -477,25 +504,29 @@ def table(rows: list[dict[str, Any]]) -> str:
         value = row.get(key)
         return f"{value:.1f}" if isinstance(value, float) else "–"
 
+    def ratios(row: dict[str, Any], over: str) -> str:
+        if not row.get("es_matches_p50") or not row.get(f"{over}matches_p50"):
+            return "–"
+        return (
+            f"{row[f'{over}matches_p50'] / row['es_matches_p50']:.2f}, "
+            f"{row[f'{over}search_p50'] / row['es_search_p50']:.2f}"
+        )
+
     lines = [
         "| profiles | backend | index (profiles/s) | matches p50 / p95 (ms) | "
         "search p50 / p95 (ms) | raw ES matches p50 / p95 | raw ES search p50 / p95 | "
-        "API p50 ÷ ES p50 (matches, search) |",
-        "|---|---|---|---|---|---|---|---|",
+        "floor matches, search p50 | API p50 ÷ ES p50 (matches, search) | "
+        "floor p50 ÷ ES p50 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        ratio = "–"
-        if r.get("es_matches_p50"):
-            ratio = (
-                f"{r['matches_p50'] / r['es_matches_p50']:.2f}, "
-                f"{r['search_p50'] / r['es_search_p50']:.2f}"
-            )
         rate = f"{r['index_rate']:.0f}" if r.get("index_rate") else "–"
         lines.append(
             f"| {r['size']:,} | {r['backend']} | {rate} | {f(r, 'matches_p50')} / "
             f"{f(r, 'matches_p95')} | {f(r, 'search_p50')} / {f(r, 'search_p95')} | "
             f"{f(r, 'es_matches_p50')} / {f(r, 'es_matches_p95')} | {f(r, 'es_search_p50')} / "
-            f"{f(r, 'es_search_p95')} | {ratio} |"
+            f"{f(r, 'es_search_p95')} | {f(r, 'floor_matches_p50')}, {f(r, 'floor_search_p50')} "
+            f"| {ratios(r, '')} | {ratios(r, 'floor_')} |"
         )
     return "\n".join(lines)
 
@@ -514,10 +545,13 @@ def main() -> None:
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument(
         "--order",
-        default="api-first",
-        choices=["api-first", "alternate"],
-        help="api-first: each API request, then its raw query; alternate: raw first every "
-        "other round",
+        default="rotate",
+        choices=["rotate", "api-first"],
+        help="rotate: each round starts with the next variant (API, raw, floor); api-first: "
+        "the API always first",
+    )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="do not run the floor app (floor.py)"
     )
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
@@ -541,6 +575,7 @@ def main() -> None:
                 hashed,
                 log,
                 args.order,
+                not args.no_floor,
             )
         )
     for size in [int(s) for s in args.sizes.split(",") if s]:
@@ -555,6 +590,7 @@ def main() -> None:
                 hashed,
                 log,
                 args.order,
+                not args.no_floor,
             )
         )
     print(table(rows))

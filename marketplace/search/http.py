@@ -66,7 +66,16 @@ class SearchHTTP:
 
     def post(self, path: str, body: Any) -> tuple[int, Any]:
         """POST the body (JSON) to `path`; the status and the decoded answer."""
-        payload = orjson.dumps(body)
+        status, data = self.post_bytes(path, orjson.dumps(body))
+        try:
+            return status, orjson.loads(data) if data else None
+        except orjson.JSONDecodeError as exc:
+            raise SearchUnavailable(
+                f"Elasticsearch answered {status} with a body that is not JSON"
+            ) from exc
+
+    def post_bytes(self, path: str, payload: bytes) -> tuple[int, bytes]:
+        """POST JSON already encoded; the status and the answer's bytes."""
         for attempt in (1, 2):
             conn = self._connection()
             reused = conn.sock is not None
@@ -87,12 +96,7 @@ class SearchHTTP:
                 raise SearchUnavailable(f"Elasticsearch unreachable: {exc!r}") from exc
             if response.will_close:
                 conn.close()
-            try:
-                return response.status, orjson.loads(data) if data else None
-            except orjson.JSONDecodeError as exc:
-                raise SearchUnavailable(
-                    f"Elasticsearch answered {response.status} with a body that is not JSON"
-                ) from exc
+            return response.status, data
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
