@@ -17,6 +17,7 @@ timeout, is a `SearchUnavailable` for the caller, as with the client.
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import os
 import socket
@@ -47,6 +48,9 @@ class SearchHTTP:
             headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
         self.headers = headers
         self._local = threading.local()
+        # Every connection opened, whatever the thread, so that close() can end them all.
+        self._opened: list[http.client.HTTPConnection] = []
+        self._opened_lock = threading.Lock()
 
     def _connection(self) -> http.client.HTTPConnection:
         local = self._local
@@ -60,6 +64,9 @@ class SearchHTTP:
         return conn
 
     def _open(self, conn: http.client.HTTPConnection) -> None:
+        with self._opened_lock:
+            if conn not in self._opened:
+                self._opened.append(conn)
         conn.connect()
         if conn.sock is not None:  # a small request and its answer: no Nagle delay
             conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -100,7 +107,12 @@ class SearchHTTP:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
-        """Close this thread's connection (the next request opens a new one)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        """Close every connection of this object, in all threads (at shutdown, in tests)."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
             conn.close()
+
+    def __del__(self) -> None:  # a discarded backend leaves no socket open behind it
+        with contextlib.suppress(Exception):  # interpreter shutdown: nothing left to tidy
+            self.close()

@@ -201,3 +201,26 @@ def test_each_process_opens_its_own_connection(scripted, connect, monkeypatch: p
     monkeypatch.setattr(os, "getpid", lambda: -1)  # as in a forked gunicorn worker
     http.post("/a/_search", {})
     assert server.connections == 2
+
+
+def test_close_ends_the_connections_of_every_thread(scripted, connect):
+    def keep_alive(conn: socket.socket, n: int) -> None:
+        with conn:
+            while server.read_request(conn):
+                answer(conn, "200 OK", HITS, "application/json")
+
+    server = scripted(keep_alive)
+    http = connect(f"http://127.0.0.1:{server.port}", 5)
+    http.post("/a/_search", {})
+    other = threading.Thread(target=http.post, args=("/a/_search", {}))
+    other.start()
+    other.join()
+    assert server.connections == 2
+    connections = list(http._opened)
+    sockets = [c.sock for c in connections]
+    assert len(connections) == 2 and all(s is not None for s in sockets)
+    http.close()
+    assert all(c.sock is None for c in connections)
+    assert all(s is not None and s.fileno() == -1 for s in sockets)
+    http.post("/a/_search", {})  # usable again: a new connection, closed at the next close()
+    assert server.connections == 3 and len(http._opened) == 1
