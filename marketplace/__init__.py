@@ -68,12 +68,15 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     login_manager.login_message = None
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
+    def load_user(session_id: str) -> User | None:
+        user_id, _sep, epoch = session_id.partition(":")
         try:
             user = db.session.get(User, uuid.UUID(user_id))
         except ValueError:
             return None
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active or str(user.session_epoch) != epoch:
+            return None  # unknown, suspended, or a session ended by a newer epoch
+        return user
 
     api.init_app(app)
     register_error_handlers(app)

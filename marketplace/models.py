@@ -5,6 +5,7 @@ from marketplace.bids.models import Bid
 from marketplace.contracts.models import Contract, ContractEvent
 from marketplace.idempotency import IdempotencyKey
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance
+from marketplace.moderation.models import ModerationAction
 from marketplace.payments.models import LedgerEntry
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
@@ -19,6 +20,7 @@ __all__ = [
     "Invitation",
     "LedgerEntry",
     "Mission",
+    "ModerationAction",
     "NdaAcceptance",
     "Review",
     "SecretaryProfile",

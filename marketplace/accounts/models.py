@@ -27,6 +27,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     role: Mapped[Role] = mapped_column(str_enum(Role, 16), nullable=False)
     display_name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     is_suspended: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    # Bumped to end every signed-in session at once (a suspension): the session cookie
+    # carries "<id>:<epoch>" and a cookie of an older epoch no longer signs anyone in.
+    session_epoch: Mapped[int] = mapped_column(
+        sa.Integer, default=0, server_default="0", nullable=False
+    )
     created_at: Mapped[datetime] = created_at()
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all")
@@ -34,6 +39,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     @property
     def is_active(self) -> bool:  # Flask-Login: suspended users cannot sign in
         return not self.is_suspended
+
+    def get_id(self) -> str:  # Flask-Login: what the session cookie holds
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def is_business(self) -> bool:

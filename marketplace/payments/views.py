@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired
 
@@ -102,13 +103,15 @@ def payouts_return() -> ResponseReturnValue:
     summary = payouts.refresh_status(user)
     if summary.payouts_enabled:
         flash(
-            "Votre compte de versement est actif : vous serez payée à chaque mission validée.",
+            _("Votre compte de versement est actif : vous serez payée à chaque mission validée."),
             "success",
         )
     else:
         flash(
-            "Stripe vérifie encore vos informations (ou il en manque) : nous vous prévenons dès "
-            "que les versements sont activés.",
+            _(
+                "Stripe vérifie encore vos informations (ou il en manque) : nous vous prévenons "
+                "dès que les versements sont activés."
+            ),
             "info",
         )
     return redirect(url_for("payments_web.payouts_page"))
@@ -124,7 +127,7 @@ def sandbox_onboarding(token: str) -> ResponseReturnValue:
     try:
         data = provider.serializer().loads(token, max_age=ONBOARDING_LINK_MAX_AGE)
     except SignatureExpired:
-        flash("Ce lien a expiré : recommencez depuis la page Versements.", "warning")
+        flash(_("Ce lien a expiré : recommencez depuis la page Versements."), "warning")
         return redirect(url_for("payments_web.payouts_page"))
     except BadSignature:
         abort(404)
@@ -132,7 +135,7 @@ def sandbox_onboarding(token: str) -> ResponseReturnValue:
         abort(404)
     if request.method == "POST":
         payouts.complete_sandbox_onboarding(user.id, data["account"])
-        flash("Compte de versement de démonstration activé.", "success")
+        flash(_("Compte de versement de démonstration activé."), "success")
         target = data.get("return") or url_for("payments_web.payouts_page")
         return redirect(target)
     return render_template("payments/sandbox_onboarding.html", user=user)

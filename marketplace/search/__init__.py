@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from marketplace.config import ConfigError, Settings
 from marketplace.search.interfaces import SearchBackend, SearchUnavailable
@@ -84,7 +85,7 @@ def _unavailable(error: SearchUnavailable) -> ResponseReturnValue:
     from marketplace.http import error_payload, is_api_request
 
     current_app.logger.warning("search unavailable: %s", error)
-    message = "La recherche est momentanément indisponible. Réessayez dans un instant."
+    message = _("La recherche est momentanément indisponible. Réessayez dans un instant.")
     if is_api_request():
         response = jsonify(error_payload(503, "Service Unavailable", message, "search_unavailable"))
         response.status_code = 503

@@ -14,6 +14,7 @@ from marketplace.web import (  # noqa: E402,F401  (routes register on import)
     contract_pages,
     dashboard,
     mission_pages,
+    moderation_pages,
     operator_pages,
     profile_pages,
     views,

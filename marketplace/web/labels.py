@@ -10,13 +10,24 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Role, User
 from marketplace.bids.models import BidStatus
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.services import next_actions
 from marketplace.missions.models import MissionStatus, Pricing
+from marketplace.moderation.models import ModerationKind
 from marketplace.payments.models import Account, LedgerKind
 
+ROLE = {
+    Role.BUSINESS: _l("Entreprise"),
+    Role.SECRETARY: _l("Secrétaire"),
+    Role.OPERATOR: _l("Opérateur"),
+}
+MODERATION_KIND = {
+    ModerationKind.SUSPEND_ACCOUNT: _l("Compte suspendu"),
+    ModerationKind.RESTORE_ACCOUNT: _l("Compte rétabli"),
+    ModerationKind.CLOSE_MISSION: _l("Mission fermée"),
+}
 MISSION_STATUS = {
     MissionStatus.OPEN: _l("Ouverte"),
     MissionStatus.HIRED: _l("Attribuée"),

@@ -23,6 +23,7 @@ from marketplace.extensions import db
 from marketplace.missions import services as missions
 from marketplace.missions.models import Invitation, Mission, MissionStatus
 from marketplace.missions.schemas import MissionIn, MissionPatch
+from marketplace.moderation import services as moderation
 from marketplace.pagination import paginate
 from marketplace.payments.ledger import commission_for
 from marketplace.profiles import services as profiles
@@ -158,7 +159,14 @@ def _mission_page(
         "live_bid": None,
         "has_profile": False,
         "contract": None,
+        "moderation": None,
     }
+    if (
+        viewer is not None
+        and mission.status is MissionStatus.CLOSED
+        and (viewer.role is Role.OPERATOR or mission.business_id == viewer.id)
+    ):
+        context["moderation"] = moderation.last_mission_decision(mission.id)
     if viewer is not None and mission.status is MissionStatus.HIRED:
         contract = db.session.scalar(sa.select(Contract).where(Contract.mission_id == mission.id))
         if contract is not None and (

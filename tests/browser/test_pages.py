@@ -84,6 +84,7 @@ PAGES = [
     Case("payouts", "claire", lambda _: "/versements", "compte de versement"),
     Case("operator-dashboard", "operator", lambda _: "/tableau-de-bord", "Tableau de bord"),
     Case("operator-disputes", "operator", lambda _: "/operateur/litiges", "Litiges à arbitrer"),
+    Case("operator-moderation", "operator", lambda _: "/operateur/moderation", "Modération"),
     Case("not-found", None, lambda _: "/page-qui-n-existe-pas", "Page introuvable"),
 ]
 

@@ -1,0 +1,213 @@
+"""What an operator may do to keep the marketplace clean, each decision in the journal.
+
+* Suspending an account signs its owner out everywhere: every web session ends (its
+  `session_epoch` moves on, so even a restore does not bring old sessions back), every API
+  token is revoked, a secretary leaves search results and
+  her public profile answers 404, a business's open missions are closed (their pending
+  bids declined, so nobody waits on them). Contracts under way are left as they are: the
+  money they hold stays in escrow and is settled through a dispute if need be.
+* Restoring reopens the account; revoked tokens and closed missions stay so.
+* Closing a mission takes an open mission out of search and out of reach of new bids.
+
+Each change is a conditional UPDATE (two operators acting at once: one wins, the other is
+told it is already done) followed by its journal row, in one transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import ApiToken, Role, User
+from marketplace.db import execute_update, utcnow
+from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
+from marketplace.extensions import db
+from marketplace.missions.models import Mission, MissionStatus
+from marketplace.missions.services import STATUS_LABELS
+from marketplace.moderation.models import ModerationAction, ModerationKind
+
+REASON_MIN, REASON_MAX = 10, 2000
+LIST_LIMIT = 50
+
+
+def _operator(user: User) -> None:
+    if user.role is not Role.OPERATOR:
+        raise Forbidden()
+
+
+def _reason(raw: str | None) -> str:
+    reason = " ".join((raw or "").split())
+    if len(reason) < REASON_MIN:
+        raise FieldErrors(
+            {"reason": [_("Motivez la décision en %(min)d caractères au moins.", min=REASON_MIN)]}
+        )
+    if len(reason) > REASON_MAX:
+        raise FieldErrors({"reason": [_("%(max)d caractères au plus.", max=REASON_MAX)]})
+    return reason
+
+
+def get_account(user_id: uuid.UUID) -> User:
+    account = db.session.get(User, user_id)
+    if account is None:
+        raise NotFound(_("Compte introuvable."))
+    return account
+
+
+def _journal(
+    operator: User,
+    kind: ModerationKind,
+    account_id: uuid.UUID,
+    reason: str,
+    mission_id: uuid.UUID | None = None,
+) -> None:
+    db.session.add(
+        ModerationAction(
+            operator_id=operator.id,
+            kind=kind,
+            user_id=account_id,
+            mission_id=mission_id,
+            reason=reason,
+        )
+    )
+
+
+def _close(mission_id: uuid.UUID) -> bool:
+    """Open → closed, its pending bids declined; False if it was not open any more."""
+    from marketplace.bids.services import decline_pending_bids
+
+    closed = execute_update(
+        sa.update(Mission)
+        .where(Mission.id == mission_id, Mission.status == MissionStatus.OPEN)
+        .values(status=MissionStatus.CLOSED, closed_at=utcnow())
+    )
+    if closed == 1:
+        decline_pending_bids(mission_id)
+    return closed == 1
+
+
+def suspend_account(operator: User, user_id: uuid.UUID, raw_reason: str | None) -> list[Mission]:
+    """Suspend; returns the missions this closed (a business's open ones)."""
+    _operator(operator)
+    reason = _reason(raw_reason)
+    account = get_account(user_id)
+    if account.role is Role.OPERATOR:
+        raise Conflict(_("Un compte opérateur ne peut pas être suspendu ici."))
+    if (
+        execute_update(
+            sa.update(User)
+            .where(User.id == account.id, User.is_suspended.is_(False))
+            .values(is_suspended=True, session_epoch=User.session_epoch + 1)
+        )
+        != 1
+    ):
+        db.session.rollback()
+        raise Conflict(_("Ce compte est déjà suspendu."))
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == account.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    closed: list[Mission] = []
+    if account.role is Role.BUSINESS:
+        open_missions = db.session.scalars(
+            sa.select(Mission).where(
+                Mission.business_id == account.id, Mission.status == MissionStatus.OPEN
+            )
+        ).all()
+        closed = [m for m in open_missions if _close(m.id)]
+    _journal(operator, ModerationKind.SUSPEND_ACCOUNT, account.id, reason)
+    for mission in closed:  # each closure in the journal too: its owner's page says why
+        _journal(operator, ModerationKind.CLOSE_MISSION, account.id, reason, mission.id)
+    db.session.commit()
+    db.session.refresh(account)
+    return closed
+
+
+def restore_account(operator: User, user_id: uuid.UUID, raw_reason: str | None) -> User:
+    _operator(operator)
+    reason = _reason(raw_reason)
+    account = get_account(user_id)
+    if (
+        execute_update(
+            sa.update(User)
+            .where(User.id == account.id, User.is_suspended.is_(True))
+            .values(is_suspended=False)
+        )
+        != 1
+    ):
+        db.session.rollback()
+        raise Conflict(_("Ce compte n'est pas suspendu."))
+    _journal(operator, ModerationKind.RESTORE_ACCOUNT, account.id, reason)
+    db.session.commit()
+    db.session.refresh(account)
+    return account
+
+
+def close_mission(operator: User, mission_id: uuid.UUID, raw_reason: str | None) -> Mission:
+    _operator(operator)
+    reason = _reason(raw_reason)
+    mission = db.session.get(Mission, mission_id)
+    if mission is None:
+        raise NotFound(_("Mission introuvable."))
+    if not _close(mission.id):
+        db.session.rollback()
+        db.session.refresh(mission)
+        raise InvalidTransition(_("la mission"), "close", STATUS_LABELS[mission.status])
+    _journal(operator, ModerationKind.CLOSE_MISSION, mission.business_id, reason, mission.id)
+    db.session.commit()
+    db.session.refresh(mission)
+    return mission
+
+
+# ----------------------------------------------------------------------------- reading
+def _like(query: str) -> str:
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def find_accounts(query: str = "") -> Sequence[User]:
+    """Accounts whose e-mail or name contains `query`; the newest ones without a query."""
+    select = sa.select(User).where(User.role != Role.OPERATOR)
+    if query:
+        pattern = _like(query.strip().lower())
+        select = select.where(
+            sa.or_(
+                sa.func.lower(User.email).like(pattern, escape="\\"),
+                sa.func.lower(User.display_name).like(pattern, escape="\\"),
+            )
+        )
+    return db.session.scalars(select.order_by(User.created_at.desc()).limit(LIST_LIMIT)).all()
+
+
+def find_missions(query: str = "") -> Sequence[Mission]:
+    """Missions whose title contains `query`; the newest open ones without a query."""
+    select = sa.select(Mission)
+    if query:
+        pattern = _like(query.strip().lower())
+        select = select.where(sa.func.lower(Mission.title).like(pattern, escape="\\"))
+    else:
+        select = select.where(Mission.status == MissionStatus.OPEN)
+    return db.session.scalars(select.order_by(Mission.created_at.desc()).limit(LIST_LIMIT)).all()
+
+
+def journal(limit: int = LIST_LIMIT) -> Sequence[ModerationAction]:
+    return db.session.scalars(
+        sa.select(ModerationAction).order_by(ModerationAction.created_at.desc()).limit(limit)
+    ).all()
+
+
+def last_mission_decision(mission_id: uuid.UUID) -> ModerationAction | None:
+    """Why the operator closed this mission, for its owner's page."""
+    return db.session.scalars(
+        sa.select(ModerationAction)
+        .where(
+            ModerationAction.mission_id == mission_id,
+            ModerationAction.kind == ModerationKind.CLOSE_MISSION,
+        )
+        .order_by(ModerationAction.created_at.desc())
+        .limit(1)
+    ).first()
