@@ -69,7 +69,9 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
+        # "<id>:<epoch>"; a cookie from before epochs existed holds the id alone (epoch 0).
         user_id, _sep, epoch = session_id.partition(":")
+        epoch = epoch or "0"
         try:
             user = db.session.get(User, uuid.UUID(user_id))
         except ValueError:
