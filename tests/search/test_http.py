@@ -21,11 +21,13 @@ from marketplace.search.interfaces import SearchUnavailable
 
 ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
-Handler = Callable[[socket.socket, int], None]
+HITS = orjson.dumps({"hits": {"total": {"value": 0}, "hits": []}})
+
+Handler = Callable[["ScriptedServer", socket.socket], None]
 
 
 class ScriptedServer:
-    """Accepts connections on loopback; `handler(conn, n)` plays the n-th connection."""
+    """Accepts connections on loopback; `handler(server, conn)` plays each one."""
 
     def __init__(self, handler: Handler) -> None:
         self.handler = handler
@@ -43,9 +45,7 @@ class ScriptedServer:
             except OSError:
                 return
             self.connections += 1
-            threading.Thread(
-                target=self.handler, args=(conn, self.connections), daemon=True
-            ).start()
+            threading.Thread(target=self.handler, args=(self, conn), daemon=True).start()
 
     def read_request(self, conn: socket.socket) -> bytes:
         data = b""
@@ -77,6 +77,19 @@ def answer(conn: socket.socket, status: str, body: bytes, content_type: str) -> 
     )
 
 
+def answer_once(server: ScriptedServer, conn: socket.socket) -> None:
+    """One answer, then the server closes the connection (keep-alive was not refused)."""
+    with conn:
+        server.read_request(conn)
+        answer(conn, "200 OK", HITS, "application/json")
+
+
+def keep_alive(server: ScriptedServer, conn: socket.socket) -> None:
+    with conn:
+        while server.read_request(conn):
+            answer(conn, "200 OK", HITS, "application/json")
+
+
 @pytest.fixture
 def scripted() -> Iterator[Callable[[Handler], ScriptedServer]]:
     servers: list[ScriptedServer] = []
@@ -103,9 +116,6 @@ def connect() -> Iterator[Callable[..., SearchHTTP]]:
         http.close()
 
 
-HITS = orjson.dumps({"hits": {"total": {"value": 0}, "hits": []}})
-
-
 def test_a_search_on_the_real_node_and_a_missing_index(connect):
     http = connect(ES_URL)
     status, body = http.post("/_search", {"size": 0, "track_total_hits": True})
@@ -115,13 +125,7 @@ def test_a_search_on_the_real_node_and_a_missing_index(connect):
 
 
 def test_a_connection_closed_while_idle_is_replaced_and_the_search_sent_again(scripted, connect):
-    def one_answer_then_close(conn: socket.socket, n: int) -> None:
-        with conn:
-            server.read_request(conn)
-            answer(conn, "200 OK", HITS, "application/json")
-            # keep-alive was not refused, yet the server closes it (idle timeout, restart)
-
-    server = scripted(one_answer_then_close)
+    server = scripted(answer_once)  # as after an idle timeout, or a restart
     http = connect(f"http://127.0.0.1:{server.port}", 5)
     assert http.post("/a/_search", {"size": 0})[0] == 200
     assert http.post("/a/_search", {"size": 0})[0] == 200  # stale connection, then a new one
@@ -129,7 +133,7 @@ def test_a_connection_closed_while_idle_is_replaced_and_the_search_sent_again(sc
 
 
 def test_a_fresh_connection_that_fails_is_not_retried(scripted, connect):
-    def hang_up(conn: socket.socket, n: int) -> None:
+    def hang_up(server: ScriptedServer, conn: socket.socket) -> None:
         with conn:
             server.read_request(conn)
 
@@ -143,7 +147,7 @@ def test_a_fresh_connection_that_fails_is_not_retried(scripted, connect):
 def test_a_node_that_does_not_answer_in_time_is_unavailable(scripted, connect):
     release = threading.Event()
 
-    def silent(conn: socket.socket, n: int) -> None:
+    def silent(server: ScriptedServer, conn: socket.socket) -> None:
         with conn:
             server.read_request(conn)
             release.wait(10)
@@ -158,7 +162,7 @@ def test_a_node_that_does_not_answer_in_time_is_unavailable(scripted, connect):
 
 
 def test_a_proxy_error_page_is_unavailable_not_a_crash(scripted, connect):
-    def bad_gateway(conn: socket.socket, n: int) -> None:
+    def bad_gateway(server: ScriptedServer, conn: socket.socket) -> None:
         with conn:
             server.read_request(conn)
             answer(conn, "502 Bad Gateway", b"<html>Bad Gateway</html>", "text/html")
@@ -170,12 +174,7 @@ def test_a_proxy_error_page_is_unavailable_not_a_crash(scripted, connect):
 
 
 def test_url_credentials_go_as_basic_auth_and_the_request_is_one_json_post(scripted, connect):
-    def ok(conn: socket.socket, n: int) -> None:
-        with conn:
-            server.read_request(conn)
-            answer(conn, "200 OK", HITS, "application/json")
-
-    server = scripted(ok)
+    server = scripted(answer_once)
     http = connect(f"http://search%40app:p%3Ass@127.0.0.1:{server.port}/es/", 5)
     http.post("/secretaries/_search", {"query": {"match_all": {}}, "q": "médicale"})
     head, _sep, body = server.requests[0].partition(b"\r\n\r\n")
@@ -188,11 +187,6 @@ def test_url_credentials_go_as_basic_auth_and_the_request_is_one_json_post(scrip
 
 
 def test_each_process_opens_its_own_connection(scripted, connect, monkeypatch: pytest.MonkeyPatch):
-    def keep_alive(conn: socket.socket, n: int) -> None:
-        with conn:
-            while server.read_request(conn):
-                answer(conn, "200 OK", HITS, "application/json")
-
     server = scripted(keep_alive)
     http = connect(f"http://127.0.0.1:{server.port}", 5)
     http.post("/a/_search", {})
@@ -204,11 +198,6 @@ def test_each_process_opens_its_own_connection(scripted, connect, monkeypatch: p
 
 
 def test_close_ends_the_connections_of_every_thread(scripted, connect):
-    def keep_alive(conn: socket.socket, n: int) -> None:
-        with conn:
-            while server.read_request(conn):
-                answer(conn, "200 OK", HITS, "application/json")
-
     server = scripted(keep_alive)
     http = connect(f"http://127.0.0.1:{server.port}", 5)
     http.post("/a/_search", {})
