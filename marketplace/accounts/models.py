@@ -41,7 +41,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
         return not self.is_suspended
 
     def get_id(self) -> str:  # Flask-Login: what the session cookie holds
-        return f"{self.id}:{self.session_epoch}"
+        return f"{self.id}:{self.session_epoch or 0}"
 
     @property
     def is_business(self) -> bool:

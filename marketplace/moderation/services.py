@@ -2,8 +2,8 @@
 
 * Suspending an account signs its owner out everywhere: every web session ends (its
   `session_epoch` moves on, so even a restore does not bring old sessions back), every API
-  token is revoked, a secretary leaves search results and
-  her public profile answers 404, a business's open missions are closed (their pending
+  token is revoked, a secretary leaves search results, her public profile answers 404 and
+  her pending quotes are withdrawn, a business's open missions are closed (their pending
   bids declined, so nobody waits on them). Contracts under way are left as they are: the
   money they hold stays in escrow and is settled through a dispute if need be.
 * Restoring reopens the account; revoked tokens and closed missions stay so.
@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import ApiToken, Role, User
+from marketplace.bids.models import Bid, BidStatus
 from marketplace.db import execute_update, utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
 from marketplace.extensions import db
@@ -111,6 +112,13 @@ def suspend_account(operator: User, user_id: uuid.UUID, raw_reason: str | None) 
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    if account.role is Role.SECRETARY:  # nobody may hire her from a quote she sent before
+        db.session.execute(
+            sa.update(Bid)
+            .where(Bid.secretary_id == account.id, Bid.status == BidStatus.PENDING)
+            .values(status=BidStatus.WITHDRAWN, decided_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     closed: list[Mission] = []
     if account.role is Role.BUSINESS:
         open_missions = db.session.scalars(

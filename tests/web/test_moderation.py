@@ -57,6 +57,11 @@ def test_a_suspended_secretary_is_signed_out_hidden_then_restored(app: Flask, ne
     bearer = {"Authorization": f"Bearer {token.get_json()['token']}"}
     assert app.test_client().get("/api/v1/me", headers=bearer).status_code == 200
     sid = user_id(app, email)
+    business = new_browser()
+    sign_up(business, "business", "Cabinet Martin")
+    fill_business_profile(business)
+    mission_id = post_mission(business)
+    place_bid(secretary, mission_id)
     ops = operator(app, new_browser)
 
     page = ops.get(f"{MODERATION}?q=claire")
@@ -92,6 +97,10 @@ def test_a_suspended_secretary_is_signed_out_hidden_then_restored(app: Flask, ne
     assert "Claire Dubois" not in visitor.get("/recherche")
     failed = visitor.submit("/connexion", {"email": email, "password": PASSWORD}, expect=None)
     assert "Tableau de bord" not in failed.heading()
+
+    # Her pending quote is withdrawn: the business cannot hire her from it.
+    owner_view = business.get(f"/missions/{mission_id}")
+    assert "Retiré" in owner_view and "/accepter" not in owner_view.html
 
     # Suspending twice is refused as such.
     page = ops.submit(stale, {"reason": "Deuxième clic sur le bouton."}, action=action)
