@@ -62,8 +62,9 @@ class ScriptedServer:
         )
         while len(body) < length:
             body += conn.recv(65536)
-        self.requests.append(data)
-        return data
+        request = head + b"\r\n\r\n" + body  # the whole request, however TCP split it
+        self.requests.append(request)
+        return request
 
     def close(self) -> None:
         self.listener.close()
