@@ -6,6 +6,7 @@ import contextlib
 import functools
 import hashlib
 import secrets
+import uuid
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -143,6 +144,16 @@ def user_for_token(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     return db.session.scalar(token_user_select(), token_params(raw))
+
+
+def revoke_all_tokens(user_id: uuid.UUID) -> None:
+    """Every unrevoked token of the user stops working (the caller commits)."""
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def revoke_token(raw: str) -> None:

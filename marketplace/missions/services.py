@@ -110,21 +110,27 @@ def update_mission(mission: Mission, user: User, data: dict[str, Any]) -> Missio
     return mission
 
 
-def close_mission(mission: Mission, user: User) -> Mission:
-    _require_owner(mission, user)
-    result = execute_update(
+def claim_close(mission_id: uuid.UUID) -> bool:
+    """Open → closed with a conditional UPDATE, its pending bids declined (nobody waits for an
+    answer); False if it was not open any more. The caller commits (or rolls back)."""
+    from marketplace.bids.services import decline_pending_bids
+
+    closed = execute_update(
         sa.update(Mission)
-        .where(Mission.id == mission.id, Mission.status == MissionStatus.OPEN)
+        .where(Mission.id == mission_id, Mission.status == MissionStatus.OPEN)
         .values(status=MissionStatus.CLOSED, closed_at=utcnow())
     )
-    if result != 1:
+    if closed == 1:
+        decline_pending_bids(mission_id)
+    return closed == 1
+
+
+def close_mission(mission: Mission, user: User) -> Mission:
+    _require_owner(mission, user)
+    if not claim_close(mission.id):
         db.session.rollback()
         db.session.refresh(mission)
         raise InvalidTransition(_("la mission"), "close", STATUS_LABELS[mission.status])
-    # Pending bids on a withdrawn mission are declined: nobody waits for an answer.
-    from marketplace.bids.services import decline_pending_bids
-
-    decline_pending_bids(mission.id)
     db.session.commit()
     db.session.refresh(mission)
     return mission

@@ -21,13 +21,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from marketplace.accounts.models import ApiToken, Role, User
+from marketplace.accounts.models import Role, User
+from marketplace.accounts.services import revoke_all_tokens
 from marketplace.bids.models import Bid, BidStatus
 from marketplace.db import execute_update, utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
 from marketplace.extensions import db
 from marketplace.missions.models import Mission, MissionStatus
-from marketplace.missions.services import STATUS_LABELS
+from marketplace.missions.services import STATUS_LABELS, claim_close
 from marketplace.moderation.models import ModerationAction, ModerationKind
 
 REASON_MIN, REASON_MAX = 10, 2000
@@ -75,20 +76,6 @@ def _journal(
     )
 
 
-def _close(mission_id: uuid.UUID) -> bool:
-    """Open → closed, its pending bids declined; False if it was not open any more."""
-    from marketplace.bids.services import decline_pending_bids
-
-    closed = execute_update(
-        sa.update(Mission)
-        .where(Mission.id == mission_id, Mission.status == MissionStatus.OPEN)
-        .values(status=MissionStatus.CLOSED, closed_at=utcnow())
-    )
-    if closed == 1:
-        decline_pending_bids(mission_id)
-    return closed == 1
-
-
 def suspend_account(operator: User, user_id: uuid.UUID, raw_reason: str | None) -> list[Mission]:
     """Suspend; returns the missions this closed (a business's open ones)."""
     _operator(operator)
@@ -106,12 +93,7 @@ def suspend_account(operator: User, user_id: uuid.UUID, raw_reason: str | None) 
     ):
         db.session.rollback()
         raise Conflict(_("Ce compte est déjà suspendu."))
-    db.session.execute(
-        sa.update(ApiToken)
-        .where(ApiToken.user_id == account.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    revoke_all_tokens(account.id)
     if account.role is Role.SECRETARY:  # nobody may hire her from a quote she sent before
         db.session.execute(
             sa.update(Bid)
@@ -126,7 +108,7 @@ def suspend_account(operator: User, user_id: uuid.UUID, raw_reason: str | None) 
                 Mission.business_id == account.id, Mission.status == MissionStatus.OPEN
             )
         ).all()
-        closed = [m for m in open_missions if _close(m.id)]
+        closed = [m for m in open_missions if claim_close(m.id)]
     _journal(operator, ModerationKind.SUSPEND_ACCOUNT, account.id, reason)
     for mission in closed:  # each closure in the journal too: its owner's page says why
         _journal(operator, ModerationKind.CLOSE_MISSION, account.id, reason, mission.id)
@@ -161,7 +143,7 @@ def close_mission(operator: User, mission_id: uuid.UUID, raw_reason: str | None)
     mission = db.session.get(Mission, mission_id)
     if mission is None:
         raise NotFound(_("Mission introuvable."))
-    if not _close(mission.id):
+    if not claim_close(mission.id):
         db.session.rollback()
         db.session.refresh(mission)
         raise InvalidTransition(_("la mission"), "close", STATUS_LABELS[mission.status])
