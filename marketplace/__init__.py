@@ -55,6 +55,7 @@ def _select_locale() -> str:
 def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace import idempotency, models  # noqa: F401  (every model registered before Alembic looks)
     from marketplace.accounts.models import User
+    from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
     from marketplace.http import register_error_handlers
     from marketplace.payments.providers import build_provider
@@ -84,6 +85,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     register_error_handlers(app)
     idempotency.init_app(app)
     app.extensions["payment_provider"] = build_provider(settings)
+    # Payments report webhook outcomes to the contracts domain through this hook.
+    app.extensions["escrow_outcomes"] = ContractOutcomes()
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
@@ -99,11 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.extensions import api, csrf
     from marketplace.missions.api import blp as missions_api
     from marketplace.payments.api import blp as payments_api
-    from marketplace.payments.views import bp as payments_web_bp
     from marketplace.profiles.api import blp as profiles_api
     from marketplace.reviews.api import blp as reviews_api
     from marketplace.search.api import blp as search_api
-    from marketplace.search.views import bp as search_web_bp
     from marketplace.web import bp as web_bp
 
     for blp in (
@@ -119,6 +120,4 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blp)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.register_blueprint(web_bp)
-    app.register_blueprint(payments_web_bp)
-    app.register_blueprint(search_web_bp)
     register_commands(app)

@@ -6,7 +6,7 @@ import select
 import sqlite3
 import uuid
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -108,27 +108,3 @@ def str_enum(enum_cls: type, length: int = 24) -> sa.Enum:
         validate_strings=True,
         name=enum_cls.__name__.lower(),
     )
-
-
-def execute_update(statement: sa.Update) -> int:
-    """Run a conditional UPDATE in the current transaction; returns how many rows it changed.
-
-    The workflows use this to claim a transition (`... WHERE status = :expected`): 0 rows
-    means another request moved the row first.
-    """
-    from marketplace.extensions import db
-
-    result = db.session.execute(statement.execution_options(synchronize_session=False))
-    return int(cast("sa.CursorResult[Any]", result).rowcount)
-
-
-def read_only_request() -> None:
-    """Declare that the current request only reads: its statements then run in autocommit,
-    each one alone, without the BEGIN and ROLLBACK round trips of a transaction (a hot
-    read-only API view calls it before its first query). Never call it from a view that
-    writes. Does nothing once the session's transaction has begun."""
-    from marketplace.extensions import db
-
-    session = db.session()
-    if not session.in_transaction():
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})

@@ -2,7 +2,7 @@
 
 Services raise these; the API turns them into one JSON error format and the
 web pages into a flash message or an error page. Each refused workflow
-transition has its own named subclass of Conflict (HTTP 409).
+transition has its own named subclass of Conflict (HTTP 409, see `marketplace.workflow`).
 """
 
 from __future__ import annotations
@@ -46,45 +46,6 @@ class Conflict(DomainError):
     status_code = 409
     code = "conflict"
     default_message = _l("Cette action n'est pas possible dans l'état actuel.")
-
-
-# What users read for each workflow action named in a refused transition.
-ACTION_LABELS = {
-    "fund": _l("payer"),
-    "deliver": _l("marquer comme livré"),
-    "approve": _l("valider le travail"),
-    "auto_release": _l("verser automatiquement"),
-    "release": _l("verser les fonds"),
-    "bank_dispute": _l("geler pour contestation bancaire"),
-    "cancel": _l("annuler"),
-    "dispute": _l("ouvrir un litige"),
-    "resolve": _l("résoudre le litige"),
-    "review": _l("laisser un avis"),
-    "accept": _l("accepter le devis"),
-    "withdraw": _l("retirer le devis"),
-    "bid": _l("proposer un devis"),
-    "update": _l("modifier"),
-    "close": _l("fermer"),
-    "invite": _l("inviter"),
-}
-
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
-
-    def __init__(self, entity: str, action: str, status: str) -> None:
-        self.entity, self.action, self.status = entity, action, status
-        super().__init__(
-            str(
-                _l(
-                    "Action impossible : %(action)s alors que %(entity)s "
-                    "est au statut « %(status)s ».",
-                    action=ACTION_LABELS.get(action, action),
-                    entity=entity,
-                    status=status,
-                )
-            )
-        )
 
 
 class FieldErrors(DomainError):

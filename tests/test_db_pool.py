@@ -48,7 +48,7 @@ def test_the_app_survives_the_server_closing_its_pooled_connections(app: Flask) 
 
 
 def test_a_read_only_request_leaves_no_autocommit_connection_in_the_pool(app: Flask) -> None:
-    from marketplace.db import read_only_request
+    from marketplace.transactions import read_only_request
 
     with app.test_request_context():
         read_only_request()

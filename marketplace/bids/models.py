@@ -5,12 +5,14 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.db import created_at, str_enum, uuid_pk
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
+from marketplace.workflow import Workflow
 
 
 class BidStatus(enum.StrEnum):
@@ -58,3 +60,25 @@ class Bid(db.Model):  # type: ignore[name-defined]
             sqlite_where=sa.text("status IN ('pending', 'accepted')"),
         ),
     )
+
+
+BID: Workflow[BidStatus] = Workflow(
+    model=Bid,
+    entity=_l("le devis"),
+    transitions={
+        "accept": {BidStatus.PENDING: BidStatus.ACCEPTED},
+        "decline": {BidStatus.PENDING: BidStatus.DECLINED},
+        "withdraw": {BidStatus.PENDING: BidStatus.WITHDRAWN},
+    },
+    labels={
+        BidStatus.PENDING: _l("En attente de réponse"),
+        BidStatus.ACCEPTED: _l("Accepté"),
+        BidStatus.DECLINED: _l("Non retenu"),
+        BidStatus.WITHDRAWN: _l("Retiré"),
+    },
+    stamps={
+        BidStatus.ACCEPTED: "decided_at",
+        BidStatus.DECLINED: "decided_at",
+        BidStatus.WITHDRAWN: "decided_at",
+    },
+)

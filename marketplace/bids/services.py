@@ -1,4 +1,10 @@
-"""Bidding on a mission, withdrawing a bid, and accepting one (which makes the contract)."""
+"""Bidding on a mission, withdrawing a bid, and accepting one.
+
+Bids sit above missions: what depends on who quoted (a closed mission's pending bids
+declined, a bidder still seeing a mission that closed) is registered here as hooks of
+`missions.services`, which never imports bids. The contract made from an accepted bid
+is the contracts domain's (`contracts.services.hire`).
+"""
 
 from __future__ import annotations
 
@@ -7,30 +13,17 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
-from marketplace.bids.models import LIVE_BID_STATUSES, Bid, BidStatus
-from marketplace.config import Settings
-from marketplace.contracts.models import Contract, ContractEvent, ContractStatus
-from marketplace.db import execute_update, utcnow
-from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
+from marketplace.bids.models import BID, LIVE_BID_STATUSES, Bid, BidStatus
+from marketplace.db import utcnow
+from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
-from marketplace.missions.models import Mission, MissionStatus
-from marketplace.missions.services import STATUS_LABELS as MISSION_LABELS
-from marketplace.missions.services import nda_accepted
-from marketplace.payments.ledger import commission_for
+from marketplace.missions import services as missions
+from marketplace.missions.models import MISSION, Mission
 from marketplace.profiles.models import SecretaryProfile
-
-STATUS_LABELS = {
-    BidStatus.PENDING: _l("en attente"),
-    BidStatus.ACCEPTED: _l("acceptée"),
-    BidStatus.DECLINED: _l("déclinée"),
-    BidStatus.WITHDRAWN: _l("retirée"),
-}
 
 
 class NdaRequired(Conflict):
@@ -46,9 +39,8 @@ def place_bid(mission: Mission, user: User, data: dict[str, Any]) -> Bid:
         raise Forbidden()
     if db.session.get(SecretaryProfile, user.id) is None:
         raise Conflict(_("Complétez votre profil avant de proposer un devis."))
-    if mission.status is not MissionStatus.OPEN:
-        raise InvalidTransition(_("la mission"), "bid", MISSION_LABELS[mission.status])
-    if mission.confidential and not nda_accepted(mission, user):
+    MISSION.target("bid", mission.status)
+    if mission.confidential and not missions.nda_accepted(mission, user):
         raise NdaRequired(_("Acceptez l'accord de confidentialité avant de proposer un devis."))
     start = data.get("start_date")
     if start is not None and start < date.today():
@@ -103,42 +95,40 @@ def bids_of(user: User) -> sa.Select[tuple[Bid]]:
     return sa.select(Bid).where(Bid.secretary_id == user.id).order_by(Bid.created_at.desc())
 
 
-def _conditional_status(bid: Bid, expected: BidStatus, new: BidStatus) -> bool:
-    result = execute_update(
-        sa.update(Bid)
-        .where(Bid.id == bid.id, Bid.status == expected)
-        .values(status=new, decided_at=utcnow())
-    )
-    return result == 1
-
-
 def withdraw(bid: Bid, user: User) -> Bid:
     if user.role is not Role.SECRETARY:
         raise Forbidden()
     if bid.secretary_id != user.id:
         raise NotFound(_("Devis introuvable."))
-    if not _conditional_status(bid, BidStatus.PENDING, BidStatus.WITHDRAWN):
-        db.session.rollback()
-        db.session.refresh(bid)
-        raise InvalidTransition(_("le devis"), "withdraw", STATUS_LABELS[bid.status])
+    BID.claim(bid, "withdraw", now=utcnow())
     db.session.commit()
     db.session.refresh(bid)
     return bid
 
 
-def decline_pending_bids(mission_id: uuid.UUID, except_bid: uuid.UUID | None = None) -> None:
-    query = sa.update(Bid).where(Bid.mission_id == mission_id, Bid.status == BidStatus.PENDING)
+@missions.on_close
+def decline_pending_bids(mission_id: uuid.UUID, except_bid: uuid.UUID | None = None) -> int:
+    """Every pending bid on the mission (but `except_bid`) declined, in the current transaction;
+    run when a mission is hired or closed, so nobody waits for an answer."""
+    where = [Bid.mission_id == mission_id]
     if except_bid is not None:
-        query = query.where(Bid.id != except_bid)
-    db.session.execute(
-        query.values(status=BidStatus.DECLINED, decided_at=utcnow()).execution_options(
-            synchronize_session=False
-        )
+        where.append(Bid.id != except_bid)
+    return BID.claim_all("decline", *where, decided_at=utcnow())
+
+
+@missions.involvement
+def has_bid(mission: Mission, user: User) -> bool:
+    """A secretary who quoted on a mission may still see it after it closed."""
+    found = db.session.scalar(
+        sa.select(Bid.id).where(Bid.mission_id == mission.id, Bid.secretary_id == user.id).limit(1)
     )
+    return found is not None
 
 
-def accept(bid: Bid, user: User) -> Contract:
-    """Hire: the mission leaves `open`, the other pending bids are declined, a contract is made.
+def accept(bid: Bid, user: User) -> Mission:
+    """The business takes this quote: the mission is claimed `open → hired` and the bid
+    `pending → accepted`, the other pending bids declined, all in the current transaction
+    (the contract is made from it by `contracts.services.hire`, which commits).
 
     The mission is claimed first with a conditional UPDATE, so of two concurrent
     accepts on the same mission exactly one gets the row; the other sees it is
@@ -149,53 +139,25 @@ def accept(bid: Bid, user: User) -> Contract:
     mission = bid.mission
     if mission.business_id != user.id:
         raise NotFound(_("Devis introuvable."))
-    if bid.status is not BidStatus.PENDING:
-        raise InvalidTransition(_("le devis"), "accept", STATUS_LABELS[bid.status])
-    claimed = execute_update(
-        sa.update(Mission)
-        .where(Mission.id == mission.id, Mission.status == MissionStatus.OPEN)
-        .values(status=MissionStatus.HIRED, closed_at=utcnow())
-    )
-    if claimed != 1:
-        db.session.rollback()
-        db.session.refresh(mission)
-        raise InvalidTransition(_("la mission"), "accept", MISSION_LABELS[mission.status])
-    if not _conditional_status(bid, BidStatus.PENDING, BidStatus.ACCEPTED):
-        db.session.rollback()
-        db.session.refresh(bid)
-        raise InvalidTransition(_("le devis"), "accept", STATUS_LABELS[bid.status])
+    BID.target("accept", bid.status)
+    now = utcnow()
+    MISSION.claim(mission, "hire", now=now)
+    BID.claim(bid, "accept", now=now)
     decline_pending_bids(mission.id, except_bid=bid.id)
-    settings: Settings = current_app.config["MARKETPLACE_SETTINGS"]
-    commission = commission_for(bid.amount_cents, settings.commission_basis_points)
-    contract = Contract(
-        mission_id=mission.id,
-        bid_id=bid.id,
-        business_id=mission.business_id,
-        secretary_id=bid.secretary_id,
-        status=ContractStatus.AWAITING_FUNDING,
-        amount_cents=bid.amount_cents,
-        commission_basis_points=settings.commission_basis_points,
-        commission_cents=commission,
-        payout_cents=bid.amount_cents - commission,
-        payment_provider=settings.payments_provider,
-    )
-    db.session.add(contract)
-    db.session.flush()
-    db.session.add(
-        ContractEvent(
-            contract_id=contract.id,
-            actor_id=user.id,
-            action="accept_bid",
-            from_status=None,
-            to_status=ContractStatus.AWAITING_FUNDING.value,
+    return mission
+
+
+def bid_counts(mission_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
+    """Per mission: (bids received, bids still waiting for an answer); withdrawn ones left out."""
+    if not mission_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            Bid.mission_id,
+            sa.func.count(),
+            sa.func.count().filter(Bid.status == BidStatus.PENDING),
         )
+        .where(Bid.mission_id.in_(mission_ids), Bid.status != BidStatus.WITHDRAWN)
+        .group_by(Bid.mission_id)
     )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise InvalidTransition(
-            _("la mission"), "accept", MISSION_LABELS[MissionStatus.HIRED]
-        ) from None
-    db.session.refresh(bid)
-    return contract
+    return {mission_id: (int(total), int(pending)) for mission_id, total, pending in rows}

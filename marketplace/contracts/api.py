@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -13,7 +11,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
 from marketplace.bids.models import Bid
 from marketplace.bids.schemas import BidIn, BidOut
-from marketplace.contracts import services
+from marketplace.contracts import services, view
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.schemas import (
     CancelIn,
@@ -36,15 +34,15 @@ blp = Blueprint("contracts", __name__, url_prefix="/api/v1", description="Bids, 
 
 
 def shown(contract: Contract, user: User) -> Contract:
-    """Attach what depends on the caller (next actions) and derived dates."""
-    contract.next_actions = services.next_actions(contract, user)
-    days = current_app.config["MARKETPLACE_SETTINGS"].auto_release_days
-    contract.auto_release_at = (
-        contract.delivered_at + timedelta(days=days)
-        if contract.status is ContractStatus.DELIVERED and contract.delivered_at
-        else None
-    )
+    """Attach the caller's view of the contract (`contracts.view`) for ContractOut."""
+    contract.view = view.view(contract, user)
     return contract
+
+
+def shown_all(contracts: list[Contract], user: User) -> list[Contract]:
+    for contract, seen in zip(contracts, view.build(contracts, user), strict=True):
+        contract.view = seen
+    return contracts
 
 
 # --- bids -----------------------------------------------------------------
@@ -102,7 +100,7 @@ class BidAccept(MethodView):
     def post(self, bid_id: uuid.UUID) -> Contract:
         """Accept a bid (mission owner): creates the contract, declines the other bids."""
         user = api_user(Role.BUSINESS)
-        return shown(bids.accept(bids.visible_bid(user, bid_id), user), user)
+        return shown(services.hire(bids.visible_bid(user, bid_id), user), user)
 
 
 # --- contracts ------------------------------------------------------------
@@ -119,7 +117,7 @@ class Contracts(MethodView):
         total, items = paginate(
             services.contracts_for(user, status), args["page"], args["per_page"]
         )
-        return page_of(total, [shown(c, user) for c in items], args["page"], args["per_page"])
+        return page_of(total, shown_all(items, user), args["page"], args["per_page"])
 
 
 @blp.route("/contracts/<uuid:contract_id>")
@@ -164,34 +162,47 @@ class ContractFund(MethodView):
         }
 
 
-def _simple_action(name: str, doc: str, schema: Any = None) -> None:
-    def post(self: MethodView, *args: Any, **kwargs: Any) -> Contract:
-        data = args[0] if args else {}
+@blp.route("/contracts/<uuid:contract_id>/deliver")
+class ContractDeliver(MethodView):
+    @blp.response(200, ContractOut)
+    def post(self, contract_id: uuid.UUID) -> Contract:
+        """Mark the work delivered (secretary)."""
         user = api_user()
-        contract = services.visible_contract(user, kwargs["contract_id"])
-        action = getattr(services, name)
-        if name == "cancel":
-            action(contract, user, data.get("reason", ""))
-        elif name == "dispute":
-            action(contract, user, data["reason"])
-        else:
-            action(contract, user)
-        return shown(contract, user)
-
-    post.__doc__ = doc
-    view = blp.response(200, ContractOut)(post)
-    if schema is not None:
-        view = blp.arguments(schema)(view)
-    cls = type(f"Contract{name.title()}", (MethodView,), {"post": view})
-    blp.route(f"/contracts/<uuid:contract_id>/{name}")(cls)
+        contract = services.visible_contract(user, contract_id)
+        return shown(services.deliver(contract, user), user)
 
 
-_simple_action("deliver", "Mark the work delivered (secretary).")
-_simple_action("approve", "Approve the work: escrow is released to the secretary (business).")
-_simple_action(
-    "cancel", "Cancel before delivery; funded money is refunded (either party).", CancelIn
-)
-_simple_action("dispute", "Open a dispute; the operator will resolve it (either party).", DisputeIn)
+@blp.route("/contracts/<uuid:contract_id>/approve")
+class ContractApprove(MethodView):
+    @blp.response(200, ContractOut)
+    def post(self, contract_id: uuid.UUID) -> Contract:
+        """Approve the work: escrow is released to the secretary (business). If she cannot
+        be paid yet, the approval is recorded and `payout_pending` says why."""
+        user = api_user()
+        contract = services.visible_contract(user, contract_id)
+        return shown(services.approve(contract, user), user)
+
+
+@blp.route("/contracts/<uuid:contract_id>/cancel")
+class ContractCancel(MethodView):
+    @blp.arguments(CancelIn)
+    @blp.response(200, ContractOut)
+    def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> Contract:
+        """Cancel before delivery; funded money is refunded (either party)."""
+        user = api_user()
+        contract = services.visible_contract(user, contract_id)
+        return shown(services.cancel(contract, user, data.get("reason", "")), user)
+
+
+@blp.route("/contracts/<uuid:contract_id>/dispute")
+class ContractDispute(MethodView):
+    @blp.arguments(DisputeIn)
+    @blp.response(200, ContractOut)
+    def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> Contract:
+        """Open a dispute; the operator will resolve it (either party)."""
+        user = api_user()
+        contract = services.visible_contract(user, contract_id)
+        return shown(services.dispute(contract, user, data["reason"]), user)
 
 
 @blp.route("/contracts/<uuid:contract_id>/ledger")
@@ -224,7 +235,7 @@ class AdminContracts(MethodView):
         total, items = paginate(
             services.contracts_for(user, status), args["page"], args["per_page"]
         )
-        return page_of(total, [shown(c, user) for c in items], args["page"], args["per_page"])
+        return page_of(total, shown_all(items, user), args["page"], args["per_page"])
 
 
 @blp.route("/admin/contracts/<uuid:contract_id>/resolve")

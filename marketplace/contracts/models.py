@@ -5,12 +5,14 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.db import created_at, str_enum, uuid_pk
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
+from marketplace.workflow import Workflow
 
 
 class ContractStatus(enum.StrEnum):
@@ -119,3 +121,45 @@ class ContractEvent(db.Model):  # type: ignore[name-defined]
     at: Mapped[datetime] = created_at()
 
     contract: Mapped[Contract] = relationship(back_populates="events")
+
+
+S = ContractStatus
+
+# The contract workflow (the services in `contracts/services.py` claim along it).
+CONTRACT: Workflow[ContractStatus] = Workflow(
+    model=Contract,
+    entity=_l("le contrat"),
+    transitions={
+        "fund": {S.AWAITING_FUNDING: S.FUNDED},
+        "deliver": {S.FUNDED: S.DELIVERED},
+        "approve": {S.DELIVERED: S.RELEASED},
+        # Approved while the secretary could not be paid: recorded, the money stays held.
+        "approve_held": {S.DELIVERED: S.DELIVERED},
+        "auto_release": {S.DELIVERED: S.RELEASED},
+        # An approval recorded while the secretary could not be paid, released once she can.
+        "release": {S.DELIVERED: S.RELEASED},
+        # The business's bank opened a chargeback (Stripe `charge.dispute.created`).
+        "bank_dispute": {S.FUNDED: S.DISPUTED, S.DELIVERED: S.DISPUTED},
+        "cancel": {S.AWAITING_FUNDING: S.CANCELLED, S.FUNDED: S.CANCELLED},
+        "dispute": {S.FUNDED: S.DISPUTED, S.DELIVERED: S.DISPUTED},
+        "resolve": {S.DISPUTED: S.RESOLVED},
+        "review": {S.RELEASED: S.RELEASED, S.RESOLVED: S.RESOLVED},
+    },
+    labels={
+        S.AWAITING_FUNDING: _l("En attente de paiement"),
+        S.FUNDED: _l("Payé, fonds en séquestre"),
+        S.DELIVERED: _l("Travail livré"),
+        S.RELEASED: _l("Terminé, fonds versés"),
+        S.CANCELLED: _l("Annulé"),
+        S.DISPUTED: _l("En litige"),
+        S.RESOLVED: _l("Litige résolu"),
+    },
+    stamps={
+        S.FUNDED: "funded_at",
+        S.DELIVERED: "delivered_at",
+        S.RELEASED: "released_at",
+        S.CANCELLED: "cancelled_at",
+        S.DISPUTED: "disputed_at",
+        S.RESOLVED: "resolved_at",
+    },
+)

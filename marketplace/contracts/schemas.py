@@ -7,7 +7,23 @@ from marshmallow import Schema, fields, validate
 from marketplace.validation import PaginationQuery
 
 
+class MoneyOut(Schema):
+    """The contract's money from the ledger (integer cents)."""
+
+    amount_cents = fields.Integer()
+    funded_cents = fields.Integer()
+    held_cents = fields.Integer()
+    paid_out_cents = fields.Integer()
+    refunded_cents = fields.Integer()
+    commission_cents = fields.Integer()
+    payout_cents = fields.Integer()
+    settled = fields.Boolean()
+
+
 class ContractOut(Schema):
+    """A contract as its caller sees it: dumped from the ORM object with its `view`
+    (`contracts.view.ContractView`) attached by the route."""
+
     id = fields.UUID()
     mission_id = fields.UUID()
     mission_title = fields.String(attribute="mission.title")
@@ -16,8 +32,16 @@ class ContractOut(Schema):
     secretary_id = fields.UUID()
     status = fields.String()
     amount_cents = fields.Integer()
-    commission_cents = fields.Integer()
-    payout_cents = fields.Integer()
+    commission_cents = fields.Integer(
+        attribute="view.money.commission_cents",
+        metadata={"description": "Agreed commission; once settled, the commission taken."},
+    )
+    payout_cents = fields.Integer(
+        attribute="view.money.payout_cents",
+        metadata={"description": "Agreed payout; once settled, what the secretary received."},
+    )
+    money = fields.Nested(MoneyOut, attribute="view.money")
+    status_label = fields.String(attribute="view.status_label")
     commission_percent = fields.Method("_commission_percent")
     currency = fields.Constant("EUR")
     payment_provider = fields.String()
@@ -36,24 +60,17 @@ class ContractOut(Schema):
     cancelled_at = fields.DateTime(allow_none=True)
     disputed_at = fields.DateTime(allow_none=True)
     resolved_at = fields.DateTime(allow_none=True)
-    auto_release_at = fields.DateTime(allow_none=True)
+    auto_release_at = fields.DateTime(attribute="view.auto_release_at", allow_none=True)
     review_deadline = fields.DateTime(allow_none=True)
-    next_actions = fields.List(fields.String())
-    payout_pending = fields.Method(
-        "_payout_pending",
+    next_actions = fields.List(fields.String(), attribute="view.next_actions")
+    payout_pending = fields.String(
+        attribute="view.payout_pending",
         allow_none=True,
         metadata={"description": "Approved, held until the secretary can be paid: why."},
     )
 
     def _commission_percent(self, obj: Any) -> float:
         return float(obj.commission_basis_points) / 100
-
-    def _payout_pending(self, obj: Any) -> str | None:
-        from marketplace.payments.payouts import WAITING_NOTE
-
-        if obj.approved_at is not None and obj.status.value == "delivered":
-            return WAITING_NOTE
-        return None
 
 
 class ContractPage(Schema):

@@ -1,10 +1,15 @@
-"""The contract workflow: one transition table, one guarded way to move along it.
+"""The contract workflow: hire from a bid, fund, deliver, approve, cancel, dispute, resolve.
 
-Every action first *claims* its transition with a conditional UPDATE
-(`... WHERE id = :id AND status = :expected`). On PostgreSQL a concurrent
-request blocks on the row lock, then finds the status changed and gets 0 rows:
-it is refused with 409 instead of acting twice. Money moves (escrow.py) happen
-after the claim and inside the same transaction, so a failure rolls both back.
+The transition table is `CONTRACT` in `contracts/models.py`. Every action first
+*claims* its transition with a conditional UPDATE (`marketplace.workflow`): of two
+concurrent requests, the second blocks on the row lock, finds the status changed
+and is refused with 409 instead of acting twice. Money moves (`payments.escrow`)
+happen after the claim and inside the same transaction, so a failure rolls both
+back. Payments see a contract only as a `ContractRef` built here (`ref`), and
+report what Stripe tells them later through `contracts.outcomes`.
+
+What a user sees about a contract (next actions, money held and paid, payout
+pending) is computed in one place: `contracts.view`.
 """
 
 from __future__ import annotations
@@ -17,32 +22,31 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
+from marketplace.bids import services as bids
+from marketplace.bids.models import Bid
 from marketplace.config import Settings
-from marketplace.contracts.models import Contract, ContractEvent
+from marketplace.contracts.models import CONTRACT, Contract, ContractEvent
 from marketplace.contracts.models import ContractStatus as S
-from marketplace.db import execute_update, utcnow
-from marketplace.errors import FieldErrors, Forbidden, InvalidTransition, NotFound
+from marketplace.db import utcnow
+from marketplace.errors import FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
+from marketplace.missions.models import MISSION, MissionStatus, Pricing
 from marketplace.payments import escrow, ledger, payouts
-from marketplace.payments.interfaces import FundingStart, PaymentError
-
-# action -> {from status: to status}
-TRANSITIONS: dict[str, dict[S, S]] = {
-    "fund": {S.AWAITING_FUNDING: S.FUNDED},
-    "deliver": {S.FUNDED: S.DELIVERED},
-    "approve": {S.DELIVERED: S.RELEASED},
-    "auto_release": {S.DELIVERED: S.RELEASED},
-    # An approval recorded while the secretary could not be paid, released once she can.
-    "release": {S.DELIVERED: S.RELEASED},
-    # The business's bank opened a chargeback (Stripe `charge.dispute.created`).
-    "bank_dispute": {S.FUNDED: S.DISPUTED, S.DELIVERED: S.DISPUTED},
-    "cancel": {S.AWAITING_FUNDING: S.CANCELLED, S.FUNDED: S.CANCELLED},
-    "dispute": {S.FUNDED: S.DISPUTED, S.DELIVERED: S.DISPUTED},
-    "resolve": {S.DISPUTED: S.RESOLVED},
-}
+from marketplace.payments.interfaces import (
+    ContractRef,
+    FundingStart,
+    InvoiceFacts,
+    InvoiceParty,
+    PaymentError,
+)
+from marketplace.profiles import services as profiles
+from marketplace.profiles.models import BusinessProfile, SecretaryProfile
+from marketplace.reviews import services as reviews
+from marketplace.reviews.models import Review
+from marketplace.workflow import ConcurrentTransition, InvalidTransition
 
 # Who may ever ask for each action ("system" actions have no user).
 ACTION_ROLES: dict[str, tuple[Role, ...]] = {
@@ -54,24 +58,14 @@ ACTION_ROLES: dict[str, tuple[Role, ...]] = {
     "resolve": (Role.OPERATOR,),
 }
 
-_STAMP = {
-    S.FUNDED: "funded_at",
-    S.DELIVERED: "delivered_at",
-    S.RELEASED: "released_at",
-    S.CANCELLED: "cancelled_at",
-    S.DISPUTED: "disputed_at",
-    S.RESOLVED: "resolved_at",
-}
 
-STATUS_LABELS = {
-    S.AWAITING_FUNDING: _l("en attente de paiement"),
-    S.FUNDED: _l("payé, fonds en séquestre"),
-    S.DELIVERED: _l("livré"),
-    S.RELEASED: _l("fonds versés"),
-    S.CANCELLED: _l("annulé"),
-    S.DISPUTED: _l("en litige"),
-    S.RESOLVED: _l("litige résolu"),
-}
+class AlreadyApproved(InvalidTransition):
+    """The business already approved; the payout waits for the secretary's account."""
+
+    code = "already_approved"
+
+    def __init__(self, action: str) -> None:
+        super().__init__(str(CONTRACT.entity), action, _("validé, en attente de versement"))
 
 
 def _settings() -> Settings:
@@ -89,66 +83,174 @@ def visible_contract(user: User, contract_id: uuid.UUID) -> Contract:
     return contract
 
 
-def check_role(contract: Contract, user: User, action: str) -> None:
+def check_role(user: User, action: str) -> None:
     if user.role not in ACTION_ROLES[action]:
         raise Forbidden()
 
 
-def next_actions(contract: Contract, user: User) -> list[str]:
-    """What this user can do now, for the API's `next_actions` and the page's buttons."""
-    actions = [
-        action
-        for action, roles in ACTION_ROLES.items()
-        if user.role in roles and contract.status in TRANSITIONS[action]
-    ]
-    if contract.approved_at is not None:  # approved: only the payout is left to happen
-        actions = [a for a in actions if a not in ("approve", "dispute")]
-    if contract.status in (S.RELEASED, S.RESOLVED) and contract.party_role(user.id):
-        from marketplace.reviews.services import can_review
-
-        if can_review(contract, user):
-            actions.append("review")
-    return actions
-
-
-def _claim(contract: Contract, action: str, actor: User | None, note: str = "", **values: Any) -> S:
-    """Move the contract along TRANSITIONS[action] or refuse with 409; returns the old status."""
-    current = contract.status
-    target = TRANSITIONS[action].get(current)
-    if target is None:
-        raise InvalidTransition(_("le contrat"), action, STATUS_LABELS[current])
-    now = utcnow()
-    result = execute_update(
-        sa.update(Contract)
-        .where(Contract.id == contract.id, Contract.status == current)
-        .values(status=target, **{_STAMP[target]: now}, **values)
-    )
-    if result != 1:
-        db.session.rollback()
-        db.session.refresh(contract)
-        raise InvalidTransition(_("le contrat"), action, STATUS_LABELS[contract.status])
+def _event(contract: Contract, action: str, actor: User | None, frm: S | None, note: str) -> None:
     db.session.add(
         ContractEvent(
             contract_id=contract.id,
             actor_id=actor.id if actor else None,
             action=action,
-            from_status=current.value,
-            to_status=target.value,
+            from_status=frm.value if frm else None,
+            to_status=contract.status.value,
             note=note,
         )
     )
     db.session.flush()
+
+
+def _claim(contract: Contract, action: str, actor: User | None, note: str = "", **values: Any) -> S:
+    """Move the contract along CONTRACT[action] (409 otherwise) and record the event."""
+    previous = CONTRACT.claim(contract, action, now=utcnow(), **values)
     db.session.refresh(contract)
-    return current
+    _event(contract, action, actor, previous, note)
+    return previous
 
 
-def _commit_or_rollback(fn: Any, *args: Any) -> None:
+def add_note(contract: Contract, action: str, note: str, actor: User | None = None) -> None:
+    """An audit event that does not change the status (the operator reads these)."""
+    _event(contract, action, actor, contract.status, note)
+
+
+def _commit_or_rollback(fn: Any, *args: Any) -> Any:
     try:
-        fn(*args)
+        result = fn(*args)
     except (PaymentError, ledger.UnbalancedMovement):
         db.session.rollback()
         raise
-    db.session.commit()
+    return result
+
+
+# --- what payments are given -------------------------------------------------
+
+
+def ref(contract: Contract) -> ContractRef:
+    """The small reference payments work on (ids, amounts, commission, provider ids)."""
+    return ContractRef(
+        id=contract.id,
+        mission_title=contract.mission.title,
+        amount_cents=contract.amount_cents,
+        business_id=contract.business_id,
+        secretary_id=contract.secretary_id,
+        payment_intent_id=contract.payment_intent_id,
+        charge_id=contract.charge_id,
+        payout_account_id=escrow.payout_account_id(contract.secretary_id),
+        commission_basis_points=contract.commission_basis_points,
+        commission_cents=contract.commission_cents,
+    )
+
+
+def _place(profile: Any) -> list[str]:
+    if profile is None:
+        return []
+    return [
+        f"{profile.postal_code} {profile.city}",
+        "France" if profile.country == "FR" else profile.country,
+    ]
+
+
+def invoice_facts(contract: Contract) -> InvoiceFacts:
+    """What the invoices of a release say about the parties and the work."""
+    secretary = db.session.get(SecretaryProfile, contract.secretary_id)
+    business = db.session.get(BusinessProfile, contract.business_id)
+    bid = db.session.get(Bid, contract.bid_id)
+    mission = contract.mission
+    if mission.pricing is Pricing.HOURLY:
+        hours = bid.estimated_hours if bid is not None else mission.estimated_hours
+        shown = f"{hours:g}".replace(".", ",") if hours else "?"
+        detail = f"Prestation au temps passé : {shown} h"
+    else:
+        detail = "Prestation au forfait"
+    return InvoiceFacts(
+        contract=ref(contract),
+        service_date=(contract.delivered_at or utcnow()).date(),
+        work_detail=detail,
+        secretary=InvoiceParty(
+            name=contract.secretary.display_name,
+            legal_form="Entrepreneur individuel (EI)",
+            siret=secretary.siret if secretary else None,
+            address_lines=_place(secretary),
+            vat_exempt=secretary.vat_exempt if secretary else True,
+        ),
+        business=InvoiceParty(
+            name=business.company_name if business else contract.business.display_name,
+            contact=contract.business.display_name,
+            siret=business.siret if business else None,
+            address_lines=_place(business),
+        ),
+    )
+
+
+# --- hiring ------------------------------------------------------------------
+
+
+def hire(bid: Bid, user: User) -> Contract:
+    """The business accepts a quote: the bid is accepted (`bids.services.accept` claims the
+    mission and the bid, declines the others) and the contract is made from it, in one
+    transaction."""
+    mission = bids.accept(bid, user)
+    contract = create_from_bid(bid, actor=user)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the mission's unique contract: a concurrent accept won
+        db.session.rollback()
+        raise ConcurrentTransition(
+            str(MISSION.entity), "accept", MISSION.label(MissionStatus.HIRED)
+        ) from None
+    db.session.refresh(bid)
+    db.session.refresh(mission)
+    return contract
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What hiring from a bid would mean in money, at today's commission rate."""
+
+    amount_cents: int
+    commission_basis_points: int
+    commission_cents: int
+
+    @property
+    def payout_cents(self) -> int:
+        return self.amount_cents - self.commission_cents
+
+    @property
+    def commission_percent(self) -> float:
+        return self.commission_basis_points / 100
+
+
+def terms_of(bid: Bid) -> Terms:
+    rate = _settings().commission_basis_points
+    return Terms(bid.amount_cents, rate, ledger.commission_for(bid.amount_cents, rate))
+
+
+def create_from_bid(bid: Bid, actor: User) -> Contract:
+    """The contract an accepted bid makes: its amount, the commission frozen at today's
+    rate, and its first event. The caller commits."""
+    settings = _settings()
+    terms = terms_of(bid)
+    contract = Contract(
+        mission_id=bid.mission_id,
+        bid_id=bid.id,
+        business_id=bid.mission.business_id,
+        secretary_id=bid.secretary_id,
+        status=S.AWAITING_FUNDING,
+        amount_cents=terms.amount_cents,
+        commission_basis_points=terms.commission_basis_points,
+        commission_cents=terms.commission_cents,
+        payout_cents=terms.payout_cents,
+        payment_provider=settings.payments_provider,
+    )
+    db.session.add(contract)
+    db.session.flush()
+    _event(contract, "accept_bid", actor, None, "")
+    return contract
+
+
+# --- funding -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -160,12 +262,11 @@ class FundingAnswer:
 def fund(
     contract: Contract, user: User, *, success_url: str | None = None, cancel_url: str | None = None
 ) -> FundingAnswer:
-    check_role(contract, user, "fund")
-    if contract.status is not S.AWAITING_FUNDING:
-        raise InvalidTransition(_("le contrat"), "fund", STATUS_LABELS[contract.status])
+    check_role(user, "fund")
+    CONTRACT.target("fund", contract.status)
     try:
         start = escrow.provider().start_funding(
-            escrow.contract_ref(contract), success_url=success_url, cancel_url=cancel_url
+            ref(contract), success_url=success_url, cancel_url=cancel_url
         )
     except PaymentError:
         db.session.rollback()
@@ -174,7 +275,10 @@ def fund(
         if not confirm_funding(contract, start.reference, actor=user):
             # A concurrent request funded it first: this one did nothing, and says so.
             db.session.refresh(contract)
-            raise InvalidTransition(_("le contrat"), "fund", STATUS_LABELS[contract.status])
+            raise ConcurrentTransition(
+                str(CONTRACT.entity), "fund", CONTRACT.label(contract.status)
+            )
+        db.session.commit()
     else:
         contract.payment_intent_id = start.reference
         contract.payment_error = None
@@ -185,7 +289,8 @@ def fund(
 def confirm_funding(
     contract: Contract, reference: str, actor: User | None = None, charge_id: str | None = None
 ) -> bool:
-    """The provider holds the money: move to `funded` and record it. False if already done."""
+    """The provider holds the money: move to `funded` and record it in the ledger, in the
+    current transaction (the caller commits). False if it was not waiting for it."""
     if contract.status is not S.AWAITING_FUNDING:
         return False
     try:
@@ -199,12 +304,15 @@ def confirm_funding(
         )
     except InvalidTransition:
         return False
-    _commit_or_rollback(escrow.record_funding, contract, reference)
+    _commit_or_rollback(escrow.record_funding, ref(contract), reference)
     return True
 
 
+# --- delivery and release ----------------------------------------------------
+
+
 def deliver(contract: Contract, user: User) -> Contract:
-    check_role(contract, user, "deliver")
+    check_role(user, "deliver")
     _claim(contract, "deliver", user)
     db.session.commit()
     return contract
@@ -218,7 +326,11 @@ def _release(contract: Contract, actor: User | None, action: str, **values: Any)
         review_deadline=utcnow() + timedelta(days=_settings().review_window_days),
         **values,
     )
-    _commit_or_rollback(escrow.release_to_secretary, contract)
+    transfer = _commit_or_rollback(
+        escrow.release_to_secretary, ref(contract), invoice_facts(contract)
+    )
+    contract.transfer_id = transfer
+    db.session.commit()
     return contract
 
 
@@ -227,96 +339,19 @@ def approve(contract: Contract, user: User) -> Contract:
     the approval is recorded, the money stays held, she is told to connect her payout
     account, and `release_due` pays her as soon as it is enabled (the business's part is
     done: refusing its approval would punish the wrong party)."""
-    check_role(contract, user, "approve")
+    check_role(user, "approve")
+    CONTRACT.target("approve", contract.status)
     if contract.approved_at is not None:
-        raise InvalidTransition(_("le contrat"), "approve", _("déjà validé"))
+        raise AlreadyApproved("approve")
     if payouts.can_receive_payouts(contract.secretary_id):
         return _release(contract, user, "approve", approved_at=utcnow())
-    if contract.status is not S.DELIVERED:
-        raise InvalidTransition(_("le contrat"), "approve", STATUS_LABELS[contract.status])
-    result = execute_update(
-        sa.update(Contract)
-        .where(
-            Contract.id == contract.id,
-            Contract.status == S.DELIVERED,
-            Contract.approved_at.is_(None),
-        )
-        .values(approved_at=utcnow())
+    CONTRACT.claim(
+        contract, "approve_held", where=(Contract.approved_at.is_(None),), approved_at=utcnow()
     )
-    if result != 1:
-        db.session.rollback()
-        db.session.refresh(contract)
-        raise InvalidTransition(_("le contrat"), "approve", STATUS_LABELS[contract.status])
+    db.session.refresh(contract)
     add_note(contract, "approve_waiting_payout", payouts.WAITING_NOTE, actor=user)
     db.session.commit()
     db.session.refresh(contract)
-    return contract
-
-
-def add_note(contract: Contract, action: str, note: str, actor: User | None = None) -> None:
-    """An audit event that does not change the status (the operator reads these)."""
-    db.session.add(
-        ContractEvent(
-            contract_id=contract.id,
-            actor_id=actor.id if actor else None,
-            action=action,
-            from_status=contract.status.value,
-            to_status=contract.status.value,
-            note=note,
-        )
-    )
-    db.session.flush()
-
-
-def open_bank_dispute(contract: Contract, note: str) -> bool:
-    """Freeze a contract whose payment the business's bank disputes; False if not possible."""
-    try:
-        _claim(contract, "bank_dispute", None, note=note, dispute_reason=note)
-    except InvalidTransition:
-        return False
-    db.session.commit()
-    return True
-
-
-def cancel(contract: Contract, user: User, reason: str = "") -> Contract:
-    check_role(contract, user, "cancel")
-    _claim(contract, "cancel", user, note=reason)
-    _commit_or_rollback(escrow.refund_business, contract)
-    return contract
-
-
-def dispute(contract: Contract, user: User, reason: str) -> Contract:
-    check_role(contract, user, "dispute")
-    if contract.approved_at is not None:
-        raise InvalidTransition(_("le contrat"), "dispute", _("validé, en attente de versement"))
-    _claim(contract, "dispute", user, note=reason, dispute_reason=reason, disputed_by_id=user.id)
-    db.session.commit()
-    return contract
-
-
-def resolve(
-    contract: Contract, operator: User, release_cents: int, refund_cents: int, note: str = ""
-) -> Contract:
-    check_role(contract, operator, "resolve")
-    if contract.status is not S.DISPUTED:
-        raise InvalidTransition(_("le contrat"), "resolve", STATUS_LABELS[contract.status])
-    held = ledger.held_cents(contract.id)
-    if release_cents + refund_cents != held:
-        message = _(
-            "La somme versée et la somme remboursée doivent faire %(held)s centimes.", held=held
-        )
-        raise FieldErrors({"release_cents": message, "refund_cents": message})
-    _claim(
-        contract,
-        "resolve",
-        operator,
-        note=note,
-        resolution_release_cents=release_cents,
-        resolution_refund_cents=refund_cents,
-        resolution_note=note,
-        review_deadline=utcnow() + timedelta(days=_settings().review_window_days),
-    )
-    _commit_or_rollback(escrow.split, contract, release_cents, refund_cents)
     return contract
 
 
@@ -361,6 +396,109 @@ def auto_release_due(now: datetime | None = None) -> int:
     return released
 
 
+# --- cancelling and disputes -------------------------------------------------
+
+
+def cancel(contract: Contract, user: User, reason: str = "") -> Contract:
+    check_role(user, "cancel")
+    _claim(contract, "cancel", user, note=reason)
+    refund = _commit_or_rollback(escrow.refund_business, ref(contract))
+    contract.refund_id = refund
+    db.session.commit()
+    return contract
+
+
+def dispute(contract: Contract, user: User, reason: str) -> Contract:
+    check_role(user, "dispute")
+    CONTRACT.target("dispute", contract.status)
+    if contract.approved_at is not None:
+        raise AlreadyApproved("dispute")
+    _claim(contract, "dispute", user, note=reason, dispute_reason=reason, disputed_by_id=user.id)
+    db.session.commit()
+    return contract
+
+
+def open_bank_dispute(contract: Contract, note: str) -> bool:
+    """Freeze a contract whose payment the business's bank disputes, in the current
+    transaction; False if its status does not allow it."""
+    try:
+        _claim(contract, "bank_dispute", None, note=note, dispute_reason=note)
+    except InvalidTransition:
+        return False
+    return True
+
+
+def resolve(
+    contract: Contract, operator: User, release_cents: int, refund_cents: int, note: str = ""
+) -> Contract:
+    check_role(operator, "resolve")
+    CONTRACT.target("resolve", contract.status)
+    held = ledger.held_cents(contract.id)
+    if release_cents + refund_cents != held:
+        message = _(
+            "La somme versée et la somme remboursée doivent faire %(held)s centimes.", held=held
+        )
+        raise FieldErrors({"release_cents": message, "refund_cents": message})
+    _claim(
+        contract,
+        "resolve",
+        operator,
+        note=note,
+        resolution_release_cents=release_cents,
+        resolution_refund_cents=refund_cents,
+        resolution_note=note,
+        review_deadline=utcnow() + timedelta(days=_settings().review_window_days),
+    )
+    split = _commit_or_rollback(
+        escrow.split, ref(contract), release_cents, refund_cents, invoice_facts(contract)
+    )
+    contract.transfer_id = split.transfer_id
+    contract.refund_id = split.refund_id
+    db.session.commit()
+    return contract
+
+
+# --- reviews -----------------------------------------------------------------
+
+
+def review(contract: Contract, user: User, rating: int, comment: str) -> Review:
+    """A party rates the other once the contract ended (released or resolved)."""
+    if contract.party_role(user.id) is None:
+        raise Forbidden()
+    CONTRACT.target("review", contract.status)
+    return reviews.post_review(contract, user, rating, comment)
+
+
+def can_review(contract: Contract, user: User) -> bool:
+    return CONTRACT.allows("review", contract.status) and reviews.can_review(contract, user)
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    rating_avg: float | None
+    rating_count: int
+    completed_contracts: int
+
+
+def track_record(secretary_id: uuid.UUID) -> TrackRecord:
+    """What a secretary's public profile says of her work on the platform."""
+    avg, count = reviews.rating_summary(secretary_id)
+    return TrackRecord(avg, count, completed_count(secretary_id))
+
+
+def public_secretary(secretary_id: uuid.UUID) -> SecretaryProfile:
+    """Her public profile with her track record attached (404 if none or suspended)."""
+    profile = profiles.public_secretary(secretary_id)
+    record = track_record(secretary_id)
+    profile.rating_avg = record.rating_avg
+    profile.rating_count = record.rating_count
+    profile.completed_contracts = record.completed_contracts
+    return profile
+
+
+# --- lists -------------------------------------------------------------------
+
+
 def contracts_for(user: User, status: S | None = None) -> sa.Select[tuple[Contract]]:
     query = sa.select(Contract).order_by(Contract.created_at.desc())
     if user.role is Role.BUSINESS:
@@ -370,3 +508,22 @@ def contracts_for(user: User, status: S | None = None) -> sa.Select[tuple[Contra
     if status is not None:
         query = query.where(Contract.status == status)
     return query
+
+
+def contract_of_mission(mission_id: uuid.UUID) -> Contract | None:
+    return db.session.scalar(sa.select(Contract).where(Contract.mission_id == mission_id))
+
+
+def completed_count(secretary_id: uuid.UUID) -> int:
+    """Contracts she finished (released, or resolved after a dispute)."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Contract)
+            .where(
+                Contract.secretary_id == secretary_id,
+                Contract.status.in_([S.RELEASED, S.RESOLVED]),
+            )
+        )
+        or 0
+    )

@@ -58,7 +58,6 @@ from marketplace.profiles import services as profiles
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.profiles.schemas import BusinessProfileIn, SecretaryProfileIn
 from marketplace.reviews.models import Review
-from marketplace.reviews.services import post_review
 from marketplace.validation import load
 
 DEMO_PASSWORD = "demo-mot-de-passe"  # noqa: S105  (public on purpose: demo data only)
@@ -447,7 +446,7 @@ class _Seeder:
         if plan.outcome is Outcome.CLOSED:
             missions.close_mission(mission, owner)
         elif winner is not None:
-            contract = bids.accept(placed[winner], owner)
+            contract = contracts.hire(placed[winner], owner)
             self._carry_out(contract, plan, winner)
 
     # --- contracts -----------------------------------------------------------------------
@@ -566,7 +565,7 @@ class _Seeder:
             )
         rng.shuffle(reviews)
         for author, rating, comment in reviews:
-            post_review(contract, author, rating, comment)
+            contracts.review(contract, author, rating, comment)
 
     # --- dates ---------------------------------------------------------------------------
 

@@ -5,12 +5,14 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.db import JSONList, created_at, str_enum, utcnow, uuid_pk
 from marketplace.extensions import db
 from marketplace.profiles.models import PlaceMixin
+from marketplace.workflow import Workflow
 
 
 class MissionStatus(enum.StrEnum):
@@ -96,3 +98,24 @@ class NdaAcceptance(db.Model):  # type: ignore[name-defined]
     accepted_at: Mapped[datetime] = created_at()
 
     __table_args__ = (sa.UniqueConstraint("mission_id", "secretary_id", name="uq_nda_once"),)
+
+
+# The mission workflow: "update" and "invite" keep it open; "hire" happens when a bid is
+# accepted (marketplace.contracts.hiring), "close" when its owner or moderation closes it.
+MISSION: Workflow[MissionStatus] = Workflow(
+    model=Mission,
+    entity=_l("la mission"),
+    transitions={
+        "update": {MissionStatus.OPEN: MissionStatus.OPEN},
+        "invite": {MissionStatus.OPEN: MissionStatus.OPEN},
+        "bid": {MissionStatus.OPEN: MissionStatus.OPEN},
+        "hire": {MissionStatus.OPEN: MissionStatus.HIRED},
+        "close": {MissionStatus.OPEN: MissionStatus.CLOSED},
+    },
+    labels={
+        MissionStatus.OPEN: _l("Ouverte"),
+        MissionStatus.HIRED: _l("Attribuée"),
+        MissionStatus.CLOSED: _l("Fermée"),
+    },
+    stamps={MissionStatus.HIRED: "closed_at", MissionStatus.CLOSED: "closed_at"},
+)

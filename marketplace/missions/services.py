@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import token_user_select
-from marketplace.db import execute_update, utcnow
-from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
+from marketplace.db import utcnow
+from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.geo.places import Place
-from marketplace.missions.models import Invitation, Mission, MissionStatus, NdaAcceptance, Pricing
+from marketplace.missions.models import (
+    MISSION,
+    Invitation,
+    Mission,
+    MissionStatus,
+    NdaAcceptance,
+    Pricing,
+)
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.profiles.services import apply_place, resolve_place
-
-STATUS_LABELS = {
-    MissionStatus.OPEN: _l("ouverte"),
-    MissionStatus.HIRED: _l("attribuée"),
-    MissionStatus.CLOSED: _l("fermée"),
-}
 
 
 def _check(values: dict[str, Any], *, creating: bool) -> Place | None:
@@ -90,50 +91,53 @@ def _assign(mission: Mission, data: dict[str, Any]) -> None:
 
 def update_mission(mission: Mission, user: User, data: dict[str, Any]) -> Mission:
     _require_owner(mission, user)
-    if mission.status is not MissionStatus.OPEN:
-        raise InvalidTransition(_("la mission"), "update", STATUS_LABELS[mission.status])
+    MISSION.target("update", mission.status)
     merged = {name: getattr(mission, name) for name in _EDITABLE} | data
     place = _check(merged, creating=False)
     if place is not None:
         apply_place(mission, place)
     _assign(mission, data)
-    # Guard against a bid being accepted while the edit was in flight.
-    result = execute_update(
-        sa.update(Mission)
-        .where(Mission.id == mission.id, Mission.status == MissionStatus.OPEN)
-        .values(updated_at=utcnow())
-    )
-    if result != 1:
-        db.session.rollback()
-        raise InvalidTransition(_("la mission"), "update", STATUS_LABELS[MissionStatus.HIRED])
+    # Claimed like any transition: a bid accepted while the edit was in flight wins.
+    MISSION.claim(mission, "update", updated_at=utcnow())
     db.session.commit()
     return mission
-
-
-def claim_close(mission_id: uuid.UUID) -> bool:
-    """Open → closed with a conditional UPDATE, its pending bids declined (nobody waits for an
-    answer); False if it was not open any more. The caller commits (or rolls back)."""
-    from marketplace.bids.services import decline_pending_bids
-
-    closed = execute_update(
-        sa.update(Mission)
-        .where(Mission.id == mission_id, Mission.status == MissionStatus.OPEN)
-        .values(status=MissionStatus.CLOSED, closed_at=utcnow())
-    )
-    if closed == 1:
-        decline_pending_bids(mission_id)
-    return closed == 1
 
 
 def close_mission(mission: Mission, user: User) -> Mission:
+    """The owner closes an open mission; its pending bids are declined
+    (`bids.services.decline_pending_bids`, registered as a hook: bids sit above missions)."""
     _require_owner(mission, user)
-    if not claim_close(mission.id):
+    MISSION.target("close", mission.status)
+    if not claim_close(mission):
         db.session.rollback()
         db.session.refresh(mission)
-        raise InvalidTransition(_("la mission"), "close", STATUS_LABELS[mission.status])
+        raise MISSION.refusal("close", mission.status)
     db.session.commit()
     db.session.refresh(mission)
     return mission
+
+
+def claim_close(mission: Mission) -> bool:
+    """Open → closed in the current transaction, and the hooks told (pending bids declined:
+    nobody waits for an answer); False, with nothing done, if it was not open any more.
+    The caller commits (or rolls back)."""
+    closed = MISSION.claim_by_id(
+        mission.id, MissionStatus.OPEN, MissionStatus.CLOSED, closed_at=utcnow()
+    )
+    if closed:
+        for hook in _CLOSE_HOOKS:
+            hook(mission.id)
+    return closed
+
+
+_Hook = TypeVar("_Hook", bound=Callable[..., object])
+_CLOSE_HOOKS: list[Callable[[uuid.UUID], object]] = []
+
+
+def on_close(hook: _Hook) -> _Hook:
+    """Register what else happens, in the same transaction, when a mission is closed."""
+    _CLOSE_HOOKS.append(hook)
+    return hook
 
 
 def _require_owner(mission: Mission, user: User) -> None:
@@ -143,21 +147,25 @@ def _require_owner(mission: Mission, user: User) -> None:
         raise NotFound(_("Mission introuvable."))
 
 
-def _has_relation(mission: Mission, user: User) -> bool:
-    """A secretary bid on it or was invited: she may still see it after it closed."""
-    from marketplace.bids.models import Bid
+# Other domains that make a secretary "involved" in a mission (bids: she quoted on it), so
+# she may still see it once it is no longer open. Registered by those domains at import
+# (bids sit above missions; missions never import them).
+_INVOLVEMENT: list[Callable[[Mission, User], bool]] = []
 
-    bid = db.session.scalar(
-        sa.select(Bid.id).where(Bid.mission_id == mission.id, Bid.secretary_id == user.id).limit(1)
-    )
-    if bid is not None:
-        return True
+
+def involvement(check: Callable[[Mission, User], bool]) -> Callable[[Mission, User], bool]:
+    _INVOLVEMENT.append(check)
+    return check
+
+
+def _has_relation(mission: Mission, user: User) -> bool:
+    """She was invited, or another domain says she is involved."""
     invited = db.session.scalar(
         sa.select(Invitation.id).where(
             Invitation.mission_id == mission.id, Invitation.secretary_id == user.id
         )
     )
-    return invited is not None
+    return invited is not None or any(check(mission, user) for check in _INVOLVEMENT)
 
 
 def visible_mission(user: User | None, mission_id: uuid.UUID) -> Mission:
@@ -251,8 +259,7 @@ def accept_nda(mission: Mission, user: User) -> NdaAcceptance | None:
 
 def invite(mission: Mission, user: User, secretary_id: uuid.UUID, message: str = "") -> Invitation:
     _require_owner(mission, user)
-    if mission.status is not MissionStatus.OPEN:
-        raise InvalidTransition(_("la mission"), "invite", STATUS_LABELS[mission.status])
+    MISSION.target("invite", mission.status)
     profile = db.session.get(SecretaryProfile, secretary_id)
     if profile is None or profile.user.is_suspended:
         raise FieldErrors({"secretary_id": _("Aucune secrétaire avec cet identifiant.")})
@@ -284,6 +291,17 @@ def open_missions() -> sa.Select[tuple[Mission]]:
         sa.select(Mission)
         .where(Mission.status == MissionStatus.OPEN)
         .order_by(Mission.created_at.desc())
+    )
+
+
+def invitations_on(mission: Mission) -> list[Invitation]:
+    """The secretaries invited to quote on this mission, in the order they were invited."""
+    return list(
+        db.session.scalars(
+            sa.select(Invitation)
+            .where(Invitation.mission_id == mission.id)
+            .order_by(Invitation.created_at)
+        )
     )
 
 

@@ -23,13 +23,14 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import revoke_all_tokens
-from marketplace.bids.models import Bid, BidStatus
-from marketplace.db import execute_update, utcnow
-from marketplace.errors import Conflict, FieldErrors, Forbidden, InvalidTransition, NotFound
+from marketplace.bids.models import BID, Bid
+from marketplace.db import utcnow
+from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
-from marketplace.missions.models import Mission, MissionStatus
-from marketplace.missions.services import STATUS_LABELS, claim_close
+from marketplace.missions.models import MISSION, Mission, MissionStatus
+from marketplace.missions.services import claim_close
 from marketplace.moderation.models import ModerationAction, ModerationKind
+from marketplace.transactions import execute_update
 
 REASON_MIN, REASON_MAX = 10, 2000
 LIST_LIMIT = 50
@@ -95,12 +96,7 @@ def suspend_account(operator: User, user_id: uuid.UUID, raw_reason: str | None) 
         raise Conflict(_("Ce compte est déjà suspendu."))
     revoke_all_tokens(account.id)
     if account.role is Role.SECRETARY:  # nobody may hire her from a quote she sent before
-        db.session.execute(
-            sa.update(Bid)
-            .where(Bid.secretary_id == account.id, Bid.status == BidStatus.PENDING)
-            .values(status=BidStatus.WITHDRAWN, decided_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        BID.claim_all("withdraw", Bid.secretary_id == account.id, decided_at=utcnow())
     closed: list[Mission] = []
     if account.role is Role.BUSINESS:
         open_missions = db.session.scalars(
@@ -108,7 +104,7 @@ def suspend_account(operator: User, user_id: uuid.UUID, raw_reason: str | None) 
                 Mission.business_id == account.id, Mission.status == MissionStatus.OPEN
             )
         ).all()
-        closed = [m for m in open_missions if claim_close(m.id)]
+        closed = [m for m in open_missions if claim_close(m)]
     _journal(operator, ModerationKind.SUSPEND_ACCOUNT, account.id, reason)
     for mission in closed:  # each closure in the journal too: its owner's page says why
         _journal(operator, ModerationKind.CLOSE_MISSION, account.id, reason, mission.id)
@@ -143,10 +139,11 @@ def close_mission(operator: User, mission_id: uuid.UUID, raw_reason: str | None)
     mission = db.session.get(Mission, mission_id)
     if mission is None:
         raise NotFound(_("Mission introuvable."))
-    if not claim_close(mission.id):
+    MISSION.target("close", mission.status)
+    if not claim_close(mission):
         db.session.rollback()
         db.session.refresh(mission)
-        raise InvalidTransition(_("la mission"), "close", STATUS_LABELS[mission.status])
+        raise MISSION.refusal("close", mission.status)
     _journal(operator, ModerationKind.CLOSE_MISSION, mission.business_id, reason, mission.id)
     db.session.commit()
     db.session.refresh(mission)

@@ -76,9 +76,8 @@ class PayoutOnboarding(MethodView):
         user = api_user(Role.SECRETARY)
         url = payouts.start_onboarding(
             user,
-            refresh_url=data["refresh_url"]
-            or url_for("payments_web.payouts_refresh", _external=True),
-            return_url=data["return_url"] or url_for("payments_web.payouts_return", _external=True),
+            refresh_url=data["refresh_url"] or url_for("web.payouts_refresh", _external=True),
+            return_url=data["return_url"] or url_for("web.payouts_return", _external=True),
         )
         return {"url": url}
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 
 @dataclass(frozen=True)
 class ContractRef:
-    """The facts about a contract a provider needs, without the ORM object."""
+    """What payments know of a contract: ids, amounts and the commission, never the ORM
+    object (payments never import the contracts domain; it builds this reference)."""
 
     id: uuid.UUID
     mission_title: str
@@ -28,6 +30,87 @@ class ContractRef:
     charge_id: str | None = None
     # The secretary's connected (payout) account, when she has one.
     payout_account_id: str | None = None
+    # The commission frozen on the contract when it was made.
+    commission_basis_points: int = 0
+    commission_cents: int = 0
+
+    @property
+    def payout_cents(self) -> int:
+        return self.amount_cents - self.commission_cents
+
+
+@dataclass(frozen=True)
+class EscrowState:
+    """A contract as the webhook handlers need to see it (read under a row lock)."""
+
+    ref: ContractRef
+    awaiting_payment: bool
+
+
+class EscrowOutcomes(Protocol):
+    """What the payments domain reports to the domain that owns the contracts.
+
+    Payments (webhooks from Stripe) learn that money arrived, failed, was disputed by a
+    bank; they tell it through this hook, registered at start-up by the contracts domain
+    (`marketplace.contracts.outcomes`), and never touch a contract themselves.
+    Each method runs in the caller's transaction; the webhook handler commits.
+    """
+
+    def find(
+        self,
+        *,
+        contract_id: uuid.UUID | None = None,
+        payment_intent: str | None = None,
+        charge: str | None = None,
+        transfer: str | None = None,
+    ) -> uuid.UUID | None:
+        """The contract these provider references belong to, if any."""
+        ...
+
+    def lock(self, contract_id: uuid.UUID) -> EscrowState | None:
+        """The contract's current state, its row locked until the transaction ends."""
+        ...
+
+    def funded(self, contract_id: uuid.UUID, payment: str, charge: str | None) -> bool:
+        """The payment succeeded: move the contract to funded (False if it was not waiting)."""
+        ...
+
+    def charge_known(self, contract_id: uuid.UUID, charge: str) -> None:
+        """The charge behind an already recorded payment (needed to pay the secretary)."""
+        ...
+
+    def payment_failed(self, contract_id: uuid.UUID, message: str) -> None:
+        """The newest failed payment attempt, shown to the business while it has to pay."""
+        ...
+
+    def bank_dispute(self, contract_id: uuid.UUID, note: str) -> bool:
+        """The business's bank disputes the payment: freeze it (False if not possible)."""
+        ...
+
+    def note(self, contract_id: uuid.UUID, action: str, note: str) -> None:
+        """An audit note on the contract for the operator; the status does not change."""
+        ...
+
+
+@dataclass(frozen=True)
+class InvoiceParty:
+    name: str
+    siret: str | None
+    address_lines: list[str]
+    contact: str | None = None
+    legal_form: str | None = None
+    vat_exempt: bool = True
+
+
+@dataclass(frozen=True)
+class InvoiceFacts:
+    """What an invoice says about the work, given by the contracts domain at release."""
+
+    contract: ContractRef
+    service_date: date
+    work_detail: str  # "Prestation au forfait", "Prestation au temps passé : 12 h"
+    secretary: InvoiceParty
+    business: InvoiceParty
 
 
 @dataclass(frozen=True)

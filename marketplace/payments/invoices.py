@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from babel.dates import format_date
@@ -29,7 +29,9 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.db import utcnow
+from marketplace.errors import NotFound
 from marketplace.extensions import db
+from marketplace.payments.interfaces import InvoiceFacts, InvoiceParty
 from marketplace.payments.models import Invoice, InvoiceCounter, InvoiceKind
 
 VAT_RATE_PERCENT = 20
@@ -40,9 +42,6 @@ LATE_PAYMENT_MENTIONS = [
     "frais de recouvrement : 40 € (art. L441-10 du code de commerce). Pas d'escompte pour "
     "paiement anticipé.",
 ]
-
-if TYPE_CHECKING:
-    from marketplace.contracts.models import Contract
 
 
 def euros(cents: int) -> str:
@@ -86,15 +85,6 @@ def next_sequence(issuer_key: str) -> int:
     return counter.last_sequence
 
 
-def _place(profile: Any) -> list[str]:
-    if profile is None:
-        return []
-    return [
-        f"{profile.postal_code} {profile.city}",
-        "France" if profile.country == "FR" else profile.country,
-    ]
-
-
 def _platform_party() -> dict[str, Any]:
     settings = current_app.config["MARKETPLACE_SETTINGS"]
     return {
@@ -105,87 +95,66 @@ def _platform_party() -> dict[str, Any]:
     }
 
 
-def _secretary_party(user: User) -> dict[str, Any]:
-    from marketplace.profiles.models import SecretaryProfile
-
-    profile = db.session.get(SecretaryProfile, user.id)
+def _secretary_party(party: InvoiceParty) -> dict[str, Any]:
     return {
-        "name": user.display_name,
-        "legal_form": "Entrepreneur individuel (EI)",
-        "siret": profile.siret if profile else None,
-        "address_lines": _place(profile),
-        "vat_exempt": profile.vat_exempt if profile else True,
+        "name": party.name,
+        "legal_form": party.legal_form,
+        "siret": party.siret,
+        "address_lines": list(party.address_lines),
+        "vat_exempt": party.vat_exempt,
     }
 
 
-def _business_party(user: User) -> dict[str, Any]:
-    from marketplace.profiles.models import BusinessProfile
-
-    profile = db.session.get(BusinessProfile, user.id)
+def _business_party(party: InvoiceParty) -> dict[str, Any]:
     return {
-        "name": profile.company_name if profile else user.display_name,
-        "contact": user.display_name,
-        "siret": profile.siret if profile else None,
-        "address_lines": _place(profile),
+        "name": party.name,
+        "contact": party.contact,
+        "siret": party.siret,
+        "address_lines": list(party.address_lines),
     }
-
-
-def _work_detail(contract: Contract) -> str:
-    from marketplace.bids.models import Bid
-    from marketplace.missions.models import Pricing
-
-    bid = db.session.get(Bid, contract.bid_id)
-    hours = bid.estimated_hours if bid is not None else contract.mission.estimated_hours
-    if contract.mission.pricing is Pricing.HOURLY:
-        shown = f"{hours:g}".replace(".", ",") if hours else "?"
-        return f"Prestation au temps passé : {shown} h"
-    return "Prestation au forfait"
 
 
 def issue_for_release(
-    contract: Contract, released_cents: int, commission_cents: int
+    facts: InvoiceFacts, released_cents: int, commission_cents: int
 ) -> list[Invoice]:
     """Issue the service invoice (and the commission invoice when there is one)."""
-    issued = [_issue_service(contract, released_cents)]
+    issued = [_issue_service(facts, released_cents)]
     if commission_cents > 0:
-        issued.append(_issue_commission(contract, commission_cents))
+        issued.append(_issue_commission(facts, commission_cents))
     return issued
 
 
-def _common(contract: Contract, now: datetime) -> dict[str, Any]:
-    service_date = contract.delivered_at or now
+def _common(facts: InvoiceFacts, now: datetime) -> dict[str, Any]:
     return {
-        "contract_id": str(contract.id),
-        "mission_title": contract.mission.title,
+        "contract_id": str(facts.contract.id),
+        "mission_title": facts.contract.mission_title,
         "issued_on": now.date().isoformat(),
-        "service_date": service_date.date().isoformat(),
+        "service_date": facts.service_date.isoformat(),
         "currency": "EUR",
         "mentions": LATE_PAYMENT_MENTIONS,
     }
 
 
-def _issue_service(contract: Contract, amount_cents: int) -> Invoice:
-    secretary = db.session.get(User, contract.secretary_id)
-    business = db.session.get(User, contract.business_id)
-    assert secretary is not None and business is not None
-    issuer = _secretary_party(secretary)
-    excl, vat = split_vat(amount_cents, issuer["vat_exempt"])
+def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
+    contract = facts.contract
+    issuer = _secretary_party(facts.secretary)
+    excl, vat = split_vat(amount_cents, facts.secretary.vat_exempt)
     partial = amount_cents != contract.amount_cents
     line = {
-        "description": f"Mission : {contract.mission.title}",
-        "detail": _work_detail(contract)
+        "description": f"Mission : {contract.mission_title}",
+        "detail": facts.work_detail
         + (" (montant fixé par la résolution du litige)" if partial else ""),
         "amount_excl_tax_cents": excl,
     }
     return _store(
-        contract,
+        facts,
         kind=InvoiceKind.SERVICE,
-        issuer_key=secretary_issuer(secretary.id),
+        issuer_key=secretary_issuer(contract.secretary_id),
         prefix="F",
-        issuer_user_id=secretary.id,
-        recipient_user_id=business.id,
+        issuer_user_id=contract.secretary_id,
+        recipient_user_id=contract.business_id,
         issuer=issuer,
-        recipient=_business_party(business),
+        recipient=_business_party(facts.business),
         line=line,
         totals=(excl, vat, amount_cents),
         vat_mention=VAT_EXEMPT_MENTION if issuer["vat_exempt"] else None,
@@ -196,25 +165,24 @@ def _issue_service(contract: Contract, amount_cents: int) -> Invoice:
     )
 
 
-def _issue_commission(contract: Contract, commission_cents: int) -> Invoice:
-    secretary = db.session.get(User, contract.secretary_id)
-    assert secretary is not None
+def _issue_commission(facts: InvoiceFacts, commission_cents: int) -> Invoice:
+    contract = facts.contract
     excl, vat = split_vat(commission_cents, vat_exempt=False)
-    recipient = _secretary_party(secretary)
+    recipient = _secretary_party(facts.secretary)
     recipient.pop("vat_exempt")
     rate = f"{contract.commission_basis_points / 100:g}".replace(".", ",")
     line = {
         "description": "Commission de mise en relation et de paiement sécurisé",
-        "detail": f"Mission : {contract.mission.title} ({rate} %)",
+        "detail": f"Mission : {contract.mission_title} ({rate} %)",
         "amount_excl_tax_cents": excl,
     }
     return _store(
-        contract,
+        facts,
         kind=InvoiceKind.COMMISSION,
         issuer_key=PLATFORM_ISSUER,
         prefix="COM-",
         issuer_user_id=None,
-        recipient_user_id=secretary.id,
+        recipient_user_id=contract.secretary_id,
         issuer=_platform_party(),
         recipient=recipient,
         line=line,
@@ -225,7 +193,7 @@ def _issue_commission(contract: Contract, commission_cents: int) -> Invoice:
 
 
 def _store(
-    contract: Contract,
+    facts: InvoiceFacts,
     *,
     kind: InvoiceKind,
     issuer_key: str,
@@ -243,7 +211,7 @@ def _store(
     sequence = next_sequence(issuer_key)
     number = f"{prefix}{sequence:06d}"
     excl, vat, total = totals
-    data = _common(contract, now) | {
+    data = _common(facts, now) | {
         "kind": kind.value,
         "number": number,
         "issuer": issuer,
@@ -257,7 +225,7 @@ def _store(
         "payment": payment,
     }
     invoice = Invoice(
-        contract_id=contract.id,
+        contract_id=facts.contract.id,
         kind=kind,
         issuer_key=issuer_key,
         issuer_user_id=issuer_user_id,
@@ -295,9 +263,20 @@ def invoices_for_contract(user: User, contract_id: uuid.UUID) -> list[Invoice]:
     )
 
 
-def visible_invoice(user: User, invoice_id: uuid.UUID) -> Invoice:
-    from marketplace.errors import NotFound
+def invoices_for_contracts(user: User, contract_ids: list[uuid.UUID]) -> list[Invoice]:
+    """The invoices of several contracts the user may see, in one query (dashboards)."""
+    if not contract_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Invoice)
+            .where(Invoice.contract_id.in_(contract_ids), visible_to(user))
+            .order_by(Invoice.issued_at, Invoice.kind)
+        )
+    )
 
+
+def visible_invoice(user: User, invoice_id: uuid.UUID) -> Invoice:
     invoice = db.session.scalar(
         sa.select(Invoice).where(Invoice.id == invoice_id, visible_to(user))
     )

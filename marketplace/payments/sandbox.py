@@ -6,7 +6,7 @@ retries exactly as the real provider's idempotency keys make Stripe's.
 
 Payout accounts: every secretary can be paid in the sandbox unless she has a
 payout account row saying otherwise (`payouts_enabled_by_default`). Its
-onboarding "page" is a local one (`payments_web.sandbox_onboarding`) that
+onboarding "page" is a local one (`web.sandbox_onboarding`) that
 turns the account on, so the web flow works without Stripe.
 """
 
@@ -54,7 +54,7 @@ class SandboxProvider:
 
     def onboarding_url(self, account_id: str, *, refresh_url: str, return_url: str) -> str:
         token = self.serializer().dumps({"account": account_id, "return": return_url})
-        return url_for("payments_web.sandbox_onboarding", token=token, _external=True)
+        return url_for("web.sandbox_onboarding", token=token, _external=True)
 
     def payout_account_status(self, account_id: str) -> PayoutStatus:
         # The sandbox has no remote state: the local onboarding page is what enables it.

@@ -1,9 +1,11 @@
-"""Stripe webhook events: record once, then dispatch to the contract and payout services.
+"""Stripe webhook events: record once, then report outcomes to the contracts domain.
 
 The order is warehouse's: the view verifies the signature (nothing is written
 for a missing, wrong or stale one), then `handle` records the event id once,
 dispatches on its type, checks the values it reads are ours (contract known,
-amount and currency right), calls a service and leaves an audit note.
+amount and currency right), reports the outcome through the `EscrowOutcomes` hook the
+contracts domain registered (`escrow.outcomes()`: payments never import contracts)
+and leaves an audit note.
 
 Stripe may deliver an event twice, late, or before an older one. Every handler
 is written so that any order and any number of deliveries of a contract's
@@ -30,12 +32,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.contracts import services as contracts
-from marketplace.contracts.models import Contract
-from marketplace.contracts.models import ContractStatus as S
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.payments import escrow, payouts
+from marketplace.payments.interfaces import EscrowState
 from marketplace.payments.invoices import euros
 from marketplace.payments.models import Account, LedgerEntry, PaymentEvent
 from marketplace.payments.stripe_provider import decline_message
@@ -112,32 +112,32 @@ def _id_of(value: Any) -> str | None:
     return str(value) if value else None
 
 
-def _contract_by(column: Any, value: str | None) -> uuid.UUID | None:
-    if not value:
-        return None
-    found = db.session.scalar(sa.select(Contract.id).where(column == value).limit(1))
-    return found
-
-
 def _contract_id(kind: str, obj: dict[str, Any]) -> uuid.UUID | None:
+    find = escrow.outcomes().find
     if kind.startswith("payment_intent."):
-        return _metadata_contract(obj) or _contract_by(Contract.payment_intent_id, obj.get("id"))
+        return find(contract_id=_metadata_contract(obj)) or find(payment_intent=_id_of(obj))
     if kind.startswith("charge.dispute."):
-        return _contract_by(
-            Contract.payment_intent_id, _id_of(obj.get("payment_intent"))
-        ) or _contract_by(Contract.charge_id, _id_of(obj.get("charge")))
+        return find(payment_intent=_id_of(obj.get("payment_intent"))) or find(
+            charge=_id_of(obj.get("charge"))
+        )
     if kind.startswith("charge."):
         return (
-            _contract_by(Contract.payment_intent_id, _id_of(obj.get("payment_intent")))
-            or _contract_by(Contract.charge_id, obj.get("id"))
-            or _metadata_contract(obj)
+            find(payment_intent=_id_of(obj.get("payment_intent")))
+            or find(charge=_id_of(obj))
+            or find(contract_id=_metadata_contract(obj))
         )
     if kind.startswith("transfer."):
         group = str(obj.get("transfer_group") or "")
         return (
-            _metadata_contract(obj)
-            or (_uuid(group.removeprefix("contract_")) if group.startswith("contract_") else None)
-            or _contract_by(Contract.transfer_id, obj.get("id"))
+            find(contract_id=_metadata_contract(obj))
+            or find(
+                contract_id=(
+                    _uuid(group.removeprefix("contract_"))
+                    if group.startswith("contract_")
+                    else None
+                )
+            )
+            or find(transfer=_id_of(obj))
         )
     return None
 
@@ -168,14 +168,14 @@ def _summary(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def _locked(contract_id: uuid.UUID | None) -> Contract | None:
-    """The contract, row-locked: waits for an API action on it to commit first."""
+def _locked(contract_id: uuid.UUID | None) -> EscrowState | None:
+    """The contract's state, row-locked: waits for an API action on it to commit first."""
     if contract_id is None:
         return None
-    return db.session.get(Contract, contract_id, with_for_update=True, populate_existing=True)
+    return escrow.outcomes().lock(contract_id)
 
 
-def _event_contract(event: dict[str, Any]) -> Contract | None:
+def _event_contract(event: dict[str, Any]) -> EscrowState | None:
     recorded = db.session.get(PaymentEvent, str(event["id"]))
     return _locked(recorded.contract_id if recorded else None)
 
@@ -212,37 +212,39 @@ def _handle_orphans(contract_id: uuid.UUID, payment: str, charge: str | None) ->
 
 
 def _payment_succeeded(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    contract = _event_contract(event)
-    if contract is None:
+    state = _event_contract(event)
+    if state is None:
         return "unknown_contract"
+    hook, ref = escrow.outcomes(), state.ref
     payment = str(obj["id"])
     amount = int(obj.get("amount_received") or obj.get("amount") or 0)
     currency = str(obj.get("currency") or "").lower()
-    if currency != "eur" or amount != contract.amount_cents:
-        contracts.add_note(
-            contract,
+    if currency != "eur" or amount != ref.amount_cents:
+        hook.note(
+            ref.id,
             "payment_mismatch",
             f"Paiement Stripe {payment} de {amount} ({currency}) différent du montant du "
-            f"contrat ({euros(contract.amount_cents)}) : non pris en compte, à vérifier.",
+            f"contrat ({euros(ref.amount_cents)}) : non pris en compte, à vérifier.",
         )
         db.session.commit()
-        log.warning("contract %s: payment %s amount/currency mismatch", contract.id, payment)
+        log.warning("contract %s: payment %s amount/currency mismatch", ref.id, payment)
         return "mismatch"
     charge = _id_of(obj.get("latest_charge"))
-    if contract.status is S.AWAITING_FUNDING:
-        contracts.confirm_funding(contract, payment, charge_id=charge)
-        _handle_orphans(contract.id, payment, charge)
+    if state.awaiting_payment:
+        hook.funded(ref.id, payment, charge)
+        db.session.commit()
+        _handle_orphans(ref.id, payment, charge)
         return "funded"
-    if contract.payment_intent_id == payment:
-        if charge and contract.charge_id is None:
-            contract.charge_id = charge
+    if ref.payment_intent_id == payment:
+        if charge and ref.charge_id is None:
+            hook.charge_known(ref.id, charge)
             db.session.commit()
-        _handle_orphans(contract.id, payment, charge)
+        _handle_orphans(ref.id, payment, charge)
         return "already_funded"
     # Paid again (a second tab, an old link) or after the contract was cancelled: give it back.
-    refund = escrow.provider().refund_stray_payment(contract.id, payment, amount)
-    contracts.add_note(
-        contract,
+    refund = escrow.provider().refund_stray_payment(ref.id, payment, amount)
+    hook.note(
+        ref.id,
         "stray_payment_refunded",
         f"Paiement {payment} reçu alors que le contrat n'attendait plus de paiement : "
         f"{euros(amount)} remboursés automatiquement ({refund}).",
@@ -252,22 +254,23 @@ def _payment_succeeded(event: dict[str, Any], obj: dict[str, Any]) -> str:
 
 
 def _payment_failed(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    contract = _event_contract(event)
-    if contract is None:
+    state = _event_contract(event)
+    if state is None:
         return "unknown_contract"
-    if contract.status is not S.AWAITING_FUNDING:
+    if not state.awaiting_payment:
         return "ignored_not_awaiting"
     newest = db.session.scalar(
         sa.select(PaymentEvent)
         .where(
-            PaymentEvent.contract_id == contract.id,
+            PaymentEvent.contract_id == state.ref.id,
             PaymentEvent.type == "payment_intent.payment_failed",
         )
         .order_by(PaymentEvent.created.desc(), PaymentEvent.id.desc())
         .limit(1)
     )
     assert newest is not None
-    contract.payment_error = str(newest.summary.get("message") or decline_message(None))[:500]
+    message = str(newest.summary.get("message") or decline_message(None))[:500]
+    escrow.outcomes().payment_failed(state.ref.id, message)
     db.session.commit()
     return "payment_error_shown"
 
@@ -284,54 +287,54 @@ def _refunded_in_ledger(contract_id: uuid.UUID) -> int:
 
 
 def _charge_refunded(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    contract = _event_contract(event)
-    if contract is None:
+    state = _event_contract(event)
+    if state is None:
         return "unknown_contract"
     at_stripe = int(obj.get("amount_refunded") or 0)
-    booked = _refunded_in_ledger(contract.id)
+    booked = _refunded_in_ledger(state.ref.id)
     if at_stripe <= booked:
         return "reconciled"
-    contracts.add_note(
-        contract,
+    escrow.outcomes().note(
+        state.ref.id,
         "refund_mismatch",
         f"Stripe indique {euros(at_stripe)} remboursés sur ce paiement, le registre "
         f"{euros(booked)} : un remboursement a été fait hors de la plateforme, à rapprocher.",
     )
     db.session.commit()
-    log.warning("contract %s: refund at Stripe not in the ledger", contract.id)
+    log.warning("contract %s: refund at Stripe not in the ledger", state.ref.id)
     return "refund_mismatch"
 
 
 def _dispute_created(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    contract = _event_contract(event)
-    if contract is None:
+    state = _event_contract(event)
+    if state is None:
         return "unknown_contract"
+    hook, contract_id = escrow.outcomes(), state.ref.id
     payment = _id_of(obj.get("payment_intent"))
-    if contract.status is S.AWAITING_FUNDING and payment:
+    if state.awaiting_payment and payment:
         # A chargeback means the payment went through, even if that event is still to come.
-        contracts.confirm_funding(contract, payment, charge_id=_id_of(obj.get("charge")))
-        contract = _locked(contract.id)
-        assert contract is not None
+        hook.funded(contract_id, payment, _id_of(obj.get("charge")))
+        db.session.commit()
+        _locked(contract_id)
     note = (
         f"Contestation bancaire (chargeback, motif « {obj.get('reason') or 'inconnu'} ») de "
         f"{euros(int(obj.get('amount') or 0))} ouverte par la banque du client (litige Stripe "
         f"{obj.get('id')}). Opérateur : répondre dans le tableau de bord Stripe, puis résoudre."
     )
-    if contracts.open_bank_dispute(contract, note):
+    if hook.bank_dispute(contract_id, note):
+        db.session.commit()
         return "frozen"
-    contract = _locked(contract.id)
-    assert contract is not None
-    contracts.add_note(contract, "bank_dispute", note)
+    hook.note(contract_id, "bank_dispute", note)
     db.session.commit()
     return "noted"
 
 
 def _transfer_reversed(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    contract = _event_contract(event)
-    if contract is None:
+    state = _event_contract(event)
+    if state is None:
         return "unknown_contract"
-    contracts.add_note(
-        contract,
+    escrow.outcomes().note(
+        state.ref.id,
         "transfer_reversed",
         f"Le virement {obj.get('id')} vers la secrétaire a été annulé chez Stripe "
         f"({euros(int(obj.get('amount_reversed') or 0))} sur "

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role
+from marketplace.contracts import services as contracts
 from marketplace.errors import NotFound
 from marketplace.profiles import services
 from marketplace.profiles.models import SecretaryProfile
@@ -27,7 +28,7 @@ blp = Blueprint("profiles", __name__, url_prefix="/api/v1", description="Profile
 
 def _dump_own(profile: object) -> dict[str, Any]:
     if isinstance(profile, SecretaryProfile):
-        return SecretaryOwnOut().dump(services.public_secretary(profile.user_id))
+        return SecretaryOwnOut().dump(contracts.public_secretary(profile.user_id))
     return BusinessProfileOut().dump(profile)
 
 
@@ -62,7 +63,7 @@ class SecretaryPublic(MethodView):
     @blp.response(200, SecretaryPublicOut)
     def get(self, secretary_id: uuid.UUID) -> SecretaryProfile:
         """A secretary's public profile, with her rating and completed contracts."""
-        return services.public_secretary(secretary_id)
+        return contracts.public_secretary(secretary_id)
 
 
 @blp.route("/taxonomy")

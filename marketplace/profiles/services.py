@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
@@ -92,36 +90,10 @@ def own_profile(user: User) -> SecretaryProfile | BusinessProfile | None:
     return None
 
 
-@dataclass
-class SecretaryStats:
-    rating_avg: float | None
-    rating_count: int
-    completed_contracts: int
-
-
-def secretary_stats(user_id: uuid.UUID) -> SecretaryStats:
-    from marketplace.contracts.models import Contract, ContractStatus
-    from marketplace.reviews.services import rating_summary
-
-    avg, count = rating_summary(user_id)
-    completed = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Contract)
-        .where(
-            Contract.secretary_id == user_id,
-            Contract.status.in_([ContractStatus.RELEASED, ContractStatus.RESOLVED]),
-        )
-    )
-    return SecretaryStats(avg, count, int(completed or 0))
-
-
 def public_secretary(user_id: uuid.UUID) -> SecretaryProfile:
-    """The profile with its stats attached; 404 when there is no published profile."""
+    """The profile, 404 when there is no published one (its track record is attached by
+    `contracts.services.public_secretary`, which the pages and the API call)."""
     profile = db.session.get(SecretaryProfile, user_id)
     if profile is None or profile.user.is_suspended:
         raise NotFound(_("Secrétaire introuvable."))
-    stats = secretary_stats(user_id)
-    profile.rating_avg = stats.rating_avg
-    profile.rating_count = stats.rating_count
-    profile.completed_contracts = stats.completed_contracts
     return profile

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
+from marketplace.contracts import services as contracts
 from marketplace.contracts.services import visible_contract
 from marketplace.errors import NotFound
 from marketplace.extensions import db
@@ -35,7 +36,7 @@ class ContractReviews(MethodView):
         """Rate the other party, once, after the contract is released or resolved."""
         user = api_user(Role.BUSINESS, Role.SECRETARY)
         contract = visible_contract(user, contract_id)
-        return services.post_review(contract, user, data["rating"], data["comment"])
+        return contracts.review(contract, user, data["rating"], data["comment"])
 
 
 def _published_page(

@@ -29,6 +29,9 @@ class Review(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = created_at()
     # Set when both parties have rated, or by `payments release-due` once the window closed.
     published_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The end of the contract's review window, copied when the review is written: past it
+    # the review is public even if the other party never rated.
+    publish_after: Mapped[datetime | None] = mapped_column(nullable=True)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     subject: Mapped[User] = relationship(foreign_keys=[subject_id])

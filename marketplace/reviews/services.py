@@ -1,42 +1,56 @@
 """Reviews: each party rates the other once after the contract ends.
 
 A review stays hidden until both parties have rated (so neither answers the
-other's rating) or until the review window closes (`review_deadline`).
+other's rating) or until the review window closes (`publish_after`, the contract's
+`review_deadline` copied onto the review).
+
+Reviews sit below contracts: they work on any `Reviewable` (a contract, later a
+period of a long contract) and never import the contracts domain, which decides
+*when* a contract may be reviewed (`contracts.services.review`).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
-from marketplace.contracts.models import Contract, ContractStatus
-from marketplace.contracts.services import STATUS_LABELS
-from marketplace.db import execute_update, utcnow
-from marketplace.errors import Conflict, Forbidden, InvalidTransition
+from marketplace.db import utcnow
+from marketplace.errors import Conflict, Forbidden
 from marketplace.extensions import db
 from marketplace.reviews.models import Review
+from marketplace.transactions import execute_update
 
-REVIEWABLE = (ContractStatus.RELEASED, ContractStatus.RESOLVED)
+
+class Reviewable(Protocol):
+    """What reviews need of the thing reviewed (a contract)."""
+
+    id: uuid.UUID
+    business_id: uuid.UUID
+    secretary_id: uuid.UUID
+    review_deadline: datetime | None
+
+    def party_role(self, user_id: uuid.UUID) -> str | None: ...
 
 
 class AlreadyReviewed(Conflict):
     code = "already_reviewed"
 
 
-def _published_clause(now: datetime) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        Review.published_at.is_not(None),
-        Review.contract_id.in_(sa.select(Contract.id).where(Contract.review_deadline <= now)),
-    )
+def published_clause(now: datetime) -> sa.ColumnElement[bool]:
+    """Public: both parties rated, or the review window closed."""
+    return sa.or_(Review.published_at.is_not(None), Review.publish_after <= now)
 
 
-def can_review(contract: Contract, user: User) -> bool:
-    if contract.status not in REVIEWABLE or contract.party_role(user.id) is None:
+def can_review(contract: Reviewable, user: User) -> bool:
+    """The window is open and this party has not rated yet (the caller checks the
+    contract's status allows a review)."""
+    if contract.party_role(user.id) is None:
         return False
     if contract.review_deadline is not None and contract.review_deadline <= utcnow():
         return False
@@ -50,12 +64,11 @@ def can_review(contract: Contract, user: User) -> bool:
     )
 
 
-def post_review(contract: Contract, user: User, rating: int, comment: str) -> Review:
+def post_review(contract: Reviewable, user: User, rating: int, comment: str) -> Review:
+    """Record one party's rating (the caller checked the contract may be reviewed)."""
     role = contract.party_role(user.id)
     if role is None:
         raise Forbidden()
-    if contract.status not in REVIEWABLE:
-        raise InvalidTransition(_("le contrat"), "review", STATUS_LABELS[contract.status])
     if contract.review_deadline is not None and contract.review_deadline <= utcnow():
         raise Conflict(_("La période pour laisser un avis est terminée."))
     subject = contract.secretary_id if role == "business" else contract.business_id
@@ -65,6 +78,7 @@ def post_review(contract: Contract, user: User, rating: int, comment: str) -> Re
         subject_id=subject,
         rating=rating,
         comment=comment.strip(),
+        publish_after=contract.review_deadline,
     )
     db.session.add(review)
     try:
@@ -90,16 +104,16 @@ def post_review(contract: Contract, user: User, rating: int, comment: str) -> Re
 def published_about(subject_id: uuid.UUID) -> sa.Select[tuple[Review]]:
     return (
         sa.select(Review)
-        .where(Review.subject_id == subject_id, _published_clause(utcnow()))
+        .where(Review.subject_id == subject_id, published_clause(utcnow()))
         .order_by(Review.created_at.desc())
     )
 
 
-def reviews_on_contract(contract: Contract, user: User) -> list[Review]:
+def reviews_on_contract(contract: Reviewable, user: User) -> list[Review]:
     """What a party sees: published reviews, plus their own even before publication."""
     query = sa.select(Review).where(
         Review.contract_id == contract.id,
-        sa.or_(_published_clause(utcnow()), Review.author_id == user.id),
+        sa.or_(published_clause(utcnow()), Review.author_id == user.id),
     )
     return list(db.session.scalars(query.order_by(Review.created_at)))
 
@@ -107,7 +121,7 @@ def reviews_on_contract(contract: Contract, user: User) -> list[Review]:
 def rating_summary(subject_id: uuid.UUID) -> tuple[float | None, int]:
     row = db.session.execute(
         sa.select(sa.func.avg(Review.rating), sa.func.count(Review.id)).where(
-            Review.subject_id == subject_id, _published_clause(utcnow())
+            Review.subject_id == subject_id, published_clause(utcnow())
         )
     ).one()
     avg, count = row
@@ -121,7 +135,7 @@ def publish_due(now: datetime | None = None) -> int:
         sa.update(Review)
         .where(
             Review.published_at.is_(None),
-            Review.contract_id.in_(sa.select(Contract.id).where(Contract.review_deadline <= now)),
+            Review.publish_after <= now,
         )
         .values(published_at=now)
     )

@@ -11,7 +11,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from marketplace.accounts.auth import api_user_with, optional_api_user
-from marketplace.db import read_only_request
 from marketplace.missions.services import caller_and_owned_mission, check_owned
 from marketplace.search import services
 from marketplace.search.schemas import (
@@ -22,6 +21,7 @@ from marketplace.search.schemas import (
     SecretaryResults,
     SecretarySearchQuery,
 )
+from marketplace.transactions import read_only_request
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Matching and search")
 

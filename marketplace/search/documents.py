@@ -25,7 +25,7 @@ from marketplace.geo.places import EARTH_RADIUS_KM, all_postal_codes, distance_k
 from marketplace.missions.models import Mission, MissionStatus
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.reviews.models import Review
-from marketplace.reviews.services import _published_clause
+from marketplace.reviews.services import published_clause
 from marketplace.search import ranking, text
 from marketplace.taxonomy import LANGUAGES, SKILLS, SPECIALTIES, Term
 
@@ -110,7 +110,7 @@ def _secretary_stats(ids: Sequence[uuid.UUID] | None, now: datetime) -> tuple[An
         Review.subject_id.label("sid"),
         sa.func.count(Review.id).label("n"),
         sa.func.sum(Review.rating).label("total"),
-    ).where(_published_clause(now))
+    ).where(published_clause(now))
     completed = sa.select(
         Contract.secretary_id.label("sid"), sa.func.count(Contract.id).label("n")
     ).where(Contract.status.in_(COMPLETED))

@@ -16,6 +16,8 @@ from marketplace.web import (  # noqa: E402,F401  (routes register on import)
     mission_pages,
     moderation_pages,
     operator_pages,
+    payment_pages,
     profile_pages,
+    search_pages,
     views,
 )

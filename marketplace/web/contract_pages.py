@@ -1,7 +1,8 @@
 """The contract page and its next steps: fund, deliver, approve, cancel, dispute, review.
 
-Which buttons show comes from `contracts.services.next_actions`; each action that moves
-money (fund, approve, cancel) goes through a confirmation page first.
+Everything the page shows about the next step and the money comes from
+`contracts.view` (the same view the API serialises); each action that moves money
+(fund, approve, cancel) goes through a confirmation page first.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
 from marketplace.contracts import services as contracts
-from marketplace.contracts.api import shown
+from marketplace.contracts import view
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.schemas import CancelIn, DisputeIn
 from marketplace.errors import FieldErrors
 from marketplace.extensions import db
-from marketplace.payments import ledger
+from marketplace.payments import invoices, ledger
 from marketplace.profiles.models import BusinessProfile
 from marketplace.reviews import services as reviews
 from marketplace.reviews.schemas import ReviewIn
@@ -48,25 +49,28 @@ def _contract_page(
     review_form: FormState | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    # The caller's next actions and the auto-release date, derived exactly as the API does.
-    shown(contract, user)
+    seen = view.view(contract, user)
     names = {
         contract.business_id: contract.business.display_name,
         contract.secretary_id: contract.secretary.display_name,
     }
+    awaiting = contract.status is ContractStatus.AWAITING_FUNDING
     context: dict[str, Any] = {
         "contract": contract,
+        "view": seen,
         "user": user,
-        "role": contract.party_role(user.id),
-        "actions": contract.next_actions,
+        "role": seen.role,
+        "actions": seen.next_actions,
         "company": db.session.get(BusinessProfile, contract.business_id),
         "actor_names": names,
         "ledger": ledger.summary(contract.id),
         "reviews": reviews.reviews_on_contract(contract, user),
-        "auto_release_at": contract.auto_release_at,
+        "invoices": invoices.invoices_for_contract(user, contract.id),
         "dispute_form": dispute_form or FormState(),
         "review_form": review_form or FormState(),
-        "payment_return": request.args.get("paiement"),
+        # The business is back from the provider's payment page while it still has to pay.
+        "payment_return": request.args.get("paiement") if awaiting else None,
+        "payment_error": contract.payment_error if awaiting else None,
     }
     return render_template("contracts/detail.html", **context), status
 
@@ -82,7 +86,7 @@ def contract_confirm(contract_id: uuid.UUID, step: str) -> ResponseReturnValue:
     user = signed_in()
     contract = contracts.visible_contract(user, contract_id)
     action = CONFIRMED_ACTIONS[step]
-    if action not in contracts.next_actions(contract, user):
+    if action not in view.view(contract, user).next_actions:
         flash(_("Cette action n'est pas possible pour ce contrat en ce moment."), "error")
         return _back(contract.id)
     return render_template(
@@ -142,13 +146,24 @@ def contract_approve(contract_id: uuid.UUID) -> ResponseReturnValue:
     contract = contracts.visible_contract(user, contract_id)
     with refused_as_flash():
         contracts.approve(contract, user)
-        flash(
-            _(
-                "Livraison validée : les fonds sont versés à %(name)s.",
-                name=contract.secretary.display_name,
-            ),
-            "success",
-        )
+        if view.view(contract, user).payout_pending:
+            flash(
+                _(
+                    "Livraison validée. Les fonds restent en séquestre jusqu'à ce que %(name)s "
+                    "active son compte de versement ; ils lui seront alors versés "
+                    "automatiquement.",
+                    name=contract.secretary.display_name,
+                ),
+                "success",
+            )
+        else:
+            flash(
+                _(
+                    "Livraison validée : les fonds sont versés à %(name)s.",
+                    name=contract.secretary.display_name,
+                ),
+                "success",
+            )
     return _back(contract.id)
 
 
@@ -168,9 +183,8 @@ def contract_cancel(contract_id: uuid.UUID) -> ResponseReturnValue:
             held_cents=ledger.held_cents(contract.id),
         ), 422
     with refused_as_flash():
-        was_funded = contract.status is ContractStatus.FUNDED
         contracts.cancel(contract, user, data["reason"])
-        if was_funded:
+        if view.view(contract, user).money.refunded_cents:
             flash(_("Contrat annulé. Le montant payé est remboursé au client."), "success")
         else:
             flash(_("Contrat annulé."), "success")
@@ -202,7 +216,7 @@ def contract_review(contract_id: uuid.UUID) -> ResponseReturnValue:
     try:
         with refused_as_flash():
             data = REVIEW.parse(request.form)
-            review = reviews.post_review(contract, user, data["rating"], data["comment"])
+            review = contracts.review(contract, user, data["rating"], data["comment"])
             if review.published_at is not None:
                 flash(
                     _("Merci pour votre avis ! Les deux avis sont maintenant publiés."), "success"

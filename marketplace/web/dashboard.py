@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
+from typing import Any
 
-import sqlalchemy as sa
 from flask import render_template
 
 from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
-from marketplace.bids.models import Bid, BidStatus
 from marketplace.contracts import services as contracts
+from marketplace.contracts import statements, view
 from marketplace.contracts.models import Contract, ContractStatus
-from marketplace.extensions import db
+from marketplace.contracts.view import Waiting
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
 from marketplace.pagination import paginate
+from marketplace.payments import invoices, payouts
 from marketplace.profiles import services as profiles
-from marketplace.web import bp, money
+from marketplace.web import bp, search_pages
 from marketplace.web.helpers import first_rows, signed_in
-from marketplace.web.labels import Waiting, waiting_for
 
 LIMIT = 50
 
@@ -36,35 +35,27 @@ def dashboard() -> str:
 
 def _contracts_with_next_step(user: User) -> list[tuple[Contract, Waiting]]:
     items: list[Contract] = first_rows(contracts.contracts_for(user), LIMIT)
-    return [(contract, waiting_for(contract, user)) for contract in items]
+    return [(seen.contract, seen.waiting) for seen in view.build(items, user)]
 
 
-def _bid_counts(mission_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
-    """Per mission: (bids received, bids still waiting for an answer); withdrawn ones left out."""
-    if not mission_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(
-            Bid.mission_id,
-            sa.func.count(),
-            sa.func.count().filter(Bid.status == BidStatus.PENDING),
-        )
-        .where(Bid.mission_id.in_(mission_ids), Bid.status != BidStatus.WITHDRAWN)
-        .group_by(Bid.mission_id)
-    )
-    return {mission_id: (int(total), int(pending)) for mission_id, total, pending in rows}
+def _invoice_rows(user: User, shown: list[tuple[Contract, Waiting]]) -> list[tuple[Contract, Any]]:
+    by_id = {contract.id: contract for contract, _waiting in shown}
+    found = invoices.invoices_for_contracts(user, list(by_id))
+    return [(by_id[invoice.contract_id], invoice) for invoice in found]
 
 
 def _business(user: User) -> str:
     own: list[Mission] = first_rows(missions.missions_of(user), LIMIT)
+    shown = _contracts_with_next_step(user)
     return render_template(
         "dashboard/business.html",
         user=user,
         profile=profiles.own_profile(user),
         missions=own,
-        bid_counts=_bid_counts([m.id for m in own]),
-        contracts=_contracts_with_next_step(user),
-        payments=money.business_payments(user),
+        bid_counts=bids.bid_counts([m.id for m in own]),
+        contracts=shown,
+        payments=statements.business_payments(user),
+        invoice_rows=_invoice_rows(user, shown),
     )
 
 
@@ -76,7 +67,9 @@ def _secretary(user: User) -> str:
         invitations=first_rows(missions.invitations_for(user), LIMIT),
         bids=first_rows(bids.bids_of(user), LIMIT),
         contracts=_contracts_with_next_step(user),
-        earnings=money.secretary_earnings(user),
+        earnings=statements.secretary_earnings(user),
+        payout=payouts.summary_for(user),
+        missions_for_you=search_pages.missions_for_you(user),
     )
 
 

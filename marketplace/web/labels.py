@@ -1,20 +1,17 @@
 """The words pages use for statuses, actions and money movements.
 
-Which actions a user may take comes from the services (`contracts.services.next_actions`);
-this module only says them in words.
+Which actions a user may take, and what a contract waits for, come from the services
+(`contracts.view`); this module only says names and events in words.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
 
-from marketplace.accounts.models import Role, User
-from marketplace.bids.models import BidStatus
-from marketplace.contracts.models import Contract, ContractStatus
-from marketplace.contracts.services import next_actions
-from marketplace.missions.models import MissionStatus, Pricing
+from marketplace.accounts.models import Role
+from marketplace.bids.models import BID
+from marketplace.contracts.models import CONTRACT
+from marketplace.missions.models import MISSION, Pricing
 from marketplace.moderation.models import ModerationKind
 from marketplace.payments.models import Account, LedgerKind
 
@@ -28,28 +25,10 @@ MODERATION_KIND = {
     ModerationKind.RESTORE_ACCOUNT: _l("Compte rétabli"),
     ModerationKind.CLOSE_MISSION: _l("Mission fermée"),
 }
-MISSION_STATUS = {
-    MissionStatus.OPEN: _l("Ouverte"),
-    MissionStatus.HIRED: _l("Attribuée"),
-    MissionStatus.CLOSED: _l("Fermée"),
-}
-
-BID_STATUS = {
-    BidStatus.PENDING: _l("En attente de réponse"),
-    BidStatus.ACCEPTED: _l("Accepté"),
-    BidStatus.DECLINED: _l("Non retenu"),
-    BidStatus.WITHDRAWN: _l("Retiré"),
-}
-
-CONTRACT_STATUS = {
-    ContractStatus.AWAITING_FUNDING: _l("En attente de paiement"),
-    ContractStatus.FUNDED: _l("Payé, fonds en séquestre"),
-    ContractStatus.DELIVERED: _l("Travail livré"),
-    ContractStatus.RELEASED: _l("Terminé, fonds versés"),
-    ContractStatus.CANCELLED: _l("Annulé"),
-    ContractStatus.DISPUTED: _l("En litige"),
-    ContractStatus.RESOLVED: _l("Litige résolu"),
-}
+# Status words are the workflows' own (one place: each domain's transition table).
+MISSION_STATUS = MISSION.labels
+BID_STATUS = BID.labels
+CONTRACT_STATUS = CONTRACT.labels
 
 PRICING = {
     Pricing.FIXED: _l("Forfait"),
@@ -98,37 +77,3 @@ ACTION_BUTTON = {
     "review": _l("Laisser un avis"),
     "resolve": _l("Arbitrer le litige"),
 }
-
-_YOUR_TURN = {
-    "fund": _l("À vous : payer en séquestre"),
-    "deliver": _l("À vous : livrer le travail"),
-    "approve": _l("À vous : valider la livraison"),
-    "resolve": _l("À vous : arbitrer le litige"),
-    "review": _l("À vous : laisser un avis"),
-}
-
-_WAITING = {
-    ContractStatus.AWAITING_FUNDING: _l("En attente du paiement du client"),
-    ContractStatus.FUNDED: _l("En attente de la livraison"),
-    ContractStatus.DELIVERED: _l("En attente de la validation du client"),
-    ContractStatus.DISPUTED: _l("En attente de l'arbitrage"),
-    ContractStatus.RELEASED: _l("Terminé"),
-    ContractStatus.RESOLVED: _l("Terminé"),
-    ContractStatus.CANCELLED: _l("Annulé"),
-}
-
-
-@dataclass(frozen=True)
-class Waiting:
-    text: str
-    yours: bool
-    action: str | None = None
-
-
-def waiting_for(contract: Contract, user: User) -> Waiting:
-    """What the contract waits for, from this user's point of view."""
-    actions = next_actions(contract, user)
-    for action in ("fund", "deliver", "approve", "resolve", "review"):
-        if action in actions:
-            return Waiting(str(_YOUR_TURN[action]), True, action)
-    return Waiting(str(_WAITING[contract.status]), False)

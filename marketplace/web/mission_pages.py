@@ -6,8 +6,7 @@ import math
 import uuid
 from typing import Any
 
-import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -16,19 +15,17 @@ from marketplace.accounts.models import Role
 from marketplace.bids import services as bids
 from marketplace.bids.models import LIVE_BID_STATUSES, BidStatus
 from marketplace.bids.schemas import BidIn
-from marketplace.config import Settings
-from marketplace.contracts.models import Contract
+from marketplace.contracts import services as contracts
 from marketplace.errors import FieldErrors
 from marketplace.extensions import db
 from marketplace.missions import services as missions
-from marketplace.missions.models import Invitation, Mission, MissionStatus
+from marketplace.missions.models import Mission, MissionStatus
 from marketplace.missions.schemas import MissionIn, MissionPatch
 from marketplace.moderation import services as moderation
 from marketplace.pagination import paginate
-from marketplace.payments.ledger import commission_for
 from marketplace.profiles import services as profiles
 from marketplace.validation import PaginationQuery, load
-from marketplace.web import bp
+from marketplace.web import bp, search_pages
 from marketplace.web.filters import locale_name
 from marketplace.web.forms import FormSpec, FormState, cents_to_input, number_to_input
 from marketplace.web.helpers import refused_as_flash, signed_in
@@ -168,20 +165,16 @@ def _mission_page(
     ):
         context["moderation"] = moderation.last_mission_decision(mission.id)
     if viewer is not None and mission.status is MissionStatus.HIRED:
-        contract = db.session.scalar(sa.select(Contract).where(Contract.mission_id == mission.id))
+        contract = contracts.contract_of_mission(mission.id)
         if contract is not None and (
             viewer.role is Role.OPERATOR or contract.party_role(viewer.id) is not None
         ):
             context["contract"] = contract
     if viewer is not None and (context["is_owner"] or viewer.role is Role.OPERATOR):
         context["bids"] = bids.bids_on(mission, viewer)
-        context["invitations"] = list(
-            db.session.scalars(
-                sa.select(Invitation)
-                .where(Invitation.mission_id == mission.id)
-                .order_by(Invitation.created_at)
-            )
-        )
+        context["invitations"] = missions.invitations_on(mission)
+        if context["is_owner"] and mission.status is MissionStatus.OPEN:
+            context["mission_matches"] = search_pages.mission_matches(mission)
     elif viewer is not None and viewer.role is Role.SECRETARY:
         mine = bids.bids_on(mission, viewer)
         context["my_bids"] = mine
@@ -248,17 +241,16 @@ def bid_accept(bid_id: uuid.UUID) -> ResponseReturnValue:
         if bid.status is not BidStatus.PENDING or bid.mission.status is not MissionStatus.OPEN:
             flash(_("Ce devis ne peut plus être accepté."), "error")
             return redirect(url_for("web.mission_detail", mission_id=bid.mission_id))
-        settings: Settings = current_app.config["MARKETPLACE_SETTINGS"]
-        commission = commission_for(bid.amount_cents, settings.commission_basis_points)
+        terms = contracts.terms_of(bid)
         return render_template(
             "missions/accept_confirm.html",
             bid=bid,
-            commission_cents=commission,
-            commission_percent=settings.commission_basis_points / 100,
-            payout_cents=bid.amount_cents - commission,
+            commission_cents=terms.commission_cents,
+            commission_percent=terms.commission_percent,
+            payout_cents=terms.payout_cents,
         )
     with refused_as_flash():
-        contract = bids.accept(bid, user)
+        contract = contracts.hire(bid, user)
         flash(
             _(
                 "Devis accepté : le contrat avec %(name)s est créé. Prochaine étape : le paiement "

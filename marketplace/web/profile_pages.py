@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.auth import optional_web_user
 from marketplace.accounts.models import Role, User
+from marketplace.contracts import services as contracts
 from marketplace.errors import FieldErrors
 from marketplace.extensions import db
 from marketplace.missions import services as missions
@@ -140,7 +141,7 @@ def profile() -> ResponseReturnValue:
 def _public_page(
     secretary_id: uuid.UUID, invite_form: FormState | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    shown = profiles.public_secretary(secretary_id)
+    shown = contracts.public_secretary(secretary_id)
     viewer = optional_web_user()
     open_missions: list[Mission] = []
     if viewer is not None and viewer.role is Role.BUSINESS:

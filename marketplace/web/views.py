@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -32,13 +32,7 @@ def _layout_globals() -> dict[str, Any]:
         "site_languages": LANGUAGES,
         "default_http_description": _default_http_description,
         "term_options": _term_options,
-        "has_endpoint": _has_endpoint,
     }
-
-
-def _has_endpoint(name: str) -> bool:
-    """Pages of other packages (search, payments) are linked only once they exist."""
-    return name in current_app.view_functions
 
 
 def _term_options(terms: tuple[taxonomy.Term, ...]) -> list[tuple[str, str]]:

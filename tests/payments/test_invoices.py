@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from marketplace.contracts import services as contracts
 from marketplace.contracts.models import Contract
 from marketplace.extensions import db
 from marketplace.payments import escrow, invoices
@@ -96,7 +97,7 @@ def test_numbers_run_without_gaps_per_issuer_even_after_a_rollback(api, app: Fla
     # a release that fails after numbering its invoices gives the numbers back
     with app.app_context():
         contract = db.session.get(Contract, uuid.UUID(second.contract_id))
-        escrow.release_to_secretary(contract)
+        escrow.release_to_secretary(contracts.ref(contract), contracts.invoice_facts(contract))
         db.session.flush()
         db.session.rollback()
     assert second.act("approve", "business")[0] == 200

@@ -61,13 +61,14 @@ def test_review_window_publishes_one_sided_reviews_and_then_closes(api, app) -> 
     from marketplace.contracts.models import Contract
     from marketplace.db import utcnow
     from marketplace.extensions import db
+    from marketplace.reviews.models import Review
 
     deal = f.Deal(api).to("released")
     deal.act("reviews", "business", {"rating": 3, "comment": "Correct."})
-    with app.app_context():
-        db.session.execute(
-            sa.update(Contract).values(review_deadline=utcnow() - timedelta(hours=1))
-        )
+    with app.app_context():  # the window closes (a review carries its contract's deadline)
+        past = utcnow() - timedelta(hours=1)
+        db.session.execute(sa.update(Contract).values(review_deadline=past))
+        db.session.execute(sa.update(Review).values(publish_after=past))
         db.session.commit()
     _, public = api.get(f"/api/v1/secretaries/{deal.secretary['id']}/reviews")
     assert public["total"] == 1 and public["rating_avg"] == 3.0

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.contracts.view import DISPLAY_TIMEZONE
 from marketplace.extensions import db
 from marketplace.payments.models import Account, LedgerEntry, LedgerKind
-from marketplace.web.filters import DISPLAY_TIMEZONE
 
 RECENT = 10
 # Money held for a contract that is still under way (a dispute's outcome is not known).

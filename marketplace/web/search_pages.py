@@ -13,8 +13,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import ValidationError
@@ -22,16 +21,14 @@ from marshmallow import ValidationError
 from marketplace.accounts.auth import web_user
 from marketplace.accounts.models import Role, User
 from marketplace.errors import Conflict, FieldErrors
-from marketplace.extensions import db
 from marketplace.missions import services as missions
-from marketplace.missions.models import Invitation, Mission
+from marketplace.missions.models import Mission
 from marketplace.search import services
 from marketplace.search.interfaces import SearchUnavailable
 from marketplace.search.schemas import SecretarySearchQuery
 from marketplace.taxonomy import SKILLS, SPECIALTIES
 from marketplace.validation import flatten_messages
-
-bp = Blueprint("search_web", __name__)
+from marketplace.web import bp
 
 PER_PAGE = 20
 MATCHES_SHOWN = 10
@@ -127,24 +124,17 @@ def invite(mission_id: uuid.UUID) -> ResponseReturnValue:
 
 
 def _mission_url(mission_id: uuid.UUID) -> str:
-    if "web.mission_detail" in current_app.view_functions:
-        return url_for("web.mission_detail", mission_id=mission_id)
-    return url_for("search_web.search_page")
+    return url_for("web.mission_detail", mission_id=mission_id)
 
 
-# ----------------------------------------------------------------------------- template globals
+# ----------------------------------------------------------------------------- for other pages
 def mission_matches(mission: Mission) -> dict[str, Any] | None:
     """Top matches for the owner's mission page, and who is already invited; None if down."""
     try:
         page = services.matches(mission, MATCHES_SHOWN)
     except SearchUnavailable:
         return None
-    invited = {
-        str(i)
-        for i in db.session.scalars(
-            sa.select(Invitation.secretary_id).where(Invitation.mission_id == mission.id)
-        )
-    }
+    invited = {str(i.secretary_id) for i in missions.invitations_on(mission)}
     return {"total": page.total, "results": page.results, "invited": invited}
 
 
@@ -155,8 +145,3 @@ def missions_for_you(user: User | None) -> list[services.MissionResult] | None:
         return services.missions_for(user, MATCHES_SHOWN)
     except SearchUnavailable:
         return None
-
-
-@bp.app_context_processor
-def _search_globals() -> dict[str, Any]:
-    return {"mission_matches": mission_matches, "missions_for_you": missions_for_you}
