@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.accounts.models import Role, User
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.money import euros
 from marketplace.payments.models import Invoice, InvoiceCounter, InvoiceKind
 
 VAT_RATE_PERCENT = 20
@@ -43,13 +44,6 @@ LATE_PAYMENT_MENTIONS = [
 
 if TYPE_CHECKING:
     from marketplace.contracts.models import Contract
-
-
-def euros(cents: int) -> str:
-    """1 234,50 € (French grouping, no-break spaces)."""
-    whole, rest = divmod(abs(cents), 100)
-    grouped = f"{whole:,}".replace(",", "\u00a0")
-    return f"{'-' if cents < 0 else ''}{grouped},{rest:02d}\u00a0€"
 
 
 def split_vat(total_cents: int, vat_exempt: bool) -> tuple[int, int]:

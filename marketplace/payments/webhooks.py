@@ -35,8 +35,8 @@ from marketplace.contracts.models import Contract
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.money import euros
 from marketplace.payments import escrow, payouts
-from marketplace.payments.invoices import euros
 from marketplace.payments.models import Account, LedgerEntry, PaymentEvent
 from marketplace.payments.stripe_provider import decline_message
 
