@@ -1,4 +1,4 @@
-"""Fill an empty database with realistic French demo data: `flask --app wsgi seed-demo`.
+"""Fill an empty database with realistic French demo data: `.venv/bin/flask --app wsgi seed-demo`.
 
 Demo logins, all with the password ``demo-mot-de-passe``:
 
