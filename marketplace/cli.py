@@ -1,4 +1,4 @@
-"""Operator commands: `flask --app wsgi <command>`."""
+"""Operator commands: `.venv/bin/flask --app wsgi <command>`."""
 
 from __future__ import annotations
 

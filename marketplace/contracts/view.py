@@ -15,12 +15,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_currency, format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
@@ -29,6 +28,7 @@ from marketplace.contracts.models import ContractStatus as S
 from marketplace.contracts.services import ACTION_ROLES
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.money import euros
 from marketplace.payments import payouts
 from marketplace.payments.models import Account, LedgerEntry
 from marketplace.reviews.models import Review
@@ -197,7 +197,7 @@ def _waiting(contract: Contract, actions: list[str], pending: str | None) -> Wai
 
 
 def _euros(cents: int) -> str:
-    return format_currency(Decimal(cents) / 100, "EUR")
+    return euros(cents, str(get_locale() or "fr"))
 
 
 def next_step(

@@ -1,4 +1,4 @@
-"""Fill an empty database with realistic French demo data: `flask --app wsgi seed-demo`.
+"""Fill an empty database with realistic French demo data: `.venv/bin/flask --app wsgi seed-demo`.
 
 Demo logins, all with the password ``demo-mot-de-passe``:
 
@@ -52,6 +52,7 @@ from marketplace.extensions import db
 from marketplace.missions import services as missions
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance
 from marketplace.missions.schemas import MissionIn
+from marketplace.money import euros
 from marketplace.payments import ledger
 from marketplace.payments.models import Account, LedgerEntry
 from marketplace.profiles import services as profiles
@@ -704,10 +705,6 @@ def verify() -> Report:
     )
 
 
-def _euros(cents: float) -> str:
-    return f"{cents / 100:,.2f}".replace(",", " ").replace(".", ",") + " €"
-
-
 def _listing(counts: dict[str, int], order: list[str]) -> str:
     return ", ".join(f"{name} {counts.get(name, 0)}" for name in order)
 
@@ -723,7 +720,7 @@ def _summary(seeder: _Seeder, report: Report, seed_value: int, seconds: float) -
         f"  users: {_listing(report.users, [r.value for r in Role])}",
         f"  secretaries: {report.users.get('secretary', 0)} in {report.departments} departments "
         f"({report.overseas} overseas, {report.corsica} in Corsica), "
-        f"mean hourly rate {_euros(report.mean_rate_cents)}",
+        f"mean hourly rate {euros(round(report.mean_rate_cents))}",
         f"  missions: {_listing(report.missions, ['open', 'hired', 'closed'])}",
         f"  bids: {_listing(report.bids, ['pending', 'accepted', 'declined', 'withdrawn'])}",
         f"  invitations: {report.invitations}, confidentiality agreements: {report.agreements}",
@@ -734,7 +731,7 @@ def _summary(seeder: _Seeder, report: Report, seed_value: int, seconds: float) -
         f"  reviews: {report.reviews} ({report.published_reviews} published, "
         f"{report.reviews - report.published_reviews} waiting for the other side)",
         f"  escrow ledger: {balanced}; global imbalance {report.global_imbalance} cents; "
-        f"{_euros(report.held_cents)} held in escrow",
+        f"{euros(report.held_cents)} held in escrow",
         f"Demo logins (password: {DEMO_PASSWORD}):",
         f"  business   {DEMO_BUSINESS_EMAIL}  ({seeder.businesses[DEMO].company_name})",
         f"  secretary  {DEMO_SECRETARY_EMAIL}  ({seeder.secretaries[DEMO].display_name})",

@@ -31,6 +31,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.db import utcnow
 from marketplace.errors import NotFound
 from marketplace.extensions import db
+from marketplace.money import euros
 from marketplace.payments.interfaces import InvoiceFacts, InvoiceParty
 from marketplace.payments.models import Invoice, InvoiceCounter, InvoiceKind
 
@@ -42,13 +43,6 @@ LATE_PAYMENT_MENTIONS = [
     "frais de recouvrement : 40 € (art. L441-10 du code de commerce). Pas d'escompte pour "
     "paiement anticipé.",
 ]
-
-
-def euros(cents: int) -> str:
-    """1 234,50 € (French grouping, no-break spaces)."""
-    whole, rest = divmod(abs(cents), 100)
-    grouped = f"{whole:,}".replace(",", "\u00a0")
-    return f"{'-' if cents < 0 else ''}{grouped},{rest:02d}\u00a0€"
 
 
 def split_vat(total_cents: int, vat_exempt: bool) -> tuple[int, int]:

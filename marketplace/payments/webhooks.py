@@ -34,9 +34,9 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.money import euros
 from marketplace.payments import escrow, payouts
 from marketplace.payments.interfaces import EscrowState
-from marketplace.payments.invoices import euros
 from marketplace.payments.models import Account, LedgerEntry, PaymentEvent
 from marketplace.payments.stripe_provider import decline_message
 

@@ -1,4 +1,4 @@
-"""`flask --app wsgi search ...`: rebuild the index, drain the outbox, see its state."""
+"""`.venv/bin/flask --app wsgi search ...`: rebuild the index, drain the outbox, see its state."""
 
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ A rollback takes the rows with it, so nothing rolled back is ever indexed.
 Draining: after a commit that wrote rows, the `Drainer` applies them (`backend.apply`) and
 deletes them; if Elasticsearch is down the rows stay, with `attempts` and `last_error`, and
 are retried with a backoff by the drainer's thread, at the next commit, or by
-`flask --app wsgi search drain`. One drain runs at a time (a PostgreSQL advisory lock, also
-held by `search reindex`), so documents are always written from a database state at
+`.venv/bin/flask --app wsgi search drain`. One drain runs at a time (a PostgreSQL advisory
+lock, also held by `search reindex`), so documents are always written from a database state at
 least as new as the previous write.
 
 Modes (`SEARCH_DRAIN`): `thread` (default: a background thread per process, woken after

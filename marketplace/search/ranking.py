@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from marketplace.money import euros
 from marketplace.search import text
 from marketplace.search.plan import (
     NOTHING,
@@ -426,14 +427,6 @@ def number(value: float, decimals: int, locale: str) -> str:
     return formatted
 
 
-def euros(cents: int, locale: str) -> str:
-    value = cents / 100
-    decimals = 0 if cents % 100 == 0 else 2
-    if _lang(locale) == "fr":
-        return f"{number(value, decimals, locale)}\u00a0€"
-    return f"€{number(value, decimals, locale)}"
-
-
 def day_date(value: date, locale: str) -> str:
     return value.strftime("%d/%m/%Y") if _lang(locale) == "fr" else value.isoformat()
 
@@ -507,9 +500,9 @@ def secretary_reasons(c: SecretaryCriteria, plan: Plan, doc: Doc, locale: str) -
         else:
             over = round((rate - budget) * 100 / budget)
             sentence = (
-                f"{over}\u00a0% au-dessus de votre budget ({euros(rate, locale)}/h)"
+                f"{over}\u00a0% au-dessus de votre budget ({euros(rate, locale, 'short')}/h)"
                 if fr
-                else f"{over}% over your budget ({euros(rate, locale)}/h)"
+                else f"{over}% over your budget ({euros(rate, locale, 'short')}/h)"
             )
         entries.append(("budget", sentence))
     available_from = doc.get("available_from") or NO_DATE
@@ -616,7 +609,7 @@ def mission_reasons(c: MissionCriteria, plan: Plan, doc: Doc, locale: str) -> li
     budget = doc.get("budget_rate_cents")
     if c.rate_cents and budget:
         rate = (c.urgent_rate_cents or c.rate_cents) if doc.get("urgent") else c.rate_cents
-        amount = euros(int(budget), locale)
+        amount = euros(int(budget), locale, "short")
         if budget >= rate:
             sentence = (
                 f"budget d'environ {amount}/h, dans votre tarif"

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent
 from flask import Flask
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
-from marketplace import taxonomy
+from marketplace import money, taxonomy
 
 # The marketplace serves France: times are shown in Paris time whatever the server runs in.
 DISPLAY_TIMEZONE = ZoneInfo("Europe/Paris")
@@ -22,13 +22,6 @@ DISPLAY_TIMEZONE = ZoneInfo("Europe/Paris")
 
 def locale_name() -> str:
     return str(get_locale() or "fr")
-
-
-def euros(cents: int | None) -> str:
-    """12345 -> "123,45 €" (French) or "€123.45" (English)."""
-    if cents is None:
-        return ""
-    return format_currency(Decimal(int(cents)) / 100, "EUR", locale=locale_name())
 
 
 def number(value: Any) -> str:
@@ -90,7 +83,8 @@ def terms(codes: list[str] | None) -> list[str]:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        euros=euros,
+        # 12345 -> "123,45 €" (French) or "€123.45" (English): see marketplace.money
+        euros=lambda cents: money.euros(cents, locale_name()),
         number=number,
         percent=percent,
         long_date=long_date,

@@ -2,8 +2,9 @@
 
 Pages validate with the same marshmallow schemas as the API (`marketplace.validation.load`).
 This module only translates between what a browser sends (strings, checkboxes, euros typed
-"28,50") and what the schemas expect (booleans, lists, integer cents), and maps the
-FieldErrors the schemas and services raise back to the form fields people see.
+"28,50", read by `marketplace.money`) and what the schemas expect (booleans, lists, integer
+cents), and maps the FieldErrors the schemas and services raise back to the form fields
+people see.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,57 +21,11 @@ from marshmallow import fields as mfields
 from werkzeug.datastructures import MultiDict
 
 from marketplace.errors import FieldErrors
+from marketplace.money import euros, parse_euros
 from marketplace.validation import load
+from marketplace.web.filters import locale_name
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_AMOUNT = re.compile(r"^(\d+)(?:\.(\d{1,2}))?$")
-_MAX_EUROS = Decimal(10_000_000)
-
-
-def parse_euros(raw: str) -> int:
-    """An amount typed in euros ("28,50", "28.50", "1 234,50 €") -> integer cents.
-
-    Raises ValueError with a message for the visitor; never guesses: "1.234" (three
-    decimals) is refused rather than read as 1 234 €.
-    """
-    text = _SPACES.sub("", raw).removesuffix("€").removeprefix("€")
-    if not text:
-        raise ValueError(_("Indiquez un montant."))
-    if text.startswith("-"):
-        raise ValueError(_("Le montant doit être positif."))
-    if "," in text and "." in text:
-        # "1.234,50" or "1,234.50": the last separator is the decimal one.
-        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
-        group_sep = "." if decimal_sep == "," else ","
-        head, _sep, tail = text.rpartition(decimal_sep)
-        if group_sep in tail or not re.fullmatch(
-            r"\d{1,3}(" + re.escape(group_sep) + r"\d{3})*", head
-        ):
-            raise ValueError(_("Montant illisible : écrivez par exemple 1234,50."))
-        text = head.replace(group_sep, "") + "." + tail
-    else:
-        text = text.replace(",", ".")
-    match = _AMOUNT.fullmatch(text)
-    if match is None:
-        if re.fullmatch(r"\d+\.\d{3,}", text):
-            raise ValueError(_("Deux décimales au plus (par exemple 28,50)."))
-        raise ValueError(_("Montant illisible : écrivez par exemple 28,50."))
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern already guarantees digits
-        raise ValueError(_("Montant illisible : écrivez par exemple 28,50.")) from None
-    if amount > _MAX_EUROS:
-        raise ValueError(_("Montant trop élevé."))
-    return int(amount * 100)
-
-
-def cents_to_input(cents: int | None, locale: str) -> str:
-    """Integer cents -> what an amount field shows ("28,50" in French, "28.50" in English)."""
-    if cents is None:
-        return ""
-    euros, rest = divmod(int(cents), 100)
-    decimal_sep = "." if locale.startswith("en") else ","
-    return f"{euros}{decimal_sep}{rest:02d}"
 
 
 def number_to_input(value: float | int | None, locale: str) -> str:
@@ -250,12 +205,6 @@ def _length_of(schema_field: mfields.Field | None) -> validate.Length | None:
     return None
 
 
-def _euros(cents: int | float) -> str:
-    from marketplace.web.filters import euros
-
-    return euros(int(cents))
-
-
 def humanize(
     message: str, schema_field: mfields.Field | None = None, *, money: bool = False
 ) -> str:
@@ -287,7 +236,7 @@ def humanize(
         bounds = _range_of(schema_field)
         if bounds is not None:
             low, high = bounds.min, bounds.max
-            show: Callable[[Any], str] = _euros if money else _number
+            show: Callable[[Any], str] = partial(euros, locale=locale_name()) if money else _number
             if low is not None and high is not None:
                 return _("Entre %(low)s et %(high)s.", low=show(low), high=show(high))
             if low is not None:

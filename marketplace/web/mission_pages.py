@@ -22,12 +22,13 @@ from marketplace.missions import services as missions
 from marketplace.missions.models import Mission, MissionStatus
 from marketplace.missions.schemas import MissionIn, MissionPatch
 from marketplace.moderation import services as moderation
+from marketplace.money import euros
 from marketplace.pagination import paginate
 from marketplace.profiles import services as profiles
 from marketplace.validation import PaginationQuery, load
 from marketplace.web import bp, search_pages
 from marketplace.web.filters import locale_name
-from marketplace.web.forms import FormSpec, FormState, cents_to_input, number_to_input
+from marketplace.web.forms import FormSpec, FormState, number_to_input
 from marketplace.web.helpers import refused_as_flash, signed_in
 
 _MISSION_FIELDS: dict[str, Any] = {
@@ -66,7 +67,7 @@ def _mission_values(mission: Mission) -> dict[str, Any]:
         "specialty": mission.specialty,
         "skills": mission.skills,
         "pricing": mission.pricing.value,
-        "budget": cents_to_input(mission.budget_cents, locale),
+        "budget": euros(mission.budget_cents, locale, "input"),
         "estimated_hours": number_to_input(mission.estimated_hours, locale),
         "postal_code": mission.postal_code,
         "remote_ok": "y" if mission.remote_ok else None,

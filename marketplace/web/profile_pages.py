@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission, MissionStatus
 from marketplace.missions.schemas import InvitationIn
+from marketplace.money import euros
 from marketplace.profiles import services as profiles
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.profiles.schemas import BusinessProfileIn, SecretaryProfileIn
@@ -24,7 +25,7 @@ from marketplace.reviews import services as reviews
 from marketplace.validation import load
 from marketplace.web import bp
 from marketplace.web.filters import locale_name
-from marketplace.web.forms import FormSpec, FormState, cents_to_input
+from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import refused_as_flash, signed_in
 
 SECRETARY_PROFILE = FormSpec(
@@ -71,7 +72,7 @@ def _secretary_values(profile: SecretaryProfile | None) -> dict[str, Any]:
         "bio": profile.bio,
         "specialties": profile.specialties,
         "skills": profile.skills,
-        "hourly_rate": cents_to_input(profile.hourly_rate_cents, locale_name()),
+        "hourly_rate": euros(profile.hourly_rate_cents, locale_name(), "input"),
         "surcharge_percent": str(profile.surcharge_percent),
         "postal_code": profile.postal_code,
         "remote": "y" if profile.remote else None,

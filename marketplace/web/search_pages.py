@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -23,6 +22,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.errors import Conflict, FieldErrors
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
+from marketplace.money import parse_euros
 from marketplace.search import services
 from marketplace.search.interfaces import SearchUnavailable
 from marketplace.search.schemas import SecretarySearchQuery
@@ -33,17 +33,6 @@ from marketplace.web import bp
 PER_PAGE = 20
 MATCHES_SHOWN = 10
 RADII = (5, 10, 20, 30, 50, 100, 200)
-
-
-def _euros_to_cents(raw: str) -> int | None:
-    cleaned = raw.replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(raw) from None
-    return int(value * 100)
 
 
 def _form_args() -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -60,12 +49,11 @@ def _form_args() -> tuple[dict[str, Any], dict[str, list[str]]]:
     remote = request.args.get("remote", "")
     if remote in ("true", "false"):
         raw["remote"] = remote
-    try:
-        cents = _euros_to_cents(request.args.get("max_rate", ""))
-        if cents is not None:
-            raw["max_rate_cents"] = cents
-    except ValueError:
-        errors["max_rate"] = [_("Indiquez un montant en euros, par exemple 30 ou 27,50.")]
+    if max_rate := request.args.get("max_rate", "").strip():
+        try:
+            raw["max_rate_cents"] = parse_euros(max_rate)
+        except ValueError as exc:
+            errors["max_rate"] = [str(exc)]
     try:
         args: dict[str, Any] = SecretarySearchQuery().load(raw)
     except ValidationError as err:

@@ -59,6 +59,12 @@ def index() -> str:
     return render_template("index.html")
 
 
+@bp.get("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    # Browsers and crawlers ask for /favicon.ico whatever the pages link to.
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/langue/<code>", methods=["GET", "POST"])
 def set_language(code: str) -> ResponseReturnValue:
     if code not in LANGUAGES:
