@@ -5,11 +5,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from marketplace.accounts.auth import api_user, optional_api_user
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
+from marketplace.http import Blueprint
 from marketplace.missions import services
 from marketplace.missions.models import Invitation, Mission, MissionStatus
 from marketplace.missions.schemas import (

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import Response, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role
 from marketplace.contracts.services import visible_contract
 from marketplace.errors import DomainError, NotFound
+from marketplace.http import Blueprint
 from marketplace.payments import escrow, invoices, payouts, webhooks
 from marketplace.payments.models import Invoice
 from marketplace.payments.schemas import (

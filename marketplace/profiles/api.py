@@ -5,11 +5,11 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role
 from marketplace.errors import NotFound
+from marketplace.http import Blueprint
 from marketplace.profiles import services
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.profiles.schemas import (

@@ -5,13 +5,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
 from marketplace.contracts.services import visible_contract
 from marketplace.errors import NotFound
 from marketplace.extensions import db
+from marketplace.http import Blueprint
 from marketplace.pagination import page_of, paginate
 from marketplace.reviews import services
 from marketplace.reviews.models import Review

@@ -8,10 +8,10 @@ from typing import Any
 import orjson
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from marketplace.accounts.auth import api_user_with, optional_api_user
 from marketplace.db import read_only_request
+from marketplace.http import Blueprint
 from marketplace.missions.services import caller_and_owned_mission, check_owned
 from marketplace.search import services
 from marketplace.search.schemas import (
