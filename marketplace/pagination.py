@@ -24,7 +24,7 @@ MAX_PAGE = 10_000
 
 
 @functools.cache
-def page_params_schema(per_page: int = DEFAULT_PER_PAGE) -> type[Schema]:
+def page_params_schema(default_per_page: int = DEFAULT_PER_PAGE) -> type[Schema]:
     """The query parameters of a list: `page` and `per_page` (as PaginationQuery checks them)."""
 
     class PageParams(Schema):
@@ -33,7 +33,7 @@ def page_params_schema(per_page: int = DEFAULT_PER_PAGE) -> type[Schema]:
 
         page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
         per_page = fields.Integer(
-            load_default=per_page, validate=validate.Range(min=1, max=MAX_PER_PAGE)
+            load_default=default_per_page, validate=validate.Range(min=1, max=MAX_PER_PAGE)
         )
 
         @post_load
