@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from marketplace.geo.places import lookup
 from marketplace.missions.schemas import MissionOut
+from marketplace.pagination import PageOut
 from marketplace.taxonomy import SKILL_CODES, SPECIALTY_CODES
 from marketplace.validation import PaginationQuery, PostalCode
 
@@ -39,7 +40,9 @@ def _check_place(data: dict[str, Any]) -> None:
         )
 
 
-class SecretarySearchQuery(PaginationQuery):
+class SecretaryFilters(Schema):
+    """The filters of a secretary search (the API's `page`/`per_page` come with @blp.paginate)."""
+
     q = fields.String(
         load_default=None, validate=validate.Length(max=200), metadata={"description": "Text"}
     )
@@ -73,7 +76,13 @@ class SecretarySearchQuery(PaginationQuery):
             )
 
 
-class MissionSearchQuery(PaginationQuery):
+class SecretarySearchQuery(SecretaryFilters, PaginationQuery):
+    """The filters and the page, as the search page (search/views.py) reads its form."""
+
+
+class MissionSearchQuery(Schema):
+    """The filters of a mission search (`page`/`per_page` come with @blp.paginate)."""
+
     q = fields.String(load_default=None, validate=validate.Length(max=200))
     specialty = fields.String(load_default=None, validate=validate.OneOf(SPECIALTY_CODES))
     postal_code = PostalCode(load_default=None)
@@ -146,11 +155,8 @@ class MissionHitOut(_Ranked):
     mission = fields.Nested(MissionOut)
 
 
-class SecretaryResults(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    results = fields.List(fields.Nested(SecretaryHitOut))
+class SecretaryResults(PageOut):
+    results = fields.List(fields.Nested(SecretaryHitOut), required=True)
 
 
 class MatchResults(Schema):
@@ -159,8 +165,5 @@ class MatchResults(Schema):
     results = fields.List(fields.Nested(SecretaryHitOut))
 
 
-class MissionResults(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    results = fields.List(fields.Nested(MissionHitOut))
+class MissionResults(PageOut):
+    results = fields.List(fields.Nested(MissionHitOut), required=True)
