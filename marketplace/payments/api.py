@@ -103,7 +103,7 @@ class InvoiceItem(MethodView):
 
 @blp.route("/invoices/<uuid:invoice_id>.pdf")
 class InvoicePdf(MethodView):
-    @blp.response(200, content_type="application/pdf")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
     def get(self, invoice_id: uuid.UUID) -> Response:
         """The invoice as issued, in PDF."""
         return pdf_response(invoices.visible_invoice(api_user(), invoice_id))

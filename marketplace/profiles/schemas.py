@@ -97,3 +97,22 @@ class BusinessProfileOut(PlaceOut):
     company_name = fields.String()
     siret = fields.String(allow_none=True)
     sector = fields.String()
+
+
+class TermOut(Schema):
+    code = fields.String()
+    label_fr = fields.String()
+    label_en = fields.String()
+
+
+class TaxonomyOut(Schema):
+    specialties = fields.List(fields.Nested(TermOut))
+    skills = fields.List(fields.Nested(TermOut))
+    languages = fields.List(fields.Nested(TermOut))
+    weekdays = fields.List(fields.Nested(TermOut))
+
+
+# `PUT /me/profile` takes one body or the other depending on the caller's role, and both
+# profile routes answer the matching profile: documented as `oneOf`, validated by the view.
+PROFILE_IN = {"oneOf": [SecretaryProfileIn, BusinessProfileIn]}
+PROFILE_OUT = {"oneOf": [SecretaryOwnOut, BusinessProfileOut]}
