@@ -80,6 +80,9 @@ class ErrorSchema(Schema):
 class Api(SmorestApi):
     ERROR_SCHEMA = ErrorSchema
 
+    def _register_pagination_header(self) -> None:
+        """No X-Pagination header: lists carry their figures in the body (Blueprint)."""
+
     def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
         if not is_api_request():
             return _html_error(error.code or 500, error.description or error.name)

@@ -17,9 +17,9 @@ from marketplace.profiles.schemas import (
     PROFILE_OUT,
     BusinessProfileIn,
     BusinessProfileOut,
+    SecretaryCard,
     SecretaryOwnOut,
     SecretaryProfileIn,
-    SecretaryPublicOut,
     TaxonomyOut,
 )
 from marketplace.taxonomy import LANGUAGES, SKILLS, SPECIALTIES, WEEKDAYS
@@ -71,7 +71,7 @@ class MyProfile(MethodView):
 
 @blp.route("/secretaries/<uuid:secretary_id>")
 class SecretaryPublic(MethodView):
-    @blp.response(200, SecretaryPublicOut)
+    @blp.response(200, SecretaryCard)
     def get(self, secretary_id: uuid.UUID) -> SecretaryProfile:
         """A secretary's public profile, with her rating and completed contracts."""
         return services.public_secretary(secretary_id)

@@ -36,8 +36,8 @@ def _init(state: Any) -> None:
 
 
 def _hits(results: list[services.SecretaryResult]) -> list[dict[str, Any]]:
-    # The cards are built as the SecretaryCard schema documents them (documents.py): they
-    # go out as they are, without a second pass through marshmallow (the hot path).
+    # The cards are the dicts documents.secretary_card wrote, as the SecretaryCard schema
+    # documents them (see its docstring): they go out as they are, without marshmallow.
     return [
         {
             "secretary": r.secretary,

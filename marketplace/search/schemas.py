@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from marketplace.geo.places import lookup
 from marketplace.missions.schemas import MissionOut
 from marketplace.pagination import PageOut
+from marketplace.profiles.schemas import SecretaryCard
 from marketplace.taxonomy import SKILL_CODES, SPECIALTY_CODES
 from marketplace.validation import PaginationQuery, PostalCode
 
@@ -102,41 +103,6 @@ class MatchesQuery(Schema):
             "false: the specialty is a strong signal, not a filter"
         },
     )
-
-
-class AvailabilityCard(Schema):
-    weekdays = fields.List(fields.String())
-    hours_per_week = fields.Integer()
-    available_from = fields.String(allow_none=True, metadata={"format": "date"})
-
-
-class SecretaryCard(Schema):
-    """The public profile, as `GET /secretaries/{id}` shows it."""
-
-    id = fields.String(metadata={"format": "uuid"})
-    display_name = fields.String()
-    headline = fields.String()
-    bio = fields.String()
-    specialties = fields.List(fields.String())
-    skills = fields.List(fields.String())
-    hourly_rate_cents = fields.Integer()
-    surcharge_percent = fields.Integer()
-    remote = fields.Boolean()
-    onsite_radius_km = fields.Integer()
-    languages = fields.List(fields.String())
-    availability = fields.Nested(AvailabilityCard)
-    has_siret = fields.Boolean()
-    postal_code = fields.String()
-    country = fields.String()
-    city = fields.String()
-    department_code = fields.String()
-    department = fields.String()
-    region = fields.String()
-    lat = fields.Float()
-    lon = fields.Float()
-    rating_avg = fields.Float(allow_none=True)
-    rating_count = fields.Integer()
-    completed_contracts = fields.Integer()
 
 
 class _Ranked(Schema):
