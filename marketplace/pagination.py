@@ -25,7 +25,7 @@ MAX_PAGE = 10_000
 
 @functools.cache
 def page_params_schema(default_per_page: int = DEFAULT_PER_PAGE) -> type[Schema]:
-    """The query parameters of a list: `page` and `per_page` (as PaginationQuery checks them)."""
+    """The query parameters of a list: `page` and `per_page`."""
 
     class PageParams(Schema):
         class Meta:
