@@ -97,6 +97,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts.api import blp as accounts_api
+    from marketplace.bids.api import blp as bids_api
     from marketplace.cli import register_commands
     from marketplace.contracts.api import blp as contracts_api
     from marketplace.extensions import api, csrf
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_api,
         profiles_api,
         missions_api,
+        bids_api,
         contracts_api,
         reviews_api,
         payments_api,

@@ -1,11 +1,16 @@
-"""One error format for the API, error pages for the web, and the smorest Api."""
+"""One error format for the API, error pages for the web, and the smorest Api and Blueprint."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from copy import deepcopy
+from functools import wraps
+from http import HTTPStatus
 from typing import Any
 
 from flask import (
     Flask,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -16,9 +21,15 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest.pagination import Page
+from flask_smorest.utils import unpack_tuple_response
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from marketplace.errors import DomainError, FieldErrors, Unauthorized
+from marketplace.pagination import DEFAULT_PER_PAGE, page_body, page_params_schema
 from marketplace.payments.interfaces import PaymentError
 from marketplace.validation import flatten_messages
 
@@ -36,7 +47,42 @@ def error_payload(
     return payload
 
 
+class ErrorSchema(Schema):
+    """Every API error, as `error_payload` and `Api.handle_http_exception` write it.
+
+    Documented in the OpenAPI as `Error` (the default response of every operation).
+    """
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code"})
+    status = fields.String(
+        required=True, metadata={"description": "The HTTP status name, e.g. `Conflict`"}
+    )
+    error = fields.String(
+        required=True,
+        metadata={
+            "description": "What went wrong, for programs: `not_found`, `invalid_input`, "
+            "`invalid_transition`, `unprocessable_entity`, ..."
+        },
+    )
+    message = fields.String(
+        required=True, metadata={"description": "What went wrong, for people (French or English)"}
+    )
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.List(fields.String())),
+        metadata={
+            "description": "Invalid input only: where (`json`, `query`) → field path "
+            "(`availability.weekdays.0`) → messages"
+        },
+    )
+
+
 class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_pagination_header(self) -> None:
+        """No X-Pagination header: lists carry their figures in the body (Blueprint)."""
+
     def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
         if not is_api_request():
             return _html_error(error.code or 500, error.description or error.name)
@@ -52,6 +98,66 @@ class Api(SmorestApi):
             payload.setdefault("message", "Données invalides : " + ", ".join(fields) + ".")
         payload.setdefault("message", error.description or error.name)
         return payload, status, headers
+
+
+class Blueprint(SmorestBlueprint):
+    """flask-smorest's Blueprint, with lists paginated the way API.md fixes them.
+
+    `paginate` is flask-smorest's decorator (the same two modes, the same `Page` pagers),
+    except that it reads `page` and `per_page` (not `page_size`) and answers
+    `{total, page, per_page, results}` in the body rather than a bare list with an
+    `X-Pagination` header. Put `@blp.response(200, SomePage)` above it, where `SomePage`
+    is a `PageOut` subclass declaring `results` (marketplace/pagination.py).
+
+    - `@blp.paginate(SelectPage)`: the view returns a select; the page is cut from it.
+    - `@blp.paginate()`: the view receives `pagination_parameters`, sets its `item_count`
+      (`SelectPage(query, pagination_parameters).items` does) and returns the page's
+      items, or a mapping with `results` and the list's own extra fields (which the page
+      schema declares), or a `Response` it wrote itself with `page_body` (the search hot
+      path, serialised with orjson).
+    """
+
+    def paginate(
+        self, pager: type[Page] | None = None, *, per_page: int = DEFAULT_PER_PAGE
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        params_schema = page_params_schema(per_page)
+        error_status = self.PAGINATION_ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS
+
+        def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+            @wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                params = self.PAGINATION_ARGUMENTS_PARSER.parse(
+                    params_schema, request, location="query"
+                )
+                if pager is None:
+                    kwargs["pagination_parameters"] = params
+                result, status, headers = unpack_tuple_response(
+                    current_app.ensure_sync(func)(*args, **kwargs)
+                )
+                if isinstance(result, Response):
+                    return result, status, headers
+                if pager is not None:
+                    result = pager(result, page_params=params).items
+                if params.item_count is None:
+                    raise RuntimeError(f"{request.endpoint}: item_count not set")
+                if isinstance(result, Mapping):
+                    extra = dict(result)
+                    body = page_body(params, extra.pop("results"), **extra)
+                else:
+                    body = page_body(params, result)
+                return body, status, headers
+
+            wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))  # type: ignore[attr-defined]
+            wrapper._apidoc["pagination"] = {  # type: ignore[attr-defined]
+                "parameters": {"in": "query", "schema": params_schema},
+                "response": {error_status: HTTPStatus(error_status).name},
+            }
+            return wrapper
+
+        return decorator
+
+    def _document_pagination_metadata(self, spec: Any, resp_doc: Any) -> None:
+        """No header to document: the page schema documents the figures in the body."""
 
 
 def _html_error(status: int, message: str) -> ResponseReturnValue:

@@ -8,6 +8,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from marketplace.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+
 
 def luhn_ok(digits: str) -> bool:
     total = 0
@@ -65,8 +67,13 @@ def code_list(choices: Sequence[str], *, min_items: int = 0, max_items: int = 30
 
 
 class PaginationQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    """`page` and `per_page` in a form's own schema (the web pages); the API's lists take
+    them from `@blp.paginate` (marketplace/pagination.py), with the same bounds."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(
+        load_default=DEFAULT_PER_PAGE, validate=validate.Range(min=1, max=MAX_PER_PAGE)
+    )
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -4,12 +4,12 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from marketplace.accounts import services
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.schemas import RegisterIn, RegisterOut, TokenIn, TokenOut, UserOut
+from marketplace.http import Blueprint
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 

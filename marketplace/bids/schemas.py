@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.pagination import PageOut
+
 
 class BidIn(Schema):
     amount_cents = fields.Integer(required=True, validate=validate.Range(min=1_000, max=10_000_000))
@@ -24,3 +26,7 @@ class BidOut(Schema):
     status = fields.String()
     created_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
+
+
+class BidPage(PageOut):
+    results = fields.List(fields.Nested(BidOut), required=True)

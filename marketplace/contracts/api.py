@@ -9,8 +9,6 @@ from flask_smorest import Blueprint
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
-from marketplace.bids.models import Bid
-from marketplace.bids.schemas import BidIn, BidOut
 from marketplace.contracts import services, view
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.schemas import (
@@ -25,10 +23,8 @@ from marketplace.contracts.schemas import (
     LedgerOut,
     ResolveIn,
 )
-from marketplace.missions import services as missions
 from marketplace.pagination import page_of, paginate
 from marketplace.payments import ledger
-from marketplace.validation import PaginationQuery
 
 blp = Blueprint("contracts", __name__, url_prefix="/api/v1", description="Bids, contracts, escrow")
 
@@ -46,52 +42,6 @@ def shown_all(contracts: list[Contract], user: User) -> list[Contract]:
 
 
 # --- bids -----------------------------------------------------------------
-
-
-@blp.route("/missions/<uuid:mission_id>/bids")
-class MissionBids(MethodView):
-    @blp.response(200, BidOut(many=True))
-    def get(self, mission_id: uuid.UUID) -> list[Bid]:
-        """The owner sees every bid; a secretary sees her own."""
-        user = api_user()
-        mission = missions.visible_mission(user, mission_id)
-        return bids.bids_on(mission, user)
-
-    @blp.arguments(BidIn)
-    @blp.response(201, BidOut)
-    def post(self, data: dict[str, Any], mission_id: uuid.UUID) -> Bid:
-        """Bid on an open mission (secretary). One live bid per secretary per mission."""
-        user = api_user(Role.SECRETARY)
-        mission = missions.visible_mission(user, mission_id)
-        return bids.place_bid(mission, user, data)
-
-
-@blp.route("/me/bids")
-class MyBids(MethodView):
-    @blp.arguments(PaginationQuery, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
-        """The calling secretary's bids, newest first."""
-        user = api_user(Role.SECRETARY)
-        total, items = paginate(bids.bids_of(user), args["page"], args["per_page"])
-        return page_of(total, BidOut(many=True).dump(items), args["page"], args["per_page"])
-
-
-@blp.route("/bids/<uuid:bid_id>")
-class BidItem(MethodView):
-    @blp.response(200, BidOut)
-    def get(self, bid_id: uuid.UUID) -> Bid:
-        """A bid (its author, the mission owner, an operator)."""
-        return bids.visible_bid(api_user(), bid_id)
-
-
-@blp.route("/bids/<uuid:bid_id>/withdraw")
-class BidWithdraw(MethodView):
-    @blp.response(200, BidOut)
-    def post(self, bid_id: uuid.UUID) -> Bid:
-        """Withdraw a pending bid (its author)."""
-        user = api_user(Role.SECRETARY)
-        return bids.withdraw(bids.visible_bid(user, bid_id), user)
 
 
 @blp.route("/bids/<uuid:bid_id>/accept")

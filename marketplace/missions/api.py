@@ -5,24 +5,25 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
 
 from marketplace.accounts.auth import api_user, optional_api_user
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
+from marketplace.http import Blueprint
 from marketplace.missions import services
 from marketplace.missions.models import Invitation, Mission, MissionStatus
 from marketplace.missions.schemas import (
     InvitationIn,
     InvitationOut,
+    InvitationPage,
     MissionIn,
     MissionListQuery,
     MissionOut,
     MissionPage,
     MissionPatch,
 )
-from marketplace.pagination import page_of, paginate
-from marketplace.validation import PaginationQuery
+from marketplace.pagination import SelectPage
 
 blp = Blueprint("missions", __name__, url_prefix="/api/v1", description="Missions")
 
@@ -36,7 +37,10 @@ def shown(mission: Mission, user: User | None) -> Mission:
 class Missions(MethodView):
     @blp.arguments(MissionListQuery, location="query")
     @blp.response(200, MissionPage)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+    @blp.paginate()
+    def get(
+        self, args: dict[str, Any], pagination_parameters: PaginationParameters
+    ) -> list[Mission]:
         """Open missions, newest first; `mine=true` lists the calling business's own."""
         user = optional_api_user()
         if args["mine"]:
@@ -46,8 +50,7 @@ class Missions(MethodView):
                 query = query.where(Mission.status == MissionStatus(args["status"]))
         else:
             query = services.open_missions()
-        total, items = paginate(query, args["page"], args["per_page"])
-        return page_of(total, [shown(m, user) for m in items], args["page"], args["per_page"])
+        return [shown(m, user) for m in SelectPage(query, pagination_parameters).items]
 
     @blp.arguments(MissionIn)
     @blp.response(201, MissionOut)
@@ -116,10 +119,8 @@ class MissionInvitations(MethodView):
 
 @blp.route("/me/invitations")
 class MyInvitations(MethodView):
-    @blp.arguments(PaginationQuery, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+    @blp.response(200, InvitationPage)
+    @blp.paginate(SelectPage)
+    def get(self) -> sa.Select[tuple[Invitation]]:
         """Invitations the calling secretary received."""
-        user = api_user(Role.SECRETARY)
-        total, items = paginate(services.invitations_for(user), args["page"], args["per_page"])
-        return page_of(total, InvitationOut(many=True).dump(items), args["page"], args["per_page"])
+        return services.invitations_for(api_user(Role.SECRETARY))

@@ -4,9 +4,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.pagination import PageOut
 from marketplace.profiles.schemas import PlaceOut
 from marketplace.taxonomy import SKILL_CODES, SPECIALTY_CODES
-from marketplace.validation import PaginationQuery, PostalCode, code_list
+from marketplace.validation import PostalCode, code_list
 
 
 class MissionIn(Schema):
@@ -32,7 +33,9 @@ class MissionPatch(MissionIn):
     """Every field optional; only the fields sent change."""
 
 
-class MissionListQuery(PaginationQuery):
+class MissionListQuery(Schema):
+    """The filters of `GET /missions` (`page` and `per_page` come with @blp.paginate)."""
+
     mine = fields.Boolean(load_default=False)
     status = fields.String(load_default=None, validate=validate.OneOf(["open", "hired", "closed"]))
 
@@ -71,11 +74,8 @@ class MissionOut(PlaceOut):
         return obj.description if self._details_visible(obj) else None
 
 
-class MissionPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    results = fields.List(fields.Nested(MissionOut))
+class MissionPage(PageOut):
+    results = fields.List(fields.Nested(MissionOut), required=True)
 
 
 class InvitationIn(Schema):
@@ -89,3 +89,7 @@ class InvitationOut(Schema):
     secretary_id = fields.UUID()
     message = fields.String()
     created_at = fields.DateTime()
+
+
+class InvitationPage(PageOut):
+    results = fields.List(fields.Nested(InvitationOut), required=True)

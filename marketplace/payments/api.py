@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import Response, request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role
 from marketplace.contracts.services import visible_contract
 from marketplace.errors import DomainError, NotFound
+from marketplace.http import Blueprint
 from marketplace.payments import escrow, invoices, payouts, webhooks
 from marketplace.payments.models import Invoice
 from marketplace.payments.schemas import (
@@ -102,7 +102,7 @@ class InvoiceItem(MethodView):
 
 @blp.route("/invoices/<uuid:invoice_id>.pdf")
 class InvoicePdf(MethodView):
-    @blp.response(200, content_type="application/pdf")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
     def get(self, invoice_id: uuid.UUID) -> Response:
         """The invoice as issued, in PDF."""
         return pdf_response(invoices.visible_invoice(api_user(), invoice_id))

@@ -5,7 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
@@ -13,11 +13,11 @@ from marketplace.contracts import services as contracts
 from marketplace.contracts.services import visible_contract
 from marketplace.errors import NotFound
 from marketplace.extensions import db
-from marketplace.pagination import page_of, paginate
+from marketplace.http import Blueprint
+from marketplace.pagination import SelectPage
 from marketplace.reviews import services
 from marketplace.reviews.models import Review
-from marketplace.reviews.schemas import ReviewIn, ReviewOut
-from marketplace.validation import PaginationQuery
+from marketplace.reviews.schemas import ReviewIn, ReviewOut, ReviewPage
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1", description="Reviews")
 
@@ -39,33 +39,39 @@ class ContractReviews(MethodView):
         return contracts.review(contract, user, data["rating"], data["comment"])
 
 
-def _published_page(
-    subject_role: Role, subject_id: uuid.UUID, args: dict[str, Any]
+def _published(
+    subject_role: Role, subject_id: uuid.UUID, params: PaginationParameters
 ) -> dict[str, Any]:
     subject = db.session.scalar(
         sa.select(User).where(User.id == subject_id, User.role == subject_role)
     )
     if subject is None:
         raise NotFound()
-    total, items = paginate(services.published_about(subject_id), args["page"], args["per_page"])
     avg, count = services.rating_summary(subject_id)
-    page = page_of(total, ReviewOut(many=True).dump(items), args["page"], args["per_page"])
-    return page | {"rating_avg": avg, "rating_count": count}
+    return {
+        "results": SelectPage(services.published_about(subject_id), params).items,
+        "rating_avg": avg,
+        "rating_count": count,
+    }
 
 
 @blp.route("/secretaries/<uuid:secretary_id>/reviews")
 class SecretaryReviews(MethodView):
-    @blp.arguments(PaginationQuery, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any], secretary_id: uuid.UUID) -> dict[str, Any]:
+    @blp.response(200, ReviewPage)
+    @blp.paginate()
+    def get(
+        self, secretary_id: uuid.UUID, pagination_parameters: PaginationParameters
+    ) -> dict[str, Any]:
         """Published reviews about a secretary."""
-        return _published_page(Role.SECRETARY, secretary_id, args)
+        return _published(Role.SECRETARY, secretary_id, pagination_parameters)
 
 
 @blp.route("/businesses/<uuid:business_id>/reviews")
 class BusinessReviews(MethodView):
-    @blp.arguments(PaginationQuery, location="query")
-    @blp.response(200)
-    def get(self, args: dict[str, Any], business_id: uuid.UUID) -> dict[str, Any]:
+    @blp.response(200, ReviewPage)
+    @blp.paginate()
+    def get(
+        self, business_id: uuid.UUID, pagination_parameters: PaginationParameters
+    ) -> dict[str, Any]:
         """Published reviews about a business."""
-        return _published_page(Role.BUSINESS, business_id, args)
+        return _published(Role.BUSINESS, business_id, pagination_parameters)

@@ -8,18 +8,20 @@ from typing import Any
 import orjson
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
 
 from marketplace.accounts.auth import api_user_with, optional_api_user
+from marketplace.http import Blueprint
 from marketplace.missions.services import caller_and_owned_mission, check_owned
+from marketplace.pagination import page_body
 from marketplace.search import services
 from marketplace.search.schemas import (
     MatchesQuery,
     MatchResults,
     MissionResults,
     MissionSearchQuery,
+    SecretaryFilters,
     SecretaryResults,
-    SecretarySearchQuery,
 )
 from marketplace.transactions import read_only_request
 
@@ -34,8 +36,8 @@ def _init(state: Any) -> None:
 
 
 def _hits(results: list[services.SecretaryResult]) -> list[dict[str, Any]]:
-    # The cards are built as the SecretaryCard schema documents them (documents.py): they
-    # go out as they are, without a second pass through marshmallow (the hot path).
+    # The cards are the dicts documents.secretary_card wrote, as the SecretaryCard schema
+    # documents them (see its docstring): they go out as they are, without marshmallow.
     return [
         {
             "secretary": r.secretary,
@@ -68,27 +70,31 @@ class MissionMatches(MethodView):
         )
 
 
+def _paged(args: dict[str, Any], params: PaginationParameters) -> dict[str, Any]:
+    return args | {"page": params.page, "per_page": params.page_size}
+
+
 @blp.route("/search/secretaries")
 class SearchSecretaries(MethodView):
-    @blp.arguments(SecretarySearchQuery(), location="query")
+    @blp.arguments(SecretaryFilters(), location="query")
     @blp.response(200, SecretaryResults)
-    def get(self, args: dict[str, Any]) -> Response:
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Response:
         """Search secretaries: filters, then the documented ranking (public)."""
-        page = services.search_secretaries(args)
-        return _json(
-            {
-                "total": page.total,
-                "page": page.page,
-                "per_page": page.per_page,
-                "results": _hits(page.results),
-            }
-        )
+        page = services.search_secretaries(_paged(args, pagination_parameters))
+        pagination_parameters.item_count = page.total
+        return _json(page_body(pagination_parameters, _hits(page.results)))
 
 
 @blp.route("/search/missions")
 class SearchMissions(MethodView):
     @blp.arguments(MissionSearchQuery, location="query")
     @blp.response(200, MissionResults)
-    def get(self, args: dict[str, Any]) -> services.ResultPage:
+    @blp.paginate()
+    def get(
+        self, args: dict[str, Any], pagination_parameters: PaginationParameters
+    ) -> list[services.MissionResult]:
         """Open missions, best first; a signed-in secretary without filters gets hers."""
-        return services.search_missions(args, optional_api_user())
+        page = services.search_missions(_paged(args, pagination_parameters), optional_api_user())
+        pagination_parameters.item_count = page.total
+        return page.results

@@ -195,7 +195,9 @@ def secretary_text(headline: str, bio: str, row: Any) -> tuple[str, str]:
 
 
 def secretary_card(row: Any, headline: str, bio: str) -> Doc:
-    """The secretary as search results show her: the public profile's fields."""
+    """The secretary as search results show her: `profiles.schemas.SecretaryCard`, written
+    by hand for speed (why: that schema's docstring; tests/search/test_card.py checks both
+    give the same JSON)."""
     count = int(row.rating_count)
     return {
         "id": str(row.user_id),

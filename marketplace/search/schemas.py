@@ -9,6 +9,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from marketplace.geo.places import lookup
 from marketplace.missions.schemas import MissionOut
+from marketplace.pagination import PageOut
+from marketplace.profiles.schemas import SecretaryCard
 from marketplace.taxonomy import SKILL_CODES, SPECIALTY_CODES
 from marketplace.validation import PaginationQuery, PostalCode
 
@@ -39,7 +41,9 @@ def _check_place(data: dict[str, Any]) -> None:
         )
 
 
-class SecretarySearchQuery(PaginationQuery):
+class SecretaryFilters(Schema):
+    """The filters of a secretary search (the API's `page`/`per_page` come with @blp.paginate)."""
+
     q = fields.String(
         load_default=None, validate=validate.Length(max=200), metadata={"description": "Text"}
     )
@@ -73,7 +77,13 @@ class SecretarySearchQuery(PaginationQuery):
             )
 
 
-class MissionSearchQuery(PaginationQuery):
+class SecretarySearchQuery(SecretaryFilters, PaginationQuery):
+    """The filters and the page, as the search page (search/views.py) reads its form."""
+
+
+class MissionSearchQuery(Schema):
+    """The filters of a mission search (`page`/`per_page` come with @blp.paginate)."""
+
     q = fields.String(load_default=None, validate=validate.Length(max=200))
     specialty = fields.String(load_default=None, validate=validate.OneOf(SPECIALTY_CODES))
     postal_code = PostalCode(load_default=None)
@@ -95,41 +105,6 @@ class MatchesQuery(Schema):
     )
 
 
-class AvailabilityCard(Schema):
-    weekdays = fields.List(fields.String())
-    hours_per_week = fields.Integer()
-    available_from = fields.String(allow_none=True, metadata={"format": "date"})
-
-
-class SecretaryCard(Schema):
-    """The public profile, as `GET /secretaries/{id}` shows it."""
-
-    id = fields.String(metadata={"format": "uuid"})
-    display_name = fields.String()
-    headline = fields.String()
-    bio = fields.String()
-    specialties = fields.List(fields.String())
-    skills = fields.List(fields.String())
-    hourly_rate_cents = fields.Integer()
-    surcharge_percent = fields.Integer()
-    remote = fields.Boolean()
-    onsite_radius_km = fields.Integer()
-    languages = fields.List(fields.String())
-    availability = fields.Nested(AvailabilityCard)
-    has_siret = fields.Boolean()
-    postal_code = fields.String()
-    country = fields.String()
-    city = fields.String()
-    department_code = fields.String()
-    department = fields.String()
-    region = fields.String()
-    lat = fields.Float()
-    lon = fields.Float()
-    rating_avg = fields.Float(allow_none=True)
-    rating_count = fields.Integer()
-    completed_contracts = fields.Integer()
-
-
 class _Ranked(Schema):
     score = fields.Float(metadata={"description": "Higher is better; see docs/elasticsearch.md"})
     distance_km = fields.Float(allow_none=True)
@@ -146,11 +121,8 @@ class MissionHitOut(_Ranked):
     mission = fields.Nested(MissionOut)
 
 
-class SecretaryResults(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    results = fields.List(fields.Nested(SecretaryHitOut))
+class SecretaryResults(PageOut):
+    results = fields.List(fields.Nested(SecretaryHitOut), required=True)
 
 
 class MatchResults(Schema):
@@ -159,8 +131,5 @@ class MatchResults(Schema):
     results = fields.List(fields.Nested(SecretaryHitOut))
 
 
-class MissionResults(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    results = fields.List(fields.Nested(MissionHitOut))
+class MissionResults(PageOut):
+    results = fields.List(fields.Nested(MissionHitOut), required=True)
