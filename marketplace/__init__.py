@@ -58,6 +58,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
     from marketplace.http import register_error_handlers
+    from marketplace.payments.errors import handle_payment_error
+    from marketplace.payments.interfaces import PaymentError
     from marketplace.payments.providers import build_provider
 
     db.init_app(app)
@@ -83,6 +85,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     api.init_app(app)
     register_error_handlers(app)
+    app.register_error_handler(PaymentError, handle_payment_error)
     idempotency.init_app(app)
     app.extensions["payment_provider"] = build_provider(settings)
     # Payments report webhook outcomes to the contracts domain through this hook.

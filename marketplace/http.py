@@ -13,7 +13,6 @@ from flask import (
     current_app,
     flash,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -30,7 +29,6 @@ from werkzeug.wrappers import Response
 
 from marketplace.errors import DomainError, FieldErrors, Unauthorized
 from marketplace.pagination import DEFAULT_PER_PAGE, page_body, page_params_schema
-from marketplace.payments.interfaces import PaymentError
 from marketplace.validation import flatten_messages
 
 
@@ -85,7 +83,7 @@ class Api(SmorestApi):
 
     def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
         if not is_api_request():
-            return _html_error(error.code or 500, error.description or error.name)
+            return html_error(error.code or 500, error.description or error.name)
         payload, status, headers = super().handle_http_exception(error)
         payload.setdefault("error", error.name.lower().replace(" ", "_"))
         if status == 422 and "errors" in payload:
@@ -160,7 +158,7 @@ class Blueprint(SmorestBlueprint):
         """No header to document: the page schema documents the figures in the body."""
 
 
-def _html_error(status: int, message: str) -> ResponseReturnValue:
+def html_error(status: int, message: str) -> ResponseReturnValue:
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -184,31 +182,8 @@ def handle_domain_error(error: DomainError) -> ResponseReturnValue:
     if isinstance(error, Unauthorized):
         flash(error.message if request.endpoint != "web.login" else "", "warning")
         return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
-    return _html_error(error.status_code, error.message)
-
-
-def handle_payment_error(error: PaymentError) -> ResponseReturnValue:
-    """The payment provider refused or could not be reached; nothing was recorded.
-
-    A refusal (card declined, operation rejected) is 402 Payment Required: the
-    caller must change something (another card, support). An outage is 503 with
-    Retry-After: the very same request will work later, and the contract is
-    still in the state it was, so retrying is safe. Never a 500: not a bug.
-    """
-    status = 503 if error.retryable else 402
-    if is_api_request():
-        name = "Service Unavailable" if error.retryable else "Payment Required"
-        response = jsonify(error_payload(status, name, error.message, error.code))
-        response.status_code = status
-        if error.retryable:
-            response.headers["Retry-After"] = "30"
-        return response
-    response = make_response(_html_error(status, error.message))
-    if error.retryable:
-        response.headers["Retry-After"] = "30"
-    return response
+    return html_error(error.status_code, error.message)
 
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
-    app.register_error_handler(PaymentError, handle_payment_error)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_smorest.pagination import Page, PaginationParameters
 from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 
@@ -62,6 +63,13 @@ class PageOut(Schema):
     per_page = fields.Integer(required=True, metadata={"description": "Items per page (≤ 100)"})
 
 
+def _session() -> Any:
+    """The app's SQLAlchemy session, found through the app (Flask-SQLAlchemy registers itself
+    as `app.extensions["sqlalchemy"]`): `marketplace.http` imports this module and
+    `marketplace.extensions` imports http, so importing `db` here would close a circle."""
+    return current_app.extensions["sqlalchemy"].session
+
+
 class SelectPage(Page):
     """One page of a SQLAlchemy select (of ORM entities): a COUNT, then LIMIT/OFFSET.
 
@@ -74,18 +82,14 @@ class SelectPage(Page):
 
     @property
     def item_count(self) -> int:
-        from marketplace.extensions import db  # marketplace.http imports this module
-
         query = self.collection.order_by(None).subquery()
-        return int(db.session.scalar(sa.select(sa.func.count()).select_from(query)) or 0)
+        return int(_session().scalar(sa.select(sa.func.count()).select_from(query)) or 0)
 
     @property
     def items(self) -> list[Any]:
-        from marketplace.extensions import db
-
         params = self.page_params
         query = self.collection.limit(params.page_size).offset(params.first_item)
-        return list(db.session.scalars(query))
+        return list(_session().scalars(query))
 
 
 def paginate(query: sa.Select[Any], page: int, per_page: int) -> tuple[int, list[Any]]:

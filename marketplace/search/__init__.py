@@ -69,7 +69,7 @@ def init_app(app: Flask) -> None:
     _prefix(app)  # validate at start-up
     drain_mode(app)
     app.extensions["search"] = SearchState(elasticsearch_url=settings.elasticsearch_url)
-    drainer = Drainer(app)
+    drainer = Drainer(app, drain_mode, backend_for)
     app.extensions["search_drainer"] = drainer
     app.register_error_handler(SearchUnavailable, _unavailable)
     if settings.elasticsearch_url:

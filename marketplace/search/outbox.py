@@ -33,7 +33,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -252,8 +252,17 @@ def pending(engine: sa.Engine) -> tuple[int, int, str | None]:
 class Drainer:
     """Runs drains for one app: at once (`sync`), in a background thread, or never (`off`)."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(
+        self,
+        app: Flask,
+        mode_of: Callable[[Flask], str],
+        backend_of: Callable[[Flask], SearchBackend],
+    ) -> None:
+        # How to read the drain mode and the backend: given by `marketplace.search.init_app`
+        # (the package imports this module, so this module does not import the package).
         self.app = app
+        self._mode_of = mode_of
+        self._backend_of = backend_of
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid = 0
@@ -264,14 +273,10 @@ class Drainer:
 
     @property
     def mode(self) -> str:
-        from marketplace.search import drain_mode
-
-        return drain_mode(self.app)
+        return self._mode_of(self.app)
 
     def _backend(self) -> SearchBackend:
-        from marketplace.search import backend_for
-
-        return backend_for(self.app)
+        return self._backend_of(self.app)
 
     def drain_now(self) -> DrainResult:
         with self.app.app_context():

@@ -5,11 +5,7 @@ object through the service that decides visibility, call one service, then flash
 redirect. Business rules live in the services, shared with the JSON API.
 """
 
-from flask import Blueprint
-
-bp = Blueprint("web", __name__)
-
-from marketplace.web import (  # noqa: E402,F401  (routes register on import)
+from marketplace.web import (  # noqa: F401  (routes register on import)
     account_pages,
     contract_pages,
     dashboard,
@@ -21,3 +17,6 @@ from marketplace.web import (  # noqa: E402,F401  (routes register on import)
     search_pages,
     views,
 )
+from marketplace.web.blueprint import bp
+
+__all__ = ["bp"]

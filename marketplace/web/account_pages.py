@@ -16,7 +16,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.accounts.schemas import RegisterIn, TokenIn
 from marketplace.errors import Conflict, FieldErrors, Unauthorized
 from marketplace.extensions import db
-from marketplace.web import bp
+from marketplace.web.blueprint import bp
 from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import local_next
 

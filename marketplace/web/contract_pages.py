@@ -25,7 +25,7 @@ from marketplace.payments import invoices, ledger
 from marketplace.profiles.models import BusinessProfile
 from marketplace.reviews import services as reviews
 from marketplace.reviews.schemas import ReviewIn
-from marketplace.web import bp
+from marketplace.web.blueprint import bp
 from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import refused_as_flash, signed_in
 

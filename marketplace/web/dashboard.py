@@ -17,7 +17,8 @@ from marketplace.missions.models import Mission
 from marketplace.pagination import paginate
 from marketplace.payments import invoices, payouts
 from marketplace.profiles import services as profiles
-from marketplace.web import bp, search_pages
+from marketplace.web import search_pages
+from marketplace.web.blueprint import bp
 from marketplace.web.helpers import first_rows, signed_in
 
 LIMIT = 50

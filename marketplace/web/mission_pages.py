@@ -26,7 +26,8 @@ from marketplace.money import euros
 from marketplace.pagination import paginate
 from marketplace.profiles import services as profiles
 from marketplace.validation import PaginationQuery, load
-from marketplace.web import bp, search_pages
+from marketplace.web import search_pages
+from marketplace.web.blueprint import bp
 from marketplace.web.filters import locale_name
 from marketplace.web.forms import FormSpec, FormState, number_to_input
 from marketplace.web.helpers import refused_as_flash, signed_in

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from marketplace.accounts.models import Role, User
 from marketplace.errors import FieldErrors
 from marketplace.moderation import services as moderation
-from marketplace.web import bp
+from marketplace.web.blueprint import bp
 from marketplace.web.forms import FormState
 from marketplace.web.helpers import refused_as_flash, signed_in
 

@@ -16,7 +16,7 @@ from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.schemas import ResolveIn
 from marketplace.errors import FieldErrors
 from marketplace.payments import ledger
-from marketplace.web import bp
+from marketplace.web.blueprint import bp
 from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import first_rows, refused_as_flash, signed_in
 

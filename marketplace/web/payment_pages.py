@@ -18,7 +18,7 @@ from marketplace.accounts.models import Role
 from marketplace.payments import escrow, invoices, payouts
 from marketplace.payments.api import pdf_response
 from marketplace.payments.sandbox import SandboxProvider
-from marketplace.web import bp
+from marketplace.web.blueprint import bp
 from marketplace.web.helpers import signed_in
 
 ONBOARDING_LINK_MAX_AGE = 60 * 60  # seconds

@@ -23,7 +23,7 @@ from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.profiles.schemas import BusinessProfileIn, SecretaryProfileIn
 from marketplace.reviews import services as reviews
 from marketplace.validation import load
-from marketplace.web import bp
+from marketplace.web.blueprint import bp
 from marketplace.web.filters import locale_name
 from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import refused_as_flash, signed_in

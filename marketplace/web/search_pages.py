@@ -28,7 +28,7 @@ from marketplace.search.interfaces import SearchUnavailable
 from marketplace.search.schemas import SecretarySearchQuery
 from marketplace.taxonomy import SKILLS, SPECIALTIES
 from marketplace.validation import flatten_messages
-from marketplace.web import bp
+from marketplace.web.blueprint import bp
 
 PER_PAGE = 20
 MATCHES_SHOWN = 10

@@ -11,7 +11,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import default_exceptions
 
 from marketplace import taxonomy
-from marketplace.web import bp, filters, labels
+from marketplace.web import filters, labels
+from marketplace.web.blueprint import bp
 from marketplace.web.helpers import local_next, referrer_path
 
 LANGUAGES = {"fr": "Français", "en": "English"}
