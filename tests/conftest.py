@@ -1,12 +1,30 @@
-"""Test harness: a PostgreSQL database built by the real migrations, emptied between tests.
+"""Test harness: one PostgreSQL database built by the real migrations, each test rolled back.
 
 The database server comes from `scripts/test` (scripts/services/postgres.sh), which exports
 TEST_DATABASE_URL. Without it the run stops with an error: tests never fall back to SQLite.
+
+Isolation, two modes (see `_isolated_database`):
+
+* savepoint (the default): the test runs on ONE connection inside a transaction that is
+  rolled back at the end. Every app made by `make_app` sends its `db.session` to that
+  connection, and the session joins it with `join_transaction_mode="create_savepoint"`,
+  so the app's own `commit()` releases a SAVEPOINT and its `rollback()` returns to one.
+  Nothing is ever committed; the next test sees the migrated, empty database.
+* committing (`@pytest.mark.committing`): real commits, then every table is emptied with
+  TRUNCATE. For what one connection cannot show: threads or processes racing on row
+  locks, a live server thread, work done after commit on another connection (the search
+  outbox drained into Elasticsearch), an app or engine the test makes by itself. The
+  browser tests and the Elasticsearch variants are marked by `pytest_collection_modifyitems`;
+  other modules mark themselves with `pytestmark`.
+
+A savepoint test that reaches the database from another thread, or through a connection
+other than the shared one, fails with a message saying to mark it committing.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -18,8 +36,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace import create_app
+from marketplace.extensions import db
 
 BASE_URL = os.environ.get("TEST_DATABASE_URL")
+COMMITTING = "committing"
 
 
 def _admin_dsn(url: str) -> str:
@@ -62,6 +82,9 @@ def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, **env:
         env=environment,
     )
     app.instance_path = str(instance)
+    _apps.append(app)
+    if _shared.current is not None:  # made during a savepoint test (a lazy fixture): join it
+        _shared.current.route(app)
     return app
 
 
@@ -75,19 +98,139 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return application
 
 
-@pytest.fixture(autouse=True)
-def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    if "app" not in request.fixturenames:
-        return
-    application: Flask = request.getfixturevalue("app")
-    from marketplace.extensions import db
+# ----------------------------------------------------------------------------- isolation
 
+# Every app `make_app` built: they all share the test database (and `db.session`).
+_apps: list[Flask] = []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need real commits whatever module they are in."""
+    for item in items:
+        path = item.path.as_posix()
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        if (
+            # A live server thread answers the browser.
+            "/tests/browser/" in path
+            # Elasticsearch variants: the outbox is drained after commit on its own connection.
+            or params.get("search_app") == "elasticsearch"
+            or "es_app" in getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.committing)
+
+
+class SharedConnection:
+    """One connection in a transaction that is rolled back; every app's session joins it."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.connection = engine.connect()
+        self.transaction = self.connection.begin()
+        self.thread = threading.get_ident()
+        self.problems: list[str] = []
+        self._routed: list[tuple[dict[Any, Any], Any]] = []
+        sa.event.listen(self.connection, "set_connection_execution_options", self._keep_isolation)
+        sa.event.listen(self.connection, "before_cursor_execute", self._same_thread)
+        sa.event.listen(sa.pool.Pool, "checkout", self._checkout)
+        self._factory_kw = dict(db.session.session_factory.kw)
+        # The session's commit() releases a SAVEPOINT, its rollback() goes back to one; the
+        # outer transaction stays ours.
+        db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+
+    def route(self, app: Flask) -> None:
+        """Flask-SQLAlchemy's Session.get_bind ignores a session-level `bind` and picks
+        `db.engines[None]` of the current app: that entry becomes the shared connection."""
+        with app.app_context():
+            engines = db.engines
+        self._routed.append((engines, engines[None]))  # type: ignore[arg-type]
+        engines[None] = self.connection  # type: ignore[index]
+
+    def _keep_isolation(self, _conn: sa.Connection, opts: dict[str, Any]) -> None:
+        # `read_only_request()` asks for AUTOCOMMIT; inside the outer transaction the request
+        # simply reads in it (SQLAlchemy 2 lets this event edit the options in place).
+        opts.pop("isolation_level", None)
+
+    def _same_thread(self, *_args: Any) -> None:
+        if threading.get_ident() != self.thread:
+            self.problems.append(
+                f"a statement ran in thread {threading.current_thread().name!r}: one "
+                "connection cannot serve threads; mark the test @pytest.mark.committing"
+            )
+
+    def _checkout(self, _dbapi: Any, _record: Any, _proxy: Any) -> None:
+        self.problems.append(
+            "a connection other than the test's was taken from a pool (its own engine or app, "
+            "or work after commit): it sees none of the test's data; mark the test "
+            "@pytest.mark.committing"
+        )
+
+    def close(self) -> None:
+        sa.event.remove(sa.pool.Pool, "checkout", self._checkout)
+        for engines, engine in reversed(self._routed):
+            engines[None] = engine
+        self._routed.clear()
+        db.session.session_factory.kw.clear()
+        db.session.session_factory.kw.update(self._factory_kw)
+        try:
+            if self.transaction.is_active:
+                self.transaction.rollback()
+        finally:
+            self.connection.close()
+
+
+class _Shared:
+    current: SharedConnection | None = None
+
+
+_shared = _Shared()
+
+
+def remove_sessions() -> None:
+    """Close every session `db.session` still holds, whatever app context made it.
+
+    Flask-SQLAlchemy scopes sessions by the id of the app context; one left behind (a
+    context never popped) could be handed to a later context that reuses the id."""
+    registry = db.session.registry
+    for session in list(registry.registry.values()):
+        session.close()
+    registry.registry.clear()
+
+
+def truncate_all(application: Flask) -> None:
     with application.app_context():
         existing = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
         tables = [t.name for t in db.metadata.sorted_tables if t.name in existing]
         db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application: Flask = request.getfixturevalue("app")
+    remove_sessions()
+    if request.node.get_closest_marker(COMMITTING):
+        yield
+        remove_sessions()  # a session left open would hold locks the TRUNCATE waits for
+        truncate_all(application)
+        return
+    with application.app_context():
+        engine = db.engine
+    shared = SharedConnection(engine)
+    for each in _apps:
+        shared.route(each)
+    _shared.current = shared
+    try:
+        yield
+    finally:
+        _shared.current = None
+        remove_sessions()
+        shared.close()
+    if shared.problems:
+        pytest.fail(shared.problems[0], pytrace=False)
 
 
 @pytest.fixture

@@ -1,10 +1,34 @@
-"""Test data built through the public API, so every object is in a state the product can reach."""
+"""Test data, two ways; either way every object is in a state the product can reach.
+
+* Through the public API (`register`, `secretary`, `business`, `mission`, `bid`, `Deal`):
+  for tests of the flow itself (signing up, posting, quoting, hiring) and wherever the
+  request's own side effects matter.
+* Rows written by factory_boy factories (`UserFactory` ... `BidFactory`), and `Rows`, which
+  hands them back as the same dicts as the API builders (id, token, email): for tests that
+  only need people and missions in place. The defaults are the API payloads' below, the
+  place is resolved from the postal code as the services do, and the session is the app's,
+  so its flush hooks (the search outbox) run as for any write. Call them inside an app
+  context (`Rows` opens one per object).
+"""
 
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import date, timedelta
 from typing import Any
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+from flask import Flask
+
+from marketplace.accounts.models import Role, User
+from marketplace.accounts.services import hash_password, issue_token
+from marketplace.bids.models import Bid, BidStatus
+from marketplace.extensions import db
+from marketplace.geo.places import Place, lookup
+from marketplace.missions.models import Mission, MissionStatus, Pricing
+from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 
 _counter = itertools.count(1)
 
@@ -174,3 +198,196 @@ def operator(api: Any, app: Any) -> dict[str, Any]:
     status, body = api.post("/api/v1/auth/token", {"email": email, "password": PASSWORD})
     assert status == 200, body
     return {"id": user_id, "token": body["token"], "email": email}
+
+
+# ----------------------------------------------------------------------------- factory_boy
+
+
+def _place(postal_code: str) -> Place:
+    place = lookup(postal_code, "FR")
+    assert place is not None, f"unknown postal code {postal_code}"
+    return place
+
+
+class _Model(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731  (the app's scoped session)
+        # The app's commit: a savepoint release in a savepoint test, real in a committing one.
+        sqlalchemy_session_persistence = "commit"
+
+
+class _Placed(_Model):
+    """The place columns, resolved from the postal code like `profiles.services.apply_place`."""
+
+    class Meta:
+        abstract = True
+
+    country = "FR"
+    city = factory.LazyAttribute(lambda o: _place(o.postal_code).city)
+    department_code = factory.LazyAttribute(lambda o: _place(o.postal_code).department_code)
+    department = factory.LazyAttribute(lambda o: _place(o.postal_code).department)
+    region = factory.LazyAttribute(lambda o: _place(o.postal_code).region)
+    lat = factory.LazyAttribute(lambda o: _place(o.postal_code).lat)
+    lon = factory.LazyAttribute(lambda o: _place(o.postal_code).lon)
+
+
+class UserFactory(_Model):
+    """A signed-up account, without a token (`Rows.account` signs it in); password PASSWORD."""
+
+    class Meta:
+        model = User
+
+    role = Role.BUSINESS
+    email = factory.LazyAttributeSequence(lambda o, n: f"{o.role.value}.{n}@exemple.fr")
+    display_name = factory.LazyAttributeSequence(lambda o, n: f"{o.role.value.title()} {n}")
+    password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+
+
+class SecretaryProfileFactory(_Placed):
+    """A secretary and her profile; the defaults are those of `secretary_profile()`."""
+
+    class Meta:
+        model = SecretaryProfile
+
+    user = factory.SubFactory(UserFactory, role=Role.SECRETARY)
+    headline = "Secrétaire médicale à distance, 12 ans d'expérience"
+    bio = "Gestion d'agenda, frappe de comptes rendus, accueil téléphonique."
+    specialties = factory.LazyFunction(lambda: ["medical"])
+    skills = factory.LazyFunction(
+        lambda: ["medical_transcription", "appointment_booking", "phone_reception"]
+    )
+    hourly_rate_cents = 2800
+    surcharge_percent = 20
+    remote = True
+    onsite_radius_km = 20
+    languages = factory.LazyFunction(lambda: ["fr", "en"])
+    weekdays = factory.LazyFunction(lambda: ["mon", "tue", "thu"])
+    hours_per_week = 20
+    available_from = factory.LazyFunction(date.today)
+    siret = "73282932000074"
+    vat_exempt = True
+    postal_code = "69003"
+
+
+class BusinessProfileFactory(_Placed):
+    """A business and its profile; the defaults are those of `business_profile()`."""
+
+    class Meta:
+        model = BusinessProfile
+
+    user = factory.SubFactory(UserFactory, role=Role.BUSINESS)
+    company_name = "Cabinet du Dr Martin"
+    siret = None
+    sector = "Santé"
+    postal_code = "69006"
+
+
+class MissionFactory(_Placed):
+    """An open mission of a business with its profile; the defaults of `mission_payload()`."""
+
+    class Meta:
+        model = Mission
+
+    business = factory.LazyFunction(lambda: BusinessProfileFactory().user)
+    title = "Frappe de comptes rendus de consultation"
+    description = (
+        "Cabinet de cardiologie : 40 comptes rendus par semaine à taper "
+        "à partir de dictées, pendant un mois."
+    )
+    specialty = "medical"
+    skills = factory.LazyFunction(lambda: ["medical_transcription"])
+    pricing = Pricing.FIXED
+    budget_cents = 120_000
+    estimated_hours = 40.0
+    remote_ok = True
+    start_date = factory.LazyFunction(lambda: date.today() + timedelta(days=7))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=30))
+    urgent = False
+    confidential = False
+    status = MissionStatus.OPEN
+    postal_code = "69006"
+
+
+class BidFactory(_Model):
+    """A pending quote on an open mission by a secretary with her profile."""
+
+    class Meta:
+        model = Bid
+
+    mission = factory.SubFactory(MissionFactory)
+    secretary = factory.LazyFunction(lambda: SecretaryProfileFactory().user)
+    amount_cents = 110_000
+    estimated_hours = 38.0
+    message = "Disponible dès lundi."
+    status = BidStatus.PENDING
+
+
+def secretary_columns(**payload: Any) -> dict[str, Any]:
+    """`SecretaryProfileFactory` arguments from API-style overrides (`availability` etc.)."""
+    availability = payload.pop("availability", None)
+    columns = dict(payload)
+    if availability is not None:
+        if "weekdays" in availability:
+            columns["weekdays"] = list(availability["weekdays"])
+        if "hours_per_week" in availability:
+            columns["hours_per_week"] = availability["hours_per_week"]
+        if "available_from" in availability:
+            day = availability["available_from"]
+            columns["available_from"] = date.fromisoformat(day) if isinstance(day, str) else day
+    return columns
+
+
+def mission_columns(**payload: Any) -> dict[str, Any]:
+    """`MissionFactory` arguments from API-style overrides (ISO dates, pricing as text)."""
+    columns = dict(payload)
+    for key in ("start_date", "end_date"):
+        if isinstance(columns.get(key), str):
+            columns[key] = date.fromisoformat(columns[key])
+    if isinstance(columns.get("pricing"), str):
+        columns["pricing"] = Pricing(columns["pricing"])
+    return columns
+
+
+class Rows:
+    """Factory rows in `app`'s database, handed back like the API builders' dicts.
+
+    `rows.secretary(postal_code="13001")` takes the overrides `secretary(api, ...)` takes.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    @staticmethod
+    def account(user: User) -> dict[str, Any]:
+        """Sign the user in (the token exchange's service): {id, token, email}."""
+        return {"id": str(user.id), "token": issue_token(user.email, PASSWORD), "email": user.email}
+
+    def secretary(self, name: str | None = None, **profile: Any) -> dict[str, Any]:
+        with self.app.app_context():
+            user = UserFactory(role=Role.SECRETARY, **({"display_name": name} if name else {}))
+            SecretaryProfileFactory(user=user, **secretary_columns(**profile))
+            return self.account(user)
+
+    def business(self, name: str | None = None, **profile: Any) -> dict[str, Any]:
+        with self.app.app_context():
+            user = UserFactory(role=Role.BUSINESS, **({"display_name": name} if name else {}))
+            BusinessProfileFactory(user=user, **profile)
+            return self.account(user)
+
+    def mission(self, owner: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        with self.app.app_context():
+            business = db.session.get(User, uuid.UUID(owner["id"]))
+            mission = MissionFactory(business=business, **mission_columns(**overrides))
+            return {"id": str(mission.id), "title": mission.title, "status": mission.status.value}
+
+    def bid(
+        self, sec: dict[str, Any], mission_id: str, amount_cents: int = 110_000
+    ) -> dict[str, Any]:
+        with self.app.app_context():
+            bid = BidFactory(
+                mission=db.session.get(Mission, uuid.UUID(mission_id)),
+                secretary=db.session.get(User, uuid.UUID(sec["id"])),
+                amount_cents=amount_cents,
+            )
+            return {"id": str(bid.id), "status": bid.status.value}

@@ -10,6 +10,9 @@ from flask import Flask
 from marketplace.db import _discard_if_closed
 from marketplace.extensions import db
 
+# The pool itself is under test: connections taken, terminated by the server, replaced.
+pytestmark = pytest.mark.committing
+
 
 def _dsn(app: Flask) -> str:
     with app.app_context():

@@ -77,6 +77,7 @@ def test_only_contracts_past_the_approval_window_are_released(api, app) -> None:
     assert_balanced(old, 0)
 
 
+@pytest.mark.committing  # two threads, two connections
 def test_two_runs_at_the_same_time_release_each_contract_once(api, app) -> None:
     deals = _delivered_deals(api, 6)
     _age_deliveries(app)
@@ -109,6 +110,7 @@ def test_two_runs_at_the_same_time_release_each_contract_once(api, app) -> None:
     assert numbers == list(range(1, 7))  # no gap, no duplicate
 
 
+@pytest.mark.committing  # two processes read what the test committed
 def test_two_cron_processes_at_once(api, app, database_url: str) -> None:
     _delivered_deals(api, 5)
     _age_deliveries(app)

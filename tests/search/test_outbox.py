@@ -21,6 +21,9 @@ from tests.factories import Deal
 from tests.search.conftest import close, configure
 from tests.search.helpers import mission, secretary
 
+# The outbox is drained after commit on its own connection, some apps here are the test's own.
+pytestmark = pytest.mark.committing
+
 SECRETARIES = "/api/v1/search/secretaries"
 
 
