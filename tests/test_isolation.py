@@ -68,7 +68,7 @@ def test_the_apps_rollback_returns_to_its_savepoint_only(app: Flask):
 
 
 def test_a_read_only_request_reads_inside_the_tests_transaction(api: ApiClient, app: Flask):
-    from marketplace.db import read_only_request
+    from marketplace.transactions import read_only_request
 
     user_id = _sign_up(api)
     with app.test_request_context():
