@@ -32,7 +32,7 @@ from typing import Any
 import psycopg
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 
 from marketplace import create_app
@@ -126,6 +126,7 @@ class SharedConnection:
     def __init__(self, engine: sa.Engine) -> None:
         self.connection = engine.connect()
         self.transaction = self.connection.begin()
+        self.start = self.connection.begin_nested()  # what `reset_database` returns to
         self.thread = threading.get_ident()
         self.problems: list[str] = []
         self._routed: list[tuple[dict[Any, Any], Any]] = []
@@ -144,6 +145,10 @@ class SharedConnection:
             engines = db.engines
         self._routed.append((engines, engines[None]))  # type: ignore[arg-type]
         engines[None] = self.connection  # type: ignore[index]
+
+    def restart(self) -> None:
+        self.start.rollback()
+        self.start = self.connection.begin_nested()
 
     def _keep_isolation(self, _conn: sa.Connection, opts: dict[str, Any]) -> None:
         # `read_only_request()` asks for AUTOCOMMIT; inside the outer transaction the request
@@ -189,7 +194,9 @@ def remove_sessions() -> None:
     """Close every session `db.session` still holds, whatever app context made it.
 
     Flask-SQLAlchemy scopes sessions by the id of the app context; one left behind (a
-    context never popped) could be handed to a later context that reuses the id."""
+    context never popped) could be handed to a later context that reuses the id. Only for
+    savepoint tests, which run in one thread: in a committing test a live server thread may
+    be in the middle of a request with its own session."""
     registry = db.session.registry
     for session in list(registry.registry.values()):
         session.close()
@@ -205,16 +212,28 @@ def truncate_all(application: Flask) -> None:
         db.session.remove()
 
 
+def reset_database(application: Flask) -> None:
+    """Empty the database in the middle of a test (each hypothesis example, a second seed):
+    back to the savepoint the test began with, or TRUNCATE in a committing test. The
+    caller's session is closed first (in a savepoint test, every session)."""
+    shared = _shared.current
+    if shared is None:
+        if has_app_context():
+            db.session.remove()  # the caller's own session: the TRUNCATE would wait for it
+        truncate_all(application)
+    else:
+        remove_sessions()
+        shared.restart()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_database(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" not in request.fixturenames:
         yield
         return
     application: Flask = request.getfixturevalue("app")
-    remove_sessions()
     if request.node.get_closest_marker(COMMITTING):
         yield
-        remove_sessions()  # a session left open would hold locks the TRUNCATE waits for
         truncate_all(application)
         return
     with application.app_context():

@@ -1,19 +1,21 @@
 """Test data, two ways; either way every object is in a state the product can reach.
 
-* Through the public API (`register`, `secretary`, `business`, `mission`, `bid`, `Deal`):
-  for tests of the flow itself (signing up, posting, quoting, hiring) and wherever the
-  request's own side effects matter.
-* Rows written by factory_boy factories (`UserFactory` ... `BidFactory`), and `Rows`, which
-  hands them back as the same dicts as the API builders (id, token, email): for tests that
-  only need people and missions in place. The defaults are the API payloads' below, the
+* Through the public API (`register`, `secretary`, `business`, `mission`, `bid`, and
+  `Deal(api, through_api=True)`): for tests of that flow itself (signing up, filling a
+  profile, posting, quoting) and wherever the requests' own side effects matter.
+* factory_boy factories (`UserFactory` ... `BidFactory`), and `Rows`, which writes them and
+  hands them back as the API builders' dicts (id, bearer token, email): for tests that only
+  need people, missions and quotes in place. The defaults are the API payloads' below, the
   place is resolved from the postal code as the services do, and the session is the app's,
-  so its flush hooks (the search outbox) run as for any write. Call them inside an app
-  context (`Rows` opens one per object).
+  so its flush hooks (the search outbox) run as for any write. Call the factories inside
+  an app context (`Rows` opens one per call); each commits, as the services do.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import secrets
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -22,8 +24,8 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from flask import Flask
 
-from marketplace.accounts.models import Role, User
-from marketplace.accounts.services import hash_password, issue_token
+from marketplace.accounts.models import ApiToken, Role, User
+from marketplace.accounts.services import TOKEN_PREFIX, hash_password, token_params
 from marketplace.bids.models import Bid, BidStatus
 from marketplace.extensions import db
 from marketplace.geo.places import Place, lookup
@@ -134,14 +136,26 @@ def bid(
 
 
 class Deal:
-    """A business, a secretary, a mission, her bid and (once hired) the contract."""
+    """A business, a secretary, a mission, her bid and (once hired) the contract.
 
-    def __init__(self, api: Any, amount_cents: int = 110_000) -> None:
+    The first four are the data contract tests stand on: factory rows (`Rows`) in the app
+    `api` talks to. `through_api=True` makes them through the sign-up, profile, mission and
+    quote endpoints instead. Hiring and every later step always go through the API.
+    """
+
+    def __init__(self, api: Any, amount_cents: int = 110_000, *, through_api: bool = False) -> None:
         self.api = api
-        self.business = business(api)
-        self.secretary = secretary(api)
-        self.mission = mission(api, self.business)
-        self.bid = bid(api, self.secretary, self.mission["id"], amount_cents)
+        if through_api:
+            self.business = business(api)
+            self.secretary = secretary(api)
+            self.mission = mission(api, self.business)
+            self.bid = bid(api, self.secretary, self.mission["id"], amount_cents)
+        else:
+            rows = Rows(api.client.application)
+            self.business = rows.business()
+            self.secretary = rows.secretary()
+            self.mission = rows.mission(self.business)
+            self.bid = rows.bid(self.secretary, self.mission["id"], amount_cents)
         self.contract: dict[str, Any] = {}
 
     def hire(self) -> Deal:
@@ -203,6 +217,7 @@ def operator(api: Any, app: Any) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- factory_boy
 
 
+@functools.cache
 def _place(postal_code: str) -> Place:
     place = lookup(postal_code, "FR")
     assert place is not None, f"unknown postal code {postal_code}"
@@ -242,6 +257,24 @@ class UserFactory(_Model):
     email = factory.LazyAttributeSequence(lambda o, n: f"{o.role.value}.{n}@exemple.fr")
     display_name = factory.LazyAttributeSequence(lambda o, n: f"{o.role.value.title()} {n}")
     password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+
+
+def new_token() -> str:
+    """A bearer token as the accounts service makes them."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class ApiTokenFactory(_Model):
+    """A bearer token of `user`; pass `raw=new_token()` to know it (only its digest is kept)."""
+
+    class Meta:
+        model = ApiToken
+
+    class Params:
+        raw = factory.LazyFunction(new_token)
+
+    user = factory.SubFactory(UserFactory)
+    token_hash = factory.LazyAttribute(lambda o: token_params(o.raw)["token_hash"])
 
 
 class SecretaryProfileFactory(_Placed):
@@ -353,27 +386,33 @@ class Rows:
     """Factory rows in `app`'s database, handed back like the API builders' dicts.
 
     `rows.secretary(postal_code="13001")` takes the overrides `secretary(api, ...)` takes.
+    Each call writes its rows in one commit, in an app context of its own.
     """
 
     def __init__(self, app: Flask) -> None:
         self.app = app
 
     @staticmethod
-    def account(user: User) -> dict[str, Any]:
-        """Sign the user in (the token exchange's service): {id, token, email}."""
-        return {"id": str(user.id), "token": issue_token(user.email, PASSWORD), "email": user.email}
+    def _account(user: User, *others: Any) -> dict[str, Any]:
+        raw = new_token()
+        db.session.add_all([user, *others, ApiTokenFactory.build(user=user, raw=raw)])
+        db.session.flush()
+        account = {"id": str(user.id), "token": raw, "email": user.email}
+        db.session.commit()
+        return account
 
     def secretary(self, name: str | None = None, **profile: Any) -> dict[str, Any]:
         with self.app.app_context():
-            user = UserFactory(role=Role.SECRETARY, **({"display_name": name} if name else {}))
-            SecretaryProfileFactory(user=user, **secretary_columns(**profile))
-            return self.account(user)
+            user = UserFactory.build(
+                role=Role.SECRETARY, **({"display_name": name} if name else {})
+            )
+            columns = secretary_columns(**profile)
+            return self._account(user, SecretaryProfileFactory.build(user=user, **columns))
 
     def business(self, name: str | None = None, **profile: Any) -> dict[str, Any]:
         with self.app.app_context():
-            user = UserFactory(role=Role.BUSINESS, **({"display_name": name} if name else {}))
-            BusinessProfileFactory(user=user, **profile)
-            return self.account(user)
+            user = UserFactory.build(role=Role.BUSINESS, **({"display_name": name} if name else {}))
+            return self._account(user, BusinessProfileFactory.build(user=user, **profile))
 
     def mission(self, owner: dict[str, Any], **overrides: Any) -> dict[str, Any]:
         with self.app.app_context():

@@ -15,7 +15,7 @@ from flask import Flask
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
 from tests import factories as f
-from tests.conftest import ApiClient, _shared, make_app
+from tests.conftest import ApiClient, _shared, make_app, reset_database
 
 EMAIL = "isolation@exemple.fr"
 
@@ -107,6 +107,16 @@ def test_another_thread_or_connection_is_reported(app: Flask, database_url: str)
     shared.problems.clear()  # this test provoked them on purpose
 
 
+def test_reset_database_empties_it_mid_test(api: ApiClient, app: Flask):
+    _sign_up(api)
+    with app.app_context():
+        f.UserFactory()
+        reset_database(app)  # closes this context's session too
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    _sign_up(api)  # the same e-mail again: the first one is really gone
+    assert _emails(app) == [EMAIL]
+
+
 # --- committing ---------------------------------------------------------------------
 
 
@@ -121,3 +131,14 @@ def test_the_committed_row_is_gone_in_the_next_test(app: Flask, database_url: st
     assert not db.session.registry.registry  # type: ignore[attr-defined]
     assert _committed_emails(database_url) == []
     assert _emails(app) == []
+
+
+@pytest.mark.committing
+def test_reset_database_truncates_in_a_committing_test(
+    api: ApiClient, app: Flask, database_url: str
+):
+    _sign_up(api)
+    reset_database(app)
+    assert _committed_emails(database_url) == []
+    _sign_up(api)
+    assert _committed_emails(database_url) == [EMAIL]

@@ -33,14 +33,16 @@ class World:
 
 
 def build_world(api: Any, app: Any, contract_status: str) -> World:
+    """The people, missions and quote are factory rows; the contract walks through the API."""
+    rows = f.Rows(app)
     deal = f.Deal(api)
     if contract_status:
         deal.to(contract_status)
-    open_mission = f.mission(api, deal.business, title="Accueil téléphonique du cabinet")
-    confidential = f.mission(api, deal.business, title="Dossiers sensibles", confidential=True)
-    pending_bid = f.bid(api, deal.secretary, open_mission["id"])
-    other_biz = f.business(api)
-    other_sec = f.secretary(api)
+    open_mission = rows.mission(deal.business, title="Accueil téléphonique du cabinet")
+    confidential = rows.mission(deal.business, title="Dossiers sensibles", confidential=True)
+    pending_bid = rows.bid(deal.secretary, open_mission["id"])
+    other_biz = rows.business()
+    other_sec = rows.secretary()
     op = f.operator(api, app)
     tokens = {
         ANON: None,

@@ -4,9 +4,11 @@
   by scripts/services/chromium.sh). Playwright never downloads a browser here. When the
   browser is missing the tests FAIL: they are never skipped, so CI cannot go green without
   having clicked through the pages.
-* The app is the test app of tests/conftest.py (PostgreSQL built by the real migrations,
-  emptied after each test), served by a real threaded WSGI server on 127.0.0.1 and a free
-  port, in a background thread.
+* The app is the test app of tests/conftest.py (PostgreSQL built by the real migrations),
+  served by a real threaded WSGI server on 127.0.0.1 and a free port, in a background
+  thread. So these tests are `committing` (tests/conftest.py marks them): the server's
+  threads must see committed rows; every table is emptied after each test, once no
+  request is in flight.
 * One browser per session, a fresh context (cookie jar) per visitor, several visitors per
   test when two people take part. Every request a page makes is recorded: each must go to
   the site itself; a 5xx, a failed asset or a script error fails the test.
@@ -53,14 +55,34 @@ class LiveServer:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
+        self._busy = 0
+        self._idle = threading.Condition()
         self.server: BaseWSGIServer = make_server(
-            "127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler
+            "127.0.0.1", 0, self._counted, threaded=True, request_handler=_QuietHandler
         )
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(
             target=self.server.serve_forever, name="live-server", daemon=True
         )
         self._thread.start()
+
+    def _counted(self, environ: Any, start_response: Any) -> Any:
+        # The app's part only: Flask has popped the request's contexts (its database
+        # session) when it returns; no response of the app is streamed.
+        with self._idle:
+            self._busy += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 15) -> None:
+        """Until the app handles no request: a late one (a page closed while it loaded) must
+        not reach the database while the next test empties or isolates it."""
+        with self._idle:
+            assert self._idle.wait_for(lambda: self._busy == 0, timeout), "requests still running"
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -195,6 +217,7 @@ def browse(
     visitors = Visitors(chromium, server.url, traffic)
     yield visitors
     visitors.close()
+    server.wait_idle()
     assert traffic.requests, "the test made no request"
     assert not traffic.outside, f"requests outside the site: {traffic.outside}"
     assert not traffic.problems, f"errors while browsing: {traffic.problems}"

@@ -1,8 +1,10 @@
-"""A small, lived-in marketplace for the page checks, built through the JSON API.
+"""A small, lived-in marketplace for the page checks.
 
 One practice in Lyon with three missions (one open with quotes, one paid and under way,
-one finished and reviewed by both), three secretaries, an invitation. Every object is in
-a state the product reaches by itself, since the API's own services made it.
+one finished and reviewed by both), three secretaries, an invitation. The people, their
+profiles, the missions and the quotes are factory rows (tests/factories.py `Rows`); every
+move after that (hiring, paying, delivering, reviewing, disputing, inviting) goes through
+the JSON API, so each object is in a state the product reaches by itself.
 """
 
 from __future__ import annotations
@@ -36,35 +38,32 @@ def _ok(answer: tuple[int, Any], *codes: int) -> Any:
     return body
 
 
-def _secretary(api: ApiClient, name: str, **profile: Any) -> dict[str, Any]:
-    user = f.register(api, "secretary", name)
-    _ok(api.put("/api/v1/me/profile", f.secretary_profile(**profile), token=user["token"]))
-    return user
-
-
 def _contract(
-    api: ApiClient, business: dict[str, Any], secretary: dict[str, Any], title: str, cents: int
+    rows: f.Rows,
+    api: ApiClient,
+    business: dict[str, Any],
+    secretary: dict[str, Any],
+    title: str,
+    cents: int,
 ) -> dict[str, Any]:
-    mission = f.mission(api, business, title=title, budget_cents=cents + 10_000)
-    bid = f.bid(api, secretary, mission["id"], cents)
+    mission = rows.mission(business, title=title, budget_cents=cents + 10_000)
+    bid = rows.bid(secretary, mission["id"], cents)
     return dict(_ok(api.post(f"/api/v1/bids/{bid['id']}/accept", token=business["token"]), 201))
 
 
 def build(app: Flask) -> World:
     api = ApiClient(app.test_client())
-    business = f.register(api, "business", "Dr Martin")
-    _ok(api.put("/api/v1/me/profile", f.business_profile(), token=business["token"]))
-    claire = _secretary(api, "Claire Dubois")
-    sophie = _secretary(
-        api,
+    rows = f.Rows(app)
+    business = rows.business("Dr Martin")
+    claire = rows.secretary("Claire Dubois")
+    sophie = rows.secretary(
         "Sophie Laurent",
         headline="Assistante juridique et médicale, Villeurbanne",
         specialties=["medical", "legal"],
         postal_code="69100",
         hourly_rate_cents=3000,
     )
-    nadia = _secretary(
-        api,
+    nadia = rows.secretary(
         "Nadia Benali",
         headline="Télésecrétaire médicale, prise de rendez-vous",
         postal_code="38000",
@@ -72,7 +71,7 @@ def build(app: Flask) -> World:
     )
 
     # Finished: paid, delivered, approved, both reviewed (so the reviews are published).
-    released = _contract(api, business, claire, "Accueil téléphonique du cabinet", 45_000)
+    released = _contract(rows, api, business, claire, "Accueil téléphonique du cabinet", 45_000)
     path = f"/api/v1/contracts/{released['id']}"
     _ok(api.post(f"{path}/fund", token=business["token"]))
     _ok(api.post(f"{path}/deliver", token=claire["token"]))
@@ -93,14 +92,14 @@ def build(app: Flask) -> World:
     )
 
     # Under way: paid into escrow, waiting for her delivery.
-    funded = _contract(api, business, claire, "Publipostage des vœux aux patients", 32_050)
+    funded = _contract(rows, api, business, claire, "Publipostage des vœux aux patients", 32_050)
     _ok(api.post(f"/api/v1/contracts/{funded['id']}/fund", token=business["token"]))
 
     # Hired, waiting for the business to pay.
-    awaiting = _contract(api, business, sophie, "Saisie des notes d'honoraires", 24_000)
+    awaiting = _contract(rows, api, business, sophie, "Saisie des notes d'honoraires", 24_000)
 
     # Delivered, then disputed: the money stays held until the operator splits it.
-    disputed = _contract(api, business, sophie, "Relance des factures impayées", 60_000)
+    disputed = _contract(rows, api, business, sophie, "Relance des factures impayées", 60_000)
     path = f"/api/v1/contracts/{disputed['id']}"
     _ok(api.post(f"{path}/fund", token=business["token"]))
     _ok(api.post(f"{path}/deliver", token=sophie["token"]))
@@ -113,9 +112,9 @@ def build(app: Flask) -> World:
     )
 
     # Open, with two quotes and an invitation.
-    open_mission = f.mission(api, business)
-    f.bid(api, claire, open_mission["id"], 110_000)
-    f.bid(api, sophie, open_mission["id"], 118_000)
+    open_mission = rows.mission(business)
+    rows.bid(claire, open_mission["id"], 110_000)
+    rows.bid(sophie, open_mission["id"], 118_000)
     _ok(
         api.post(
             f"/api/v1/missions/{open_mission['id']}/invitations",

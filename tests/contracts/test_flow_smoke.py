@@ -2,7 +2,7 @@ from tests.factories import Deal
 
 
 def test_smoke(api):
-    deal = Deal(api).to("released")
+    deal = Deal(api, through_api=True).to("released")  # the whole flow, sign-up included
     print(deal.ledger())
     s, b = deal.act("reviews", "business", {"rating": 5, "comment": "Parfait"})
     assert s == 201, b

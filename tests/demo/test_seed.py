@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import authenticate
@@ -28,6 +28,7 @@ from marketplace.payments import ledger
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
 from marketplace.validation import validate_siret
+from tests.conftest import reset_database
 
 SMALL = {"secretaries": 40, "businesses": 8, "missions": 20}
 
@@ -44,9 +45,7 @@ def seeded(ctx: None) -> str:
 
 
 def _empty_database() -> None:
-    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    db.session.commit()
+    reset_database(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def _secretary_names() -> list[tuple[str, str, str]]:

@@ -3,7 +3,7 @@
 For each kind of contract history, hypothesis draws a delivery: the events in any order,
 some delivered more than once. After every delivery we compare the contract's status, the
 payment error shown, the ledger (and the payout account) with the in-order outcome.
-The database is emptied before each example.
+The database is emptied before each build (tests/conftest.py `reset_database`).
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from marketplace.contracts.services import auto_release_due
-from marketplace.extensions import db
 from marketplace.payments.stripe_provider import decline_message
 from tests import factories as f
+from tests.conftest import reset_database
 from tests.payments.conftest import (
     account_updated,
     charge_refunded,
@@ -41,13 +40,6 @@ replay_settings = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
 )
-
-
-def _reset(app: Flask) -> None:
-    with app.app_context():
-        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-        db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.session.commit()
 
 
 @st.composite
@@ -83,7 +75,7 @@ def _replay(
     fresh database in the drawn order, and compare."""
     outcomes = []
     for sequence in (None, order):
-        _reset(app)
+        reset_database(app)
         deal, history = build()
         for index in sequence if sequence is not None else range(len(history)):
             code, body = post_event(sapi, history[index])

@@ -1,4 +1,9 @@
-"""Builders for search tests: profiles through the API, rating history straight in the database."""
+"""Builders for search tests: people and missions as factory rows, rating history in the ORM.
+
+They are the data searches run on, not the flow under test, so they are written straight in
+the database of the app `api` talks to (either backend: with Elasticsearch the outbox takes
+them to the index after their commit), and handed back like the API builders' dicts.
+"""
 
 from __future__ import annotations
 
@@ -14,20 +19,17 @@ DAY = timedelta(days=1)
 
 
 def secretary(api: Any, name: str | None = None, **profile: Any) -> dict[str, Any]:
-    """A secretary through the API; defaults: a remote medical secretary in Lyon 3e."""
-    user = factories.register(api, "secretary", name)
-    payload = factories.secretary_profile(**profile)
-    status, body = api.put("/api/v1/me/profile", payload, token=user["token"])
-    assert status == 200, body
-    return user
+    """A secretary with her profile; defaults: a remote medical secretary in Lyon 3e."""
+    return factories.Rows(api.client.application).secretary(name, **profile)
 
 
 def business(api: Any) -> dict[str, Any]:
-    return factories.business(api)
+    return factories.Rows(api.client.application).business()
 
 
 def mission(api: Any, owner: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-    return factories.mission(api, owner, **overrides)
+    """An open mission (the defaults of `factories.mission_payload`)."""
+    return factories.Rows(api.client.application).mission(owner, **overrides)
 
 
 def next_weekday(weekday: int, after: int = 7) -> date:

@@ -17,9 +17,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.conftest import ApiClient, make_app
-from tests.factories import Deal
+from tests.factories import Deal, mission, secretary  # through the API: the product's writes
 from tests.search.conftest import close, configure
-from tests.search.helpers import mission, secretary
 
 # The outbox is drained after commit on its own connection, some apps here are the test's own.
 pytestmark = pytest.mark.committing
@@ -95,7 +94,7 @@ def drain(app: Flask) -> Any:
 
 def test_every_change_to_ranking_data_is_queued_with_it(queued: Flask, es_api: ApiClient):
     api = es_api
-    deal = Deal(api)  # a business, a secretary with her profile, a mission, her bid
+    deal = Deal(api, through_api=True)  # the sign-ups, her profile, a mission, her bid
     sec, owner = deal.secretary["id"], deal.business["id"]
     mission_id = deal.mission["id"]
     assert {("secretary", sec), ("mission", mission_id)} <= keys(queued)
