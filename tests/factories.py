@@ -361,13 +361,12 @@ def secretary_columns(**payload: Any) -> dict[str, Any]:
     availability = payload.pop("availability", None)
     columns = dict(payload)
     if availability is not None:
-        if "weekdays" in availability:
-            columns["weekdays"] = list(availability["weekdays"])
-        if "hours_per_week" in availability:
-            columns["hours_per_week"] = availability["hours_per_week"]
-        if "available_from" in availability:
-            day = availability["available_from"]
-            columns["available_from"] = date.fromisoformat(day) if isinstance(day, str) else day
+        # As the API reads it: the given object replaces the default one, and what it
+        # leaves out takes AvailabilitySchema's defaults (35 h, available from now on).
+        columns["weekdays"] = list(availability.get("weekdays", []))
+        columns["hours_per_week"] = availability.get("hours_per_week", 35)
+        day = availability.get("available_from")
+        columns["available_from"] = date.fromisoformat(day) if isinstance(day, str) else day
     return columns
 
 
