@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(Exception):
@@ -24,6 +25,7 @@ DEFAULT_AUTO_RELEASE_DAYS = 7
 DEFAULT_REVIEW_WINDOW_DAYS = 14
 DEFAULT_PLATFORM_LEGAL_NAME = "Marketplace des secrétaires indépendantes"
 DEFAULT_PLATFORM_ADDRESS = "France"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,13 @@ class Settings:
     platform_siret: str | None = None
     platform_vat_number: str | None = None
     platform_address: str = DEFAULT_PLATFORM_ADDRESS
+    # The site's public base URL: every link in e-mails, PDFs and redirects to Stripe is
+    # built from it (marketplace/urls.py), never from the request's Host header.
+    public_url: str = DEFAULT_PUBLIC_URL
+
+    @property
+    def public_https(self) -> bool:
+        return self.public_url.startswith("https://")
 
     def flask_config(self) -> dict[str, object]:
         return {
@@ -149,7 +158,17 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         platform_siret=_platform_siret(env),
         platform_vat_number=env.get("PLATFORM_VAT_NUMBER") or None,
         platform_address=env.get("PLATFORM_ADDRESS") or DEFAULT_PLATFORM_ADDRESS,
+        public_url=_public_url(env),
     )
+
+
+def _public_url(env: Mapping[str, str]) -> str:
+    """PUBLIC_URL: scheme and host (and an optional path prefix), no query, no fragment."""
+    raw = (env.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).strip().rstrip("/")
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"PUBLIC_URL must be an http:// or https:// base URL, got {raw!r}")
+    return raw
 
 
 def _platform_siret(env: Mapping[str, str]) -> str | None:

@@ -71,6 +71,8 @@ def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, **env:
         "PLATFORM_COMMISSION_PERCENT": "12",
         "ESCROW_AUTO_RELEASE_DAYS": "7",
         "REVIEW_WINDOW_DAYS": "14",
+        # The test client's own base URL: links built from PUBLIC_URL stay on this site.
+        "PUBLIC_URL": "http://localhost",
         **env,
     }
     app = create_app(

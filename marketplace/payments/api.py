@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Response, request, url_for
+from flask import Response, request
 from flask.views import MethodView
 
 from marketplace.accounts.auth import api_user
@@ -23,6 +23,7 @@ from marketplace.payments.schemas import (
     WebhookOut,
 )
 from marketplace.payments.stripe_provider import StripeProvider
+from marketplace.urls import external_url
 
 blp = Blueprint(
     "payments", __name__, url_prefix="/api/v1", description="Payments: webhooks, payouts, invoices"
@@ -76,8 +77,8 @@ class PayoutOnboarding(MethodView):
         user = api_user(Role.SECRETARY)
         url = payouts.start_onboarding(
             user,
-            refresh_url=data["refresh_url"] or url_for("web.payouts_refresh", _external=True),
-            return_url=data["return_url"] or url_for("web.payouts_return", _external=True),
+            refresh_url=data["refresh_url"] or external_url("web.payouts_refresh"),
+            return_url=data["return_url"] or external_url("web.payouts_return"),
         )
         return {"url": url}
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import uuid
 
-from flask import url_for
 from itsdangerous import URLSafeTimedSerializer
 
 from marketplace.payments.interfaces import ContractRef, FundingStart, PayoutOwner, PayoutStatus
+from marketplace.urls import external_url
 
 ONBOARDING_SALT = "sandbox-payout-onboarding"
 
@@ -54,7 +54,7 @@ class SandboxProvider:
 
     def onboarding_url(self, account_id: str, *, refresh_url: str, return_url: str) -> str:
         token = self.serializer().dumps({"account": account_id, "return": return_url})
-        return url_for("web.sandbox_onboarding", token=token, _external=True)
+        return external_url("web.sandbox_onboarding", token=token)
 
     def payout_account_status(self, account_id: str) -> PayoutStatus:
         # The sandbox has no remote state: the local onboarding page is what enables it.

@@ -27,7 +27,7 @@ import uuid
 from typing import Any, Literal
 
 import stripe
-from flask import has_request_context, url_for
+from flask import has_request_context
 from werkzeug.routing import BuildError
 
 from marketplace.config import Settings
@@ -39,6 +39,7 @@ from marketplace.payments.interfaces import (
     PayoutStatus,
     idempotency_key,
 )
+from marketplace.urls import external_url
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +57,8 @@ def _contract_page_urls(contract_id: uuid.UUID) -> tuple[str | None, str | None]
         return None, None
     try:
         return (
-            url_for(
-                "web.contract_detail", contract_id=contract_id, paiement="reussi", _external=True
-            ),
-            url_for(
-                "web.contract_detail", contract_id=contract_id, paiement="annule", _external=True
-            ),
+            external_url("web.contract_detail", contract_id=contract_id, paiement="reussi"),
+            external_url("web.contract_detail", contract_id=contract_id, paiement="annule"),
         )
     except BuildError:
         return None, None

@@ -25,6 +25,7 @@ from marketplace.payments import invoices, ledger
 from marketplace.profiles.models import BusinessProfile
 from marketplace.reviews import services as reviews
 from marketplace.reviews.schemas import ReviewIn
+from marketplace.urls import external_url
 from marketplace.web.blueprint import bp
 from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import refused_as_flash, signed_in
@@ -107,11 +108,11 @@ def contract_fund(contract_id: uuid.UUID) -> ResponseReturnValue:
         answer = contracts.fund(
             contract,
             user,
-            success_url=url_for(
-                "web.contract_detail", contract_id=contract.id, paiement="reussi", _external=True
+            success_url=external_url(
+                "web.contract_detail", contract_id=contract.id, paiement="reussi"
             ),
-            cancel_url=url_for(
-                "web.contract_detail", contract_id=contract.id, paiement="annule", _external=True
+            cancel_url=external_url(
+                "web.contract_detail", contract_id=contract.id, paiement="annule"
             ),
         )
         if answer.payment.checkout_url:

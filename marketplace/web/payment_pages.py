@@ -18,6 +18,7 @@ from marketplace.accounts.models import Role
 from marketplace.payments import escrow, invoices, payouts
 from marketplace.payments.api import pdf_response
 from marketplace.payments.sandbox import SandboxProvider
+from marketplace.urls import external_url
 from marketplace.web.blueprint import bp
 from marketplace.web.helpers import signed_in
 
@@ -40,8 +41,8 @@ def payouts_connect() -> ResponseReturnValue:
     user = signed_in(Role.SECRETARY)
     url = payouts.start_onboarding(
         user,
-        refresh_url=url_for("web.payouts_refresh", _external=True),
-        return_url=url_for("web.payouts_return", _external=True),
+        refresh_url=external_url("web.payouts_refresh"),
+        return_url=external_url("web.payouts_return"),
     )
     return redirect(url, code=303)
 
@@ -52,8 +53,8 @@ def payouts_refresh() -> ResponseReturnValue:
     user = signed_in(Role.SECRETARY)
     url = payouts.start_onboarding(
         user,
-        refresh_url=url_for("web.payouts_refresh", _external=True),
-        return_url=url_for("web.payouts_return", _external=True),
+        refresh_url=external_url("web.payouts_refresh"),
+        return_url=external_url("web.payouts_return"),
     )
     return redirect(url, code=303)
 

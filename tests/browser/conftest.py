@@ -72,7 +72,15 @@ class LiveServer:
         with self._idle:
             self._busy += 1
         try:
-            return self.app(environ, start_response)
+            # The body is read here and the app's iterable closed at once: werkzeug's dev
+            # server skips `close()` when the browser drops the connection while it drains
+            # the socket, which leaves a static file (app.css, the icon) open.
+            body = self.app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
         finally:
             with self._idle:
                 self._busy -= 1

@@ -82,3 +82,15 @@ def test_sandbox_onboarding_page_enables_payouts(client, api, app: Flask) -> Non
     intruder = Browser(Flask.test_client(client.application))
     sign_in(intruder, other["email"])
     assert intruder.get(f"/{path}", expect=404).status == 404
+
+
+def test_a_forged_host_never_reaches_the_payout_onboarding_link(api) -> None:
+    secretary = f.secretary(api)
+    status, body = api.post(
+        "/api/v1/me/payouts/onboarding",
+        token=secretary["token"],
+        headers={"Host": "evil.example"},
+    )
+    assert status == 200, body
+    assert body["url"].startswith("http://localhost/versements/demo/"), body["url"]
+    assert "evil.example" not in body["url"]

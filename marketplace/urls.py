@@ -1,0 +1,19 @@
+"""Links that leave the site (e-mails, PDFs, Stripe's return URLs) are built from PUBLIC_URL.
+
+`url_for(..., _external=True)` would take the scheme and host from the request, so a forged
+`Host` header would end up in a payout onboarding link or an e-mail. `external_url` joins
+the configured base with the route's path instead, and works outside requests too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    settings = current_app.config["MARKETPLACE_SETTINGS"]
+    with current_app.test_request_context("/"):
+        path = url_for(endpoint, **values)
+    return settings.public_url + path
