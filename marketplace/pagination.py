@@ -97,7 +97,3 @@ def paginate(query: sa.Select[Any], page: int, per_page: int) -> tuple[int, list
     params = PaginationParameters(page, per_page)
     items = SelectPage(query, params).items
     return int(params.item_count or 0), items
-
-
-def page_of(total: int, items: list[Any], page: int, per_page: int) -> dict[str, Any]:
-    return {"total": total, "page": page, "per_page": per_page, "results": items}

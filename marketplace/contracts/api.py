@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
@@ -23,10 +23,11 @@ from marketplace.contracts.schemas import (
     LedgerOut,
     ResolveIn,
 )
-from marketplace.pagination import page_of, paginate
+from marketplace.http import Blueprint
+from marketplace.pagination import SelectPage
 from marketplace.payments import ledger
 
-blp = Blueprint("contracts", __name__, url_prefix="/api/v1", description="Bids, contracts, escrow")
+blp = Blueprint("contracts", __name__, url_prefix="/api/v1", description="Contracts and escrow")
 
 
 def shown(contract: Contract, user: User) -> Contract:
@@ -41,7 +42,7 @@ def shown_all(contracts: list[Contract], user: User) -> list[Contract]:
     return contracts
 
 
-# --- bids -----------------------------------------------------------------
+# --- hiring ---------------------------------------------------------------
 
 
 @blp.route("/bids/<uuid:bid_id>/accept")
@@ -56,18 +57,21 @@ class BidAccept(MethodView):
 # --- contracts ------------------------------------------------------------
 
 
+def _page(user: User, args: dict[str, Any], pagination: PaginationParameters) -> list[Contract]:
+    """One page of the contracts `user` sees, filtered by status, each with its view."""
+    status = ContractStatus(args["status"]) if args["status"] else None
+    items = SelectPage(services.contracts_for(user, status), pagination).items
+    return shown_all(items, user)
+
+
 @blp.route("/contracts")
 class Contracts(MethodView):
     @blp.arguments(ContractListQuery, location="query")
     @blp.response(200, ContractPage)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """The caller's contracts (an operator sees all)."""
-        user = api_user()
-        status = ContractStatus(args["status"]) if args["status"] else None
-        total, items = paginate(
-            services.contracts_for(user, status), args["page"], args["per_page"]
-        )
-        return page_of(total, shown_all(items, user), args["page"], args["per_page"])
+        return _page(api_user(), args, pagination_parameters)
 
 
 @blp.route("/contracts/<uuid:contract_id>")
@@ -178,14 +182,10 @@ class ContractLedger(MethodView):
 class AdminContracts(MethodView):
     @blp.arguments(ContractListQuery, location="query")
     @blp.response(200, ContractPage)
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """Every contract, filtered by status (operator), e.g. `status=disputed`."""
-        user = api_user(Role.OPERATOR)
-        status = ContractStatus(args["status"]) if args["status"] else None
-        total, items = paginate(
-            services.contracts_for(user, status), args["page"], args["per_page"]
-        )
-        return page_of(total, shown_all(items, user), args["page"], args["per_page"])
+        return _page(api_user(Role.OPERATOR), args, pagination_parameters)
 
 
 @blp.route("/admin/contracts/<uuid:contract_id>/resolve")

@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from marketplace.validation import PaginationQuery
+from marketplace.pagination import PageOut
 
 
 class MoneyOut(Schema):
@@ -73,14 +73,13 @@ class ContractOut(Schema):
         return float(obj.commission_basis_points) / 100
 
 
-class ContractPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+class ContractPage(PageOut):
     results = fields.List(fields.Nested(ContractOut))
 
 
-class ContractListQuery(PaginationQuery):
+class ContractListQuery(Schema):
+    """The filter of the contract lists (`page`/`per_page` come from @blp.paginate)."""
+
     status = fields.String(
         load_default=None,
         validate=validate.OneOf(

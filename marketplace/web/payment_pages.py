@@ -36,8 +36,8 @@ def payouts_page() -> ResponseReturnValue:
     return render_template("payments/payouts.html", payout=payouts.summary_for(user))
 
 
-@bp.post("/versements/connecter")
-def payouts_connect() -> ResponseReturnValue:
+def _to_onboarding() -> ResponseReturnValue:
+    """To the provider's onboarding page, with a fresh single-use link."""
     user = signed_in(Role.SECRETARY)
     url = payouts.start_onboarding(
         user,
@@ -45,18 +45,17 @@ def payouts_connect() -> ResponseReturnValue:
         return_url=external_url("web.payouts_return"),
     )
     return redirect(url, code=303)
+
+
+@bp.post("/versements/connecter")
+def payouts_connect() -> ResponseReturnValue:
+    return _to_onboarding()
 
 
 @bp.get("/versements/relancer")
 def payouts_refresh() -> ResponseReturnValue:
     """Stripe sends her here when the onboarding link expired: make a fresh one."""
-    user = signed_in(Role.SECRETARY)
-    url = payouts.start_onboarding(
-        user,
-        refresh_url=external_url("web.payouts_refresh"),
-        return_url=external_url("web.payouts_return"),
-    )
-    return redirect(url, code=303)
+    return _to_onboarding()
 
 
 @bp.get("/versements/retour")
