@@ -89,23 +89,15 @@ def _platform_party() -> dict[str, Any]:
     }
 
 
-def _secretary_party(party: InvoiceParty) -> dict[str, Any]:
-    return {
-        "name": party.name,
-        "legal_form": party.legal_form,
-        "siret": party.siret,
-        "address_lines": list(party.address_lines),
-        "vat_exempt": party.vat_exempt,
-    }
+_SECRETARY_FIELDS = ("name", "legal_form", "siret", "address_lines", "vat_exempt")
+_BUSINESS_FIELDS = ("name", "contact", "siret", "address_lines")
 
 
-def _business_party(party: InvoiceParty) -> dict[str, Any]:
-    return {
-        "name": party.name,
-        "contact": party.contact,
-        "siret": party.siret,
-        "address_lines": list(party.address_lines),
-    }
+def _party(party: InvoiceParty, fields: tuple[str, ...]) -> dict[str, Any]:
+    """What the stored invoice data (and its PDF) say of a party."""
+    data = {name: getattr(party, name) for name in fields}
+    data["address_lines"] = list(party.address_lines)
+    return data
 
 
 def issue_for_release(
@@ -131,7 +123,7 @@ def _common(facts: InvoiceFacts, now: datetime) -> dict[str, Any]:
 
 def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
     contract = facts.contract
-    issuer = _secretary_party(facts.secretary)
+    issuer = _party(facts.secretary, _SECRETARY_FIELDS)
     excl, vat = split_vat(amount_cents, facts.secretary.vat_exempt)
     partial = amount_cents != contract.amount_cents
     line = {
@@ -148,7 +140,7 @@ def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
         issuer_user_id=contract.secretary_id,
         recipient_user_id=contract.business_id,
         issuer=issuer,
-        recipient=_business_party(facts.business),
+        recipient=_party(facts.business, _BUSINESS_FIELDS),
         line=line,
         totals=(excl, vat, amount_cents),
         vat_mention=VAT_EXEMPT_MENTION if issuer["vat_exempt"] else None,
@@ -162,7 +154,7 @@ def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
 def _issue_commission(facts: InvoiceFacts, commission_cents: int) -> Invoice:
     contract = facts.contract
     excl, vat = split_vat(commission_cents, vat_exempt=False)
-    recipient = _secretary_party(facts.secretary)
+    recipient = _party(facts.secretary, _SECRETARY_FIELDS)
     recipient.pop("vat_exempt")
     rate = f"{contract.commission_basis_points / 100:g}".replace(".", ",")
     line = {

@@ -24,8 +24,10 @@ test_webhook_replay.py checks it with hypothesis):
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -180,6 +182,23 @@ def _event_contract(event: dict[str, Any]) -> EscrowState | None:
     return _locked(recorded.contract_id if recorded else None)
 
 
+ContractHandler = Callable[[dict[str, Any], dict[str, Any], EscrowState], str]
+
+
+def _about_a_contract(handler: ContractHandler) -> Callable[[dict[str, Any], dict[str, Any]], str]:
+    """A handler for an event about one of our contracts: it gets the contract's state,
+    row-locked; an event about no contract we know is recorded and answered as such."""
+
+    @functools.wraps(handler)
+    def handle(event: dict[str, Any], obj: dict[str, Any]) -> str:
+        state = _event_contract(event)
+        if state is None:
+            return "unknown_contract"
+        return handler(event, obj, state)
+
+    return handle
+
+
 def _handle_orphans(contract_id: uuid.UUID, payment: str, charge: str | None) -> None:
     """Charge events that arrived before the payment they are about (found by its ids now)."""
     orphans = list(
@@ -211,10 +230,8 @@ def _handle_orphans(contract_id: uuid.UUID, payment: str, charge: str | None) ->
 # --- handlers ---------------------------------------------------------------
 
 
-def _payment_succeeded(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    state = _event_contract(event)
-    if state is None:
-        return "unknown_contract"
+@_about_a_contract
+def _payment_succeeded(event: dict[str, Any], obj: dict[str, Any], state: EscrowState) -> str:
     hook, ref = escrow.outcomes(), state.ref
     payment = str(obj["id"])
     amount = int(obj.get("amount_received") or obj.get("amount") or 0)
@@ -253,10 +270,8 @@ def _payment_succeeded(event: dict[str, Any], obj: dict[str, Any]) -> str:
     return "stray_refunded"
 
 
-def _payment_failed(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    state = _event_contract(event)
-    if state is None:
-        return "unknown_contract"
+@_about_a_contract
+def _payment_failed(event: dict[str, Any], obj: dict[str, Any], state: EscrowState) -> str:
     if not state.awaiting_payment:
         return "ignored_not_awaiting"
     newest = db.session.scalar(
@@ -286,10 +301,8 @@ def _refunded_in_ledger(contract_id: uuid.UUID) -> int:
     return int(total or 0)
 
 
-def _charge_refunded(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    state = _event_contract(event)
-    if state is None:
-        return "unknown_contract"
+@_about_a_contract
+def _charge_refunded(event: dict[str, Any], obj: dict[str, Any], state: EscrowState) -> str:
     at_stripe = int(obj.get("amount_refunded") or 0)
     booked = _refunded_in_ledger(state.ref.id)
     if at_stripe <= booked:
@@ -305,10 +318,8 @@ def _charge_refunded(event: dict[str, Any], obj: dict[str, Any]) -> str:
     return "refund_mismatch"
 
 
-def _dispute_created(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    state = _event_contract(event)
-    if state is None:
-        return "unknown_contract"
+@_about_a_contract
+def _dispute_created(event: dict[str, Any], obj: dict[str, Any], state: EscrowState) -> str:
     hook, contract_id = escrow.outcomes(), state.ref.id
     payment = _id_of(obj.get("payment_intent"))
     if state.awaiting_payment and payment:
@@ -329,10 +340,8 @@ def _dispute_created(event: dict[str, Any], obj: dict[str, Any]) -> str:
     return "noted"
 
 
-def _transfer_reversed(event: dict[str, Any], obj: dict[str, Any]) -> str:
-    state = _event_contract(event)
-    if state is None:
-        return "unknown_contract"
+@_about_a_contract
+def _transfer_reversed(event: dict[str, Any], obj: dict[str, Any], state: EscrowState) -> str:
     escrow.outcomes().note(
         state.ref.id,
         "transfer_reversed",
