@@ -189,6 +189,17 @@ class Deal:
             assert code == 200, body
         return self
 
+    def resolve(
+        self, operator: dict[str, Any], release_cents: int, refund_cents: int, note: str = ""
+    ) -> tuple[int, Any]:
+        """The operator splits the disputed money (POST /admin/contracts/{id}/resolve)."""
+        body = {"release_cents": release_cents, "refund_cents": refund_cents}
+        if note:
+            body["note"] = note
+        return self.api.post(
+            f"/api/v1/admin/contracts/{self.contract_id}/resolve", body, token=operator["token"]
+        )
+
     @property
     def contract_id(self) -> str:
         return str(self.contract["id"])

@@ -62,20 +62,11 @@ def test_resolve_refused_unless_disputed(api, app, status: str) -> None:
     if status == "resolved":
         deal.to("disputed")
         op = f.operator(api, app)
-        code, _ = api.post(
-            f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-            {"release_cents": 110_000, "refund_cents": 0},
-            token=op["token"],
-        )
-        assert code == 200
+        assert deal.resolve(op, 110_000, 0)[0] == 200
     else:
         deal.to(status)
         op = f.operator(api, app)
-    code, body = api.post(
-        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-        {"release_cents": 0, "refund_cents": 0},
-        token=op["token"],
-    )
+    code, body = deal.resolve(op, 0, 0)
     assert code == 409, body
 
 
@@ -130,11 +121,7 @@ def test_dispute_split_pays_commission_on_the_released_part_only(api, app) -> No
     op = f.operator(api, app)
     _, disputed = api.get("/api/v1/admin/contracts?status=disputed", token=op["token"])
     assert [c["id"] for c in disputed["results"]] == [deal.contract_id]
-    code, body = api.post(
-        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-        {"release_cents": 60_000, "refund_cents": 40_000, "note": "Moitié du travail conforme."},
-        token=op["token"],
-    )
+    code, body = deal.resolve(op, 60_000, 40_000, "Moitié du travail conforme.")
     assert code == 200 and body["status"] == "resolved"
     assert body["resolution_release_cents"] == 60_000
     ledger = assert_ledger_balanced(deal, held=0)
@@ -149,19 +136,11 @@ def test_dispute_split_pays_commission_on_the_released_part_only(api, app) -> No
 def test_resolution_must_add_up_to_the_amount_held(api, app) -> None:
     deal = f.Deal(api, amount_cents=100_000).to("disputed")
     op = f.operator(api, app)
-    code, body = api.post(
-        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-        {"release_cents": 60_000, "refund_cents": 30_000},
-        token=op["token"],
-    )
+    code, body = deal.resolve(op, 60_000, 30_000)
     assert code == 422
     assert set(body["errors"]["json"]) == {"release_cents", "refund_cents"}
     assert_ledger_balanced(deal, held=100_000)
-    code, body = api.post(
-        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-        {"release_cents": -1, "refund_cents": 100_001},
-        token=op["token"],
-    )
+    code, body = deal.resolve(op, -1, 100_001)
     assert code == 422 and "release_cents" in body["errors"]["json"]
 
 

@@ -113,11 +113,7 @@ def test_dispute_and_split_resolution_transfer_and_refund(sapi, stripe_app: Flas
     )
     assert_balanced(deal, 110_000)
     operator = f.operator(sapi, stripe_app)
-    status, body = sapi.post(
-        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-        {"release_cents": 60_000, "refund_cents": 50_000, "note": "Moitié du travail livrée."},
-        token=operator["token"],
-    )
+    status, body = deal.resolve(operator, 60_000, 50_000, "Moitié du travail livrée.")
     assert status == 200, body
     assert body["status"] == "resolved"
     assert body["transfer_id"].startswith("tr_") and body["refund_id"].startswith("re_")
@@ -139,11 +135,7 @@ def test_resolution_refunding_everything_needs_no_payout_account(sapi, stripe_ap
         deal.act("dispute", "secretary", {"reason": "Le client ne répond plus du tout."})[0] == 200
     )
     operator = f.operator(sapi, stripe_app)
-    status, body = sapi.post(
-        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-        {"release_cents": 0, "refund_cents": 110_000},
-        token=operator["token"],
-    )
+    status, body = deal.resolve(operator, 0, 110_000)
     assert status == 200, body
     assert body["transfer_id"] is None and body["refund_id"].startswith("re_")
     assert_balanced(deal, 0)

@@ -81,11 +81,7 @@ def test_review_window_publishes_one_sided_reviews_and_then_closes(api, app) -> 
 def test_resolved_contracts_can_be_reviewed(api, app) -> None:
     deal = f.Deal(api).to("disputed")
     op = f.operator(api, app)
-    api.post(
-        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-        {"release_cents": 0, "refund_cents": 110_000},
-        token=op["token"],
-    )
+    assert deal.resolve(op, 0, 110_000)[0] == 200
     assert deal.act("reviews", "secretary", {"rating": 2, "comment": "Litige."})[0] == 201
     _, profile = api.get(f"/api/v1/secretaries/{deal.secretary['id']}")
     assert profile["completed_contracts"] == 1

@@ -58,11 +58,7 @@ def test_after_a_dispute_split_the_contract_shows_the_commission_actually_taken(
 ) -> None:
     deal = f.Deal(api, amount_cents=80_000).to("disputed")
     operator = f.operator(api, app)
-    status, body = api.post(
-        f"/api/v1/admin/contracts/{deal.contract_id}/resolve",
-        {"release_cents": 50_000, "refund_cents": 30_000, "note": "Moitié du travail livrée."},
-        token=operator["token"],
-    )
+    status, body = deal.resolve(operator, 50_000, 30_000, "Moitié du travail livrée.")
     assert status == 200, body
 
     for who in ("business", "secretary"):
