@@ -1,4 +1,10 @@
-"""The marketplace application: businesses meet independent secretaries."""
+"""The marketplace application: businesses meet independent secretaries.
+
+The app factory imports the domains inside its functions on purpose: this file is the
+package's __init__, run before any of its modules (`import marketplace.db` runs it
+first), so importing every blueprint here at the top would load the whole application,
+and every module in it, for any import of any part of it.
+"""
 
 from __future__ import annotations
 

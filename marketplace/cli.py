@@ -6,7 +6,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from marketplace.accounts.services import create_operator
+from marketplace.contracts.services import auto_release_due
+from marketplace.demo.seed import DemoSeedError
+from marketplace.demo.seed import seed as run_seed
 from marketplace.errors import DomainError
+from marketplace.reviews.services import publish_due
+from marketplace.search.cli import search
 
 
 def register_commands(app: Flask) -> None:
@@ -16,7 +22,6 @@ def register_commands(app: Flask) -> None:
     @click.option("--name", default="Opérateur", show_default=True)
     def create_admin(email: str, password: str, name: str) -> None:
         """Create an operator (admin) account."""
-        from marketplace.accounts.services import create_operator
 
         try:
             user = create_operator(email, password, name)
@@ -32,16 +37,12 @@ def register_commands(app: Flask) -> None:
 
         Safe from cron, twice at once, or again after a crash.
         """
-        from marketplace.contracts.services import auto_release_due
-        from marketplace.reviews.services import publish_due
 
         released = auto_release_due()
         published = publish_due()
         click.echo(f"released {released} contract(s), published {published} review(s)")
 
     app.cli.add_command(payments)
-
-    from marketplace.search.cli import search
 
     app.cli.add_command(search)
 
@@ -54,8 +55,6 @@ def register_commands(app: Flask) -> None:
     )
     def seed_demo(secretaries: int, businesses: int, missions: int, seed: int) -> None:
         """Fill an empty database with realistic French demo data."""
-        from marketplace.demo.seed import DemoSeedError
-        from marketplace.demo.seed import seed as run_seed
 
         try:
             summary = run_seed(

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from marketplace.accounts.auth import optional_api_user
 from marketplace.db import created_at, utcnow
 from marketplace.errors import Conflict, FieldErrors
 from marketplace.extensions import db
@@ -49,7 +50,6 @@ def _fingerprint() -> str:
 
 
 def _caller_id() -> uuid.UUID | None:
-    from marketplace.accounts.auth import optional_api_user
 
     user = optional_api_user()
     return user.id if user else None

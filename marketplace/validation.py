@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from marketplace.errors import FieldErrors
 from marketplace.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
 
@@ -93,8 +94,6 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 def load(schema: Schema, payload: Any, *, partial: bool = False) -> dict[str, Any]:
     """Validate with a marshmallow schema; errors become FieldErrors naming each field."""
     from marshmallow import ValidationError
-
-    from marketplace.errors import FieldErrors
 
     if not isinstance(payload, dict):
         raise FieldErrors({"_schema": str(_l("Un objet JSON est attendu."))})

@@ -14,7 +14,7 @@ from marketplace.accounts.auth import api_user_with, optional_api_user
 from marketplace.http import Blueprint
 from marketplace.missions.services import caller_and_owned_mission, check_owned
 from marketplace.pagination import page_body
-from marketplace.search import services
+from marketplace.search import init_app, services
 from marketplace.search.schemas import (
     MatchesQuery,
     MatchResults,
@@ -30,7 +30,6 @@ blp = Blueprint("search", __name__, url_prefix="/api/v1", description="Matching 
 
 @blp.record_once
 def _init(state: Any) -> None:
-    from marketplace.search import init_app
 
     init_app(state.app)
 

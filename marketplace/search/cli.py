@@ -5,13 +5,15 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from marketplace.extensions import db
+from marketplace.search import backend, outbox, services
+
 search = AppGroup("search", help="Search index maintenance.")
 
 
 @search.command("reindex")
 def reindex_command() -> None:
     """Rebuild the search indices from the database, with no moment where search is empty."""
-    from marketplace.search import backend, services
 
     reports = services.reindex()
     if not reports:
@@ -28,7 +30,6 @@ def reindex_command() -> None:
 @search.command("drain")
 def drain_command() -> None:
     """Apply the pending index updates of the outbox now (also retried automatically)."""
-    from marketplace.search import services
 
     result = services.drain()
     click.echo(f"applied {result.applied} pending change(s)")
@@ -39,8 +40,6 @@ def drain_command() -> None:
 @search.command("status")
 def status_command() -> None:
     """The backend in use, whether it answers, and the outbox backlog."""
-    from marketplace.extensions import db
-    from marketplace.search import backend, outbox
 
     search_backend = backend()
     count, attempts, error = outbox.pending(db.engine)

@@ -30,6 +30,7 @@ from elasticsearch.serializer import OrjsonSerializer
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from marketplace.extensions import db
 from marketplace.search import documents
 from marketplace.search.http import SearchHTTP
 from marketplace.search.interfaces import Entity, Hit, HitPage, ReindexReport, SearchUnavailable
@@ -443,7 +444,6 @@ def _fill_in_processes(
 def _fill_job(job: tuple[str, str, Entity, str, list[uuid.UUID]]) -> int:
     """In a forked worker: its own database connections and Elasticsearch client."""
     global _worker_pid
-    from marketplace.extensions import db
 
     url, prefix, entity, index, ids = job
     assert _worker_app is not None

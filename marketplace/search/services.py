@@ -23,6 +23,7 @@ from marketplace.errors import FieldErrors
 from marketplace.extensions import db
 from marketplace.geo.places import lookup
 from marketplace.missions.models import Mission, MissionStatus
+from marketplace.missions.services import details_visible
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.search import backend, outbox, ranking, text
 from marketplace.search.interfaces import HitPage, ReindexReport
@@ -190,7 +191,6 @@ def mission_criteria(args: dict[str, Any], user: User | None) -> ranking.Mission
 def rank_missions(
     criteria: ranking.MissionCriteria, viewer: User | None, page: int = 1, per_page: int = 20
 ) -> ResultPage:
-    from marketplace.missions.services import details_visible
 
     hits = backend().search_missions(criteria, (page - 1) * per_page, per_page)
     ids = [uuid.UUID(h.id) for h in hits.hits]

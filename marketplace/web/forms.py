@@ -23,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 from marketplace.errors import FieldErrors
 from marketplace.money import euros, parse_euros
 from marketplace.validation import load
-from marketplace.web.filters import locale_name
+from marketplace.web.filters import locale_name, number
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -266,6 +266,5 @@ def humanize(
 
 
 def _number(value: Any) -> str:
-    from marketplace.web.filters import number
 
     return number(value)
