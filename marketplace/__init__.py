@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.contracts.api import blp as contracts_api
     from marketplace.extensions import api, csrf
     from marketplace.missions.api import blp as missions_api
+    from marketplace.notifications.api import blp as notifications_api
     from marketplace.payments.api import blp as payments_api
     from marketplace.profiles.api import blp as profiles_api
     from marketplace.reviews.api import blp as reviews_api
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         reviews_api,
         payments_api,
         search_api,
+        notifications_api,
     ):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
         api.register_blueprint(blp)

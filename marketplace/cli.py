@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from marketplace.accounts.services import create_operator
-from marketplace.contracts.services import auto_release_due
+from marketplace.contracts.services import auto_release_due, remind_auto_release
 from marketplace.demo.seed import DemoSeedError
 from marketplace.demo.seed import seed as run_seed
 from marketplace.errors import DomainError
@@ -33,14 +33,19 @@ def register_commands(app: Flask) -> None:
 
     @payments.command("release-due")
     def release_due() -> None:
-        """Release escrow whose approval window has passed; publish reviews whose window closed.
+        """Release escrow whose approval window has passed; warn businesses two days before;
+        publish reviews whose window closed.
 
         Safe from cron, twice at once, or again after a crash.
         """
 
         released = auto_release_due()
+        reminded = remind_auto_release()
         published = publish_due()
-        click.echo(f"released {released} contract(s), published {published} review(s)")
+        click.echo(
+            f"released {released} contract(s), published {published} review(s), "
+            f"reminded {reminded} business(es)"
+        )
 
     app.cli.add_command(payments)
 

@@ -6,6 +6,7 @@ from marketplace.contracts.models import Contract, ContractEvent
 from marketplace.idempotency import IdempotencyKey
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance
 from marketplace.moderation.models import ModerationAction
+from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.payments.models import LedgerEntry
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
@@ -22,6 +23,8 @@ __all__ = [
     "Mission",
     "ModerationAction",
     "NdaAcceptance",
+    "Notification",
+    "NotificationSetting",
     "Review",
     "SecretaryProfile",
     "User",

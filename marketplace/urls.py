@@ -17,3 +17,9 @@ def external_url(endpoint: str, **values: Any) -> str:
     with current_app.test_request_context("/"):
         path = url_for(endpoint, **values)
     return settings.public_url + path
+
+
+def path_for(endpoint: str, **values: Any) -> str:
+    """The route's path on this site, inside or outside a request (notifications keep it)."""
+    with current_app.test_request_context("/"):
+        return url_for(endpoint, **values)

@@ -23,7 +23,9 @@ from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.missions import services as missions
 from marketplace.missions.models import MISSION, Mission
+from marketplace.notifications.services import notify
 from marketplace.profiles.models import SecretaryProfile
+from marketplace.urls import path_for
 
 
 class NdaRequired(Conflict):
@@ -64,10 +66,22 @@ def place_bid(mission: Mission, user: User, data: dict[str, Any]) -> Bid:
     )
     db.session.add(bid)
     try:
-        db.session.commit()  # the partial unique index settles a race between two submits
+        db.session.flush()  # the partial unique index settles a race between two submits
     except IntegrityError:
         db.session.rollback()
         raise AlreadyBid(_("Vous avez déjà un devis en cours sur cette mission.")) from None
+    notify(
+        mission.business_id,
+        "bid_received",
+        subject=("mission", mission.id),
+        url=path_for("web.mission_detail", mission_id=mission.id),
+        params={
+            "secretary": user.display_name,
+            "mission": mission.title,
+            "amount_cents": data["amount_cents"],
+        },
+    )
+    db.session.commit()
     return bid
 
 
@@ -110,10 +124,27 @@ def withdraw(bid: Bid, user: User) -> Bid:
 def decline_pending_bids(mission_id: uuid.UUID, except_bid: uuid.UUID | None = None) -> int:
     """Every pending bid on the mission (but `except_bid`) declined, in the current transaction;
     run when a mission is hired or closed, so nobody waits for an answer."""
-    where = [Bid.mission_id == mission_id]
+    where = [Bid.mission_id == mission_id, Bid.status == BidStatus.PENDING]
     if except_bid is not None:
         where.append(Bid.id != except_bid)
-    return BID.claim_all("decline", *where, decided_at=utcnow())
+    waiting = list(
+        db.session.execute(
+            sa.select(Bid.secretary_id, Mission.title)
+            .join(Mission, Mission.id == Bid.mission_id)
+            .where(*where)
+        )
+    )
+    declined = BID.claim_all("decline", *where, decided_at=utcnow())
+    for secretary_id, title in waiting:
+        notify(
+            secretary_id,
+            "bid_declined",
+            subject=("mission", mission_id),
+            url=path_for("web.mission_detail", mission_id=mission_id),
+            params={"mission": title},
+            dedupe_key=f"bid_declined:{mission_id}",
+        )
+    return declined
 
 
 @missions.involvement

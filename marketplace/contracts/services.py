@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -34,6 +35,7 @@ from marketplace.db import utcnow
 from marketplace.errors import FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.missions.models import MISSION, MissionStatus, Pricing
+from marketplace.notifications.services import notify
 from marketplace.payments import escrow, ledger, payouts
 from marketplace.payments.interfaces import (
     ContractRef,
@@ -46,7 +48,10 @@ from marketplace.profiles import services as profiles
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews import services as reviews
 from marketplace.reviews.models import Review
+from marketplace.urls import path_for
 from marketplace.workflow import ConcurrentTransition, InvalidTransition
+
+PARIS = ZoneInfo("Europe/Paris")
 
 # Who may ever ask for each action ("system" actions have no user).
 ACTION_ROLES: dict[str, tuple[Role, ...]] = {
@@ -124,6 +129,25 @@ def _commit_or_rollback(fn: Any, *args: Any) -> Any:
     return result
 
 
+# --- telling the parties ------------------------------------------------------
+
+
+def _tell(contract: Contract, user_id: uuid.UUID, kind: str, **params: Any) -> None:
+    """Notify one party about this contract (in the current transaction)."""
+    notify(
+        user_id,
+        kind,
+        subject=("contract", contract.id),
+        url=path_for("web.contract_detail", contract_id=contract.id),
+        params={"mission": contract.mission.title, **params},
+        dedupe_key=f"{kind}:{contract.id}",
+    )
+
+
+def _other_party(contract: Contract, user: User) -> uuid.UUID:
+    return contract.secretary_id if user.id == contract.business_id else contract.business_id
+
+
 # --- what payments are given -------------------------------------------------
 
 
@@ -193,6 +217,7 @@ def hire(bid: Bid, user: User) -> Contract:
     transaction."""
     mission = bids.accept(bid, user)
     contract = create_from_bid(bid, actor=user)
+    _tell(contract, contract.secretary_id, "bid_accepted", business=user.display_name)
     try:
         db.session.commit()
     except IntegrityError:  # the mission's unique contract: a concurrent accept won
@@ -305,6 +330,7 @@ def confirm_funding(
     except InvalidTransition:
         return False
     _commit_or_rollback(escrow.record_funding, ref(contract), reference)
+    _tell(contract, contract.secretary_id, "contract_funded", amount_cents=contract.amount_cents)
     return True
 
 
@@ -314,6 +340,7 @@ def confirm_funding(
 def deliver(contract: Contract, user: User) -> Contract:
     check_role(user, "deliver")
     _claim(contract, "deliver", user)
+    _tell(contract, contract.business_id, "contract_delivered", secretary=user.display_name)
     db.session.commit()
     return contract
 
@@ -330,6 +357,7 @@ def _release(contract: Contract, actor: User | None, action: str, **values: Any)
         escrow.release_to_secretary, ref(contract), invoice_facts(contract)
     )
     contract.transfer_id = transfer
+    _tell(contract, contract.secretary_id, "contract_released", amount_cents=contract.payout_cents)
     db.session.commit()
     return contract
 
@@ -353,6 +381,31 @@ def approve(contract: Contract, user: User) -> Contract:
     db.session.commit()
     db.session.refresh(contract)
     return contract
+
+
+AUTO_RELEASE_NOTICE = timedelta(days=2)
+
+
+def remind_auto_release(now: datetime | None = None) -> int:
+    """Tell each business two days before its delivered contract releases by itself
+    (`auto_release_soon`), once per contract; returns how many contracts were due a
+    reminder. Safe to run again or twice at once: the reminder has a dedupe key."""
+    now = now or utcnow()
+    days = timedelta(days=_settings().auto_release_days)
+    due = db.session.scalars(
+        sa.select(Contract).where(
+            Contract.status == S.DELIVERED,
+            Contract.approved_at.is_(None),
+            Contract.delivered_at <= now - days + AUTO_RELEASE_NOTICE,
+            Contract.delivered_at > now - days,
+        )
+    ).all()
+    for contract in due:
+        assert contract.delivered_at is not None
+        release_on = (contract.delivered_at + days).astimezone(PARIS).date()
+        _tell(contract, contract.business_id, "auto_release_soon", date_on=release_on.isoformat())
+    db.session.commit()
+    return len(due)
 
 
 def auto_release_due(now: datetime | None = None) -> int:
@@ -404,6 +457,7 @@ def cancel(contract: Contract, user: User, reason: str = "") -> Contract:
     _claim(contract, "cancel", user, note=reason)
     refund = _commit_or_rollback(escrow.refund_business, ref(contract))
     contract.refund_id = refund
+    _tell(contract, _other_party(contract, user), "contract_cancelled", by=user.display_name)
     db.session.commit()
     return contract
 
@@ -414,6 +468,7 @@ def dispute(contract: Contract, user: User, reason: str) -> Contract:
     if contract.approved_at is not None:
         raise AlreadyApproved("dispute")
     _claim(contract, "dispute", user, note=reason, dispute_reason=reason, disputed_by_id=user.id)
+    _tell(contract, _other_party(contract, user), "dispute_opened", by=user.display_name)
     db.session.commit()
     return contract
 
@@ -425,6 +480,8 @@ def open_bank_dispute(contract: Contract, note: str) -> bool:
         _claim(contract, "bank_dispute", None, note=note, dispute_reason=note)
     except InvalidTransition:
         return False
+    for party in (contract.business_id, contract.secretary_id):
+        _tell(contract, party, "dispute_opened", by=_("la banque du client"))
     return True
 
 
@@ -454,6 +511,8 @@ def resolve(
     )
     contract.transfer_id = split.transfer_id
     contract.refund_id = split.refund_id
+    for party in (contract.business_id, contract.secretary_id):
+        _tell(contract, party, "dispute_resolved")
     db.session.commit()
     return contract
 
@@ -466,6 +525,15 @@ def review(contract: Contract, user: User, rating: int, comment: str) -> Review:
     if contract.party_role(user.id) is None:
         raise Forbidden()
     CONTRACT.target("review", contract.status)
+    subject = _other_party(contract, user)
+    notify(
+        subject,
+        "review_received",
+        subject=("contract", contract.id),
+        url=path_for("web.contract_detail", contract_id=contract.id),
+        params={"author": user.display_name, "mission": contract.mission.title},
+        dedupe_key=f"review_received:{contract.id}",
+    )
     return reviews.post_review(contract, user, rating, comment)
 
 

@@ -26,8 +26,10 @@ from marketplace.missions.models import (
     NdaAcceptance,
     Pricing,
 )
+from marketplace.notifications.services import notify
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.profiles.services import apply_place, resolve_place
+from marketplace.urls import path_for
 
 
 def _check(values: dict[str, Any], *, creating: bool) -> Place | None:
@@ -272,6 +274,13 @@ def invite(mission: Mission, user: User, secretary_id: uuid.UUID, message: str =
         raise Conflict(_("Cette secrétaire est déjà invitée sur cette mission."))
     invitation = Invitation(mission_id=mission.id, secretary_id=secretary_id, message=message)
     db.session.add(invitation)
+    notify(
+        secretary_id,
+        "invitation_received",
+        subject=("mission", mission.id),
+        url=path_for("web.mission_detail", mission_id=mission.id),
+        params={"business": user.display_name, "mission": mission.title},
+    )
     try:
         db.session.commit()
     except IntegrityError:

@@ -11,6 +11,7 @@ from marketplace.web import (  # noqa: F401  (routes register on import)
     dashboard,
     mission_pages,
     moderation_pages,
+    notification_pages,
     operator_pages,
     payment_pages,
     profile_pages,

@@ -7,10 +7,14 @@ from typing import Any
 from flask import abort, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import default_exceptions
 
 from marketplace import taxonomy
+from marketplace.accounts.models import Role
+from marketplace.notifications import services as notifications
 from marketplace.web import filters, labels
 from marketplace.web.blueprint import bp
 from marketplace.web.helpers import local_next, referrer_path
@@ -33,7 +37,18 @@ def _layout_globals() -> dict[str, Any]:
         "site_languages": LANGUAGES,
         "default_http_description": _default_http_description,
         "term_options": _term_options,
+        "unread_notifications": _unread(),
     }
+
+
+def _unread() -> int:
+    """The header's count of unread notifications (the signed-in person's only)."""
+    if not current_user.is_authenticated or current_user.role is Role.OPERATOR:
+        return 0
+    try:
+        return notifications.unread_count(current_user)
+    except SQLAlchemyError:  # an error page while the database is down still renders
+        return 0
 
 
 def _term_options(terms: tuple[taxonomy.Term, ...]) -> list[tuple[str, str]]:

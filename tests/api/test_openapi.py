@@ -236,6 +236,7 @@ def test_every_list_answers_a_page(client, app, api) -> None:
         "/api/v1/businesses/{business_id}/reviews": (None, {"business_id": deal.business}),
         "/api/v1/search/secretaries": (None, {}),
         "/api/v1/search/missions": (None, {}),
+        "/api/v1/notifications": (deal.secretary["token"], {}),
     }
     spec = _spec(client)
     pages = set(_list_operations(spec)) - BARE_LISTS - {MATCHES}
