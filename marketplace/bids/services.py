@@ -22,7 +22,7 @@ from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.missions import services as missions
-from marketplace.missions.models import MISSION, Mission
+from marketplace.missions.models import MISSION, Invitation, Mission
 from marketplace.notifications.services import notify
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.urls import path_for
@@ -192,3 +192,20 @@ def bid_counts(mission_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]
         .group_by(Bid.mission_id)
     )
     return {mission_id: (int(total), int(pending)) for mission_id, total, pending in rows}
+
+
+def answerable_invitations(user: User, invitations: list[Invitation]) -> set[uuid.UUID]:
+    """The invitations she can still answer with a quote: the mission takes bids and she
+    has no live quote on it."""
+    quoted = set(
+        db.session.scalars(
+            sa.select(Bid.mission_id).where(
+                Bid.secretary_id == user.id, Bid.status.in_(LIVE_BID_STATUSES)
+            )
+        )
+    )
+    return {
+        i.id
+        for i in invitations
+        if MISSION.allows("bid", i.mission.status) and i.mission_id not in quoted
+    }

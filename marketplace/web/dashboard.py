@@ -61,11 +61,13 @@ def _business(user: User) -> str:
 
 
 def _secretary(user: User) -> str:
+    invitations = first_rows(missions.invitations_for(user), LIMIT)
     return render_template(
         "dashboard/secretary.html",
         user=user,
         profile=profiles.own_profile(user),
-        invitations=first_rows(missions.invitations_for(user), LIMIT),
+        invitations=invitations,
+        answerable=bids.answerable_invitations(user, invitations),
         bids=first_rows(bids.bids_of(user), LIMIT),
         contracts=_contracts_with_next_step(user),
         earnings=statements.secretary_earnings(user),

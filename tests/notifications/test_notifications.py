@@ -152,3 +152,27 @@ def test_the_page_shows_the_count_opens_and_unsubscribes_signed_out(
     _, settings = api.get("/api/v1/me/notification-settings", token=deal.secretary["token"])
     assert settings["email"]["bid_accepted"] == "off"
     assert stranger.get("/notifications/desabonnement/faux", expect=404).status == 404
+
+
+def test_invitations_come_first_on_her_dashboard_with_an_answer_button(api, client) -> None:
+    business = f.business(api)
+    secretary = f.secretary(api)
+    invited = f.mission(api, business, title="Accueil téléphonique du cabinet")
+    quoted = f.mission(api, business, title="Publipostage des vœux")
+    for mission in (invited, quoted):
+        status, _ = api.post(
+            f"/api/v1/missions/{mission['id']}/invitations",
+            {"secretary_id": secretary["id"]},
+            token=business["token"],
+        )
+        assert status == 201
+    f.bid(api, secretary, quoted["id"], 30_000)
+    browser = Browser(client)
+    sign_in(browser, secretary["email"])
+    page = browser.get("/tableau-de-bord")
+    html = page.html
+    assert html.index("Invitations reçues") < html.index("Mes devis")
+    assert html.index("Invitations reçues") < html.index("Missions pour vous")
+    answer = f'/missions/{invited["id"]}#devis'
+    assert answer in html
+    assert f'/missions/{quoted["id"]}#devis' not in html  # already answered
