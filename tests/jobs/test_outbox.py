@@ -130,4 +130,3 @@ def test_status_command_without_failures_exits_zero(app: Flask) -> None:
         result = app.test_cli_runner().invoke(args=["jobs", "status"])
     assert result.exit_code == 0, result.output
     assert "pending: 1" in result.output and "failed: 0" in result.output
-
