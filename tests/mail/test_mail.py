@@ -193,3 +193,16 @@ def test_smtp_url_is_parsed_and_the_password_is_not_in_the_repr(tmp_path: Path) 
     assert settings.smtp.starttls and not settings.smtp.ssl
     assert "p@ss" not in repr(settings)
     assert settings.mail_from == "ne-pas-repondre@secretaires.example.fr"
+
+
+def test_email_is_rendered_in_the_recipients_language(smtp_app: Flask) -> None:
+    to = _address()
+    with smtp_app.app_context():
+        _queue_notification(to, language="en")
+        db.session.commit()
+        runner.run_pending()
+    [summary] = mailpit.wait_for(to)
+    full = mailpit.message(summary["ID"])
+    assert "please do not reply" in full["Text"] and "please do not reply" in full["HTML"]
+    assert "merci de ne pas y répondre" not in full["Text"]
+    assert mailpit.headers(summary["ID"])["Content-Language"] == ["en"]
