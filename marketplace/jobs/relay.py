@@ -161,7 +161,11 @@ def init_app(app: Flask) -> None:
     from marketplace.jobs import models  # noqa: F401  (the outbox table joins the metadata)
 
     settings: Settings = app.config["MARKETPLACE_SETTINGS"]
-    app.extensions["jobs_relay"] = build_relay(app, settings)
+    relay = build_relay(app, settings)
+    app.extensions["jobs_relay"] = relay
+    if isinstance(relay, EmbeddedRunner):
+        # Each serving process keeps the thread, which also sweeps what an earlier one left.
+        app.before_request(relay.ensure_started)
     install()
 
 

@@ -9,6 +9,7 @@ are listed in `schedule.py`.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from celery import Task
@@ -34,6 +35,9 @@ if not _broker:
 
 celery = make_celery(_broker)
 celery.conf.beat_schedule = BEAT_SCHEDULE
+# Beat's record of the last runs lives with the app's other local state, not in the cwd.
+Path(flask_app.instance_path).mkdir(parents=True, exist_ok=True)
+celery.conf.beat_schedule_filename = str(Path(flask_app.instance_path) / "celerybeat-schedule")
 
 
 class AppTask(Task):
