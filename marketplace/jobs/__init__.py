@@ -17,82 +17,12 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-from typing import Any
-
-import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.dialects import postgresql, sqlite
 
-from marketplace.db import utcnow
-from marketplace.extensions import db
-from marketplace.jobs.models import JobOutbox
+from marketplace.jobs.outbox import PENDING_IDS, enqueue, pending_count
+from marketplace.jobs.registry import handler, handler_for
 
-Handler = Callable[[dict[str, Any]], None]
-_handlers: dict[str, Handler] = {}
-PENDING_IDS = "jobs_outbox_pending"  # session.info key: ids written by this transaction
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that runs jobs of this kind (one per kind)."""
-
-    def register(fn: Handler) -> Handler:
-        existing = _handlers.get(kind)
-        if existing is not None and existing is not fn:
-            raise ValueError(f"a handler for job kind {kind!r} is already registered")
-        _handlers[kind] = fn
-        return fn
-
-    return register
-
-
-def handler_for(kind: str) -> Handler | None:
-    return _handlers.get(kind)
-
-
-def enqueue(kind: str, payload: dict[str, Any], *, key: str | None = None) -> uuid.UUID | None:
-    """Write the job in the current transaction; None when a job with this key exists already.
-
-    `payload` must be JSON and hold no secret (tokens, passwords): rows are kept and shown
-    to operators. Pass `key` to make the intent idempotent ("verify-email:<user id>:<n>").
-    """
-    if kind not in _handlers:
-        raise ValueError(f"no handler registered for job kind {kind!r}")
-    session = db.session
-    job_id = uuid.uuid4()
-    values = {
-        "id": job_id,
-        "kind": kind,
-        "payload": payload,
-        "dedupe_key": key or f"{kind}:{job_id}",
-        "created_at": utcnow(),
-        "attempts": 0,
-        "next_attempt_at": utcnow(),
-    }
-    connection = session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(JobOutbox)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(JobOutbox.id)
-    )
-    inserted = connection.execute(statement).scalar()
-    if inserted is None:
-        return None
-    session.info.setdefault(PENDING_IDS, []).append(inserted)
-    return inserted
-
-
-def pending_count() -> int:
-    return int(
-        db.session.execute(
-            sa.select(sa.func.count())
-            .select_from(JobOutbox)
-            .where(JobOutbox.done_at.is_(None), JobOutbox.failed_at.is_(None))
-        ).scalar_one()
-    )
+__all__ = ["PENDING_IDS", "enqueue", "handler", "handler_for", "init_app", "pending_count"]
 
 
 def init_app(app: Flask) -> None:

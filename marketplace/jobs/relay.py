@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.config import Settings
 from marketplace.extensions import db
-from marketplace.jobs import PENDING_IDS
+from marketplace.jobs.outbox import PENDING_IDS
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,9 @@ import sqlalchemy as sa
 
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.jobs import PENDING_IDS, handler_for
 from marketplace.jobs.models import JobOutbox
+from marketplace.jobs.outbox import PENDING_IDS
+from marketplace.jobs.registry import handler_for
 
 log = logging.getLogger(__name__)
 
