@@ -152,6 +152,14 @@ def test_without_smtp_the_email_is_a_file_and_only_subject_and_recipient_are_log
     path.unlink()
 
 
+@pytest.mark.parametrize(
+    "to", ["pas-une-adresse", "a@exemple.fr\nBcc: b@exemple.fr", "a@x.fr, b@y.fr"]
+)
+def test_queue_email_refuses_anything_but_one_address(app: Flask, to: str) -> None:
+    with app.app_context(), pytest.raises(ValueError, match="one e-mail address"):
+        queue_email(to, "notification", context={}, action=None)
+
+
 def test_a_header_with_a_line_break_is_refused() -> None:
     message = Email(to="a@exemple.fr", subject="Bonjour\nBcc: b@exemple.fr", text="t", html="h")
     with pytest.raises(ValueError):
