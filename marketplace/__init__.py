@@ -59,7 +59,7 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from marketplace import idempotency, models  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace import idempotency, jobs, mail, models  # noqa: F401  (every model registered before Alembic looks)
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
@@ -93,6 +93,8 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     register_error_handlers(app)
     app.register_error_handler(PaymentError, handle_payment_error)
     idempotency.init_app(app)
+    jobs.init_app(app)
+    mail.init_app(app)  # registers the send_email job; the mailer is chosen here
     app.extensions["payment_provider"] = build_provider(settings)
     # Payments report webhook outcomes to the contracts domain through this hook.
     app.extensions["escrow_outcomes"] = ContractOutcomes()

@@ -51,6 +51,10 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(search)
 
+    from marketplace.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)
+
     @app.cli.command("seed-demo")
     @click.option("--secretaries", default=300, show_default=True)
     @click.option("--businesses", default=50, show_default=True)

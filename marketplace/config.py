@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 
 class ConfigError(Exception):
@@ -26,6 +26,19 @@ DEFAULT_REVIEW_WINDOW_DAYS = 14
 DEFAULT_PLATFORM_LEGAL_NAME = "Marketplace des secrétaires indépendantes"
 DEFAULT_PLATFORM_ADDRESS = "France"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+JOBS_EMBEDDED_MODES = ("thread", "off")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """SMTP_URL, parsed: `smtp://user:pass@host:port[?starttls=1]` or `smtps://...`."""
+
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)  # a secret: never printed
+    ssl: bool = False  # smtps://: TLS from the first byte
+    starttls: bool = False  # smtp://...?starttls=1: upgrade the plain connection
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,14 @@ class Settings:
     # The site's public base URL: every link in e-mails, PDFs and redirects to Stripe is
     # built from it (marketplace/urls.py), never from the request's Host header.
     public_url: str = DEFAULT_PUBLIC_URL
+    # Outgoing mail: SMTP when set, else .eml files under instance/mail/ (marketplace/mail).
+    smtp: SmtpSettings | None = None
+    mail_from: str = "ne-pas-repondre@127.0.0.1"
+    # Background jobs (marketplace/jobs): Celery on this broker when set; else in-process.
+    jobs_broker_url: str | None = None
+    # Without a broker: `thread` runs jobs in the web process after commit, `off` leaves them
+    # to `flask jobs run-pending` (tests that drive the runner themselves).
+    jobs_embedded: str = "thread"
 
     @property
     def public_https(self) -> bool:
@@ -159,6 +180,10 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         platform_vat_number=env.get("PLATFORM_VAT_NUMBER") or None,
         platform_address=env.get("PLATFORM_ADDRESS") or DEFAULT_PLATFORM_ADDRESS,
         public_url=_public_url(env),
+        smtp=_smtp(env),
+        mail_from=_mail_from(env),
+        jobs_broker_url=_broker_url(env),
+        jobs_embedded=_jobs_embedded(env),
     )
 
 
@@ -177,3 +202,69 @@ def _platform_siret(env: Mapping[str, str]) -> str | None:
     if siret is not None and not (siret.isdigit() and len(siret) == 14):
         raise ConfigError(f"PLATFORM_SIRET must be 14 digits, got {siret!r}")
     return siret
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    raw = (env.get("SMTP_URL") or "").strip()
+    if not raw:
+        return None
+    shown = "SMTP_URL must look like smtp://user:password@host:587?starttls=1 or smtps://host:465"
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{shown} (the port is not a number)") from None
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError(shown)
+    query = parse_qs(parts.query)
+    unknown = set(query) - {"starttls"}
+    if unknown:
+        raise ConfigError(f"{shown} (unknown option {sorted(unknown)[0]!r})")
+    starttls_raw = (query.get("starttls") or ["0"])[-1].lower()
+    if starttls_raw not in ("0", "1", "true", "false"):
+        raise ConfigError(f"SMTP_URL starttls must be 1 or 0, got {starttls_raw!r}")
+    starttls = starttls_raw in ("1", "true")
+    ssl = parts.scheme == "smtps"
+    if ssl and starttls:
+        raise ConfigError("SMTP_URL: smtps:// is already TLS; drop ?starttls=1")
+    return SmtpSettings(
+        host=parts.hostname,
+        port=port or (465 if ssl else 25),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        ssl=ssl,
+        starttls=starttls,
+    )
+
+
+def _mail_from(env: Mapping[str, str]) -> str:
+    """MAIL_FROM, by default ne-pas-repondre@ the PUBLIC_URL host."""
+    raw = (env.get("MAIL_FROM") or "").strip()
+    if not raw:
+        host = urlsplit(_public_url(env)).hostname or "localhost"
+        return f"ne-pas-repondre@{host}"
+    from email.utils import parseaddr
+
+    _name, address = parseaddr(raw)
+    local, _sep, domain = address.partition("@")
+    if not local or not domain or any(c.isspace() for c in address):
+        raise ConfigError(f"MAIL_FROM must be an e-mail address, got {raw!r}")
+    return raw
+
+
+def _broker_url(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("JOBS_BROKER_URL") or "").strip()
+    if not raw:
+        return None
+    scheme = urlsplit(raw).scheme
+    if scheme not in ("redis", "rediss"):
+        # Not the URL itself in the message: it may carry the broker's password.
+        raise ConfigError(f"JOBS_BROKER_URL must be a redis:// or rediss:// URL, not {scheme!r}")
+    return raw
+
+
+def _jobs_embedded(env: Mapping[str, str]) -> str:
+    mode = (env.get("JOBS_EMBEDDED") or "thread").strip().lower()
+    if mode not in JOBS_EMBEDDED_MODES:
+        raise ConfigError(f"JOBS_EMBEDDED must be 'thread' or 'off', got {mode!r}")
+    return mode

@@ -4,6 +4,7 @@ from marketplace.accounts.models import ApiToken, User
 from marketplace.bids.models import Bid
 from marketplace.contracts.models import Contract, ContractEvent
 from marketplace.idempotency import IdempotencyKey
+from marketplace.jobs.models import JobOutbox
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance
 from marketplace.moderation.models import ModerationAction
 from marketplace.notifications.models import Notification, NotificationSetting
@@ -19,6 +20,7 @@ __all__ = [
     "ContractEvent",
     "IdempotencyKey",
     "Invitation",
+    "JobOutbox",
     "LedgerEntry",
     "Mission",
     "ModerationAction",

@@ -73,6 +73,9 @@ def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, **env:
         "REVIEW_WINDOW_DAYS": "14",
         # The test client's own base URL: links built from PUBLIC_URL stay on this site.
         "PUBLIC_URL": "http://localhost",
+        # Jobs wait in the outbox until a test runs them (marketplace.jobs.runner): no thread
+        # of the app reaches the test's connection behind its back.
+        "JOBS_EMBEDDED": "off",
         **env,
     }
     app = create_app(

@@ -12,6 +12,8 @@ from marketplace.contracts import services as contracts
 from marketplace.contracts import statements, view
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.view import Waiting
+from marketplace.jobs import pending_count
+from marketplace.jobs.runner import failed_jobs
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
 from marketplace.pagination import paginate
@@ -83,4 +85,6 @@ def _operator(user: User) -> str:
         user=user,
         disputed_count=disputed,
         contracts=_contracts_with_next_step(user),
+        failed_jobs=failed_jobs(limit=20),
+        pending_jobs=pending_count(),
     )

@@ -1,0 +1,21 @@
+"""Every periodic job, in one place: Celery beat's schedule (`celery ... beat`).
+
+Each task is safe to run twice at once or again (conditional claims in the services), so a
+beat restarted twice or a slow run overlapping the next one does no harm.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from marketplace.jobs.celery_app import RELAY_PENDING, RELEASE_DUE, SEARCH_DRAIN
+
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Jobs the worker or the broker missed (down, killed): nothing waits more than a minute.
+    "relay-pending-jobs": {"task": RELAY_PENDING, "schedule": timedelta(minutes=1)},
+    # Escrow whose approval window passed, reviews whose window closed (`payments release-due`).
+    "release-due": {"task": RELEASE_DUE, "schedule": timedelta(minutes=10)},
+    # Index changes that wait in the search outbox (Elasticsearch was down): `search drain`.
+    "search-drain": {"task": SEARCH_DRAIN, "schedule": timedelta(minutes=1)},
+}

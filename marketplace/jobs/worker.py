@@ -1,0 +1,78 @@
+"""The Celery worker and beat: `.venv/bin/celery -A marketplace.jobs.worker worker` (or `beat`).
+
+It builds the Flask app from the same environment as the web process (JOBS_BROKER_URL is
+required here) and runs every task inside an app context, so tasks call the same services
+as the pages. The tasks are thin: `run_job` is the job outbox's runner; the periodic ones
+are listed in `schedule.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from celery import Task
+
+from marketplace import create_app
+from marketplace.config import ConfigError
+from marketplace.jobs.celery_app import (
+    RELAY_PENDING,
+    RELEASE_DUE,
+    RUN_JOB,
+    SEARCH_DRAIN,
+    make_celery,
+)
+from marketplace.jobs.schedule import BEAT_SCHEDULE
+
+try:
+    flask_app = create_app()
+except ConfigError as exc:
+    sys.exit(f"Configuration error: {exc}")
+_broker = flask_app.config["MARKETPLACE_SETTINGS"].jobs_broker_url
+if not _broker:
+    sys.exit("Configuration error: JOBS_BROKER_URL is required to run the Celery worker or beat")
+
+celery = make_celery(_broker)
+celery.conf.beat_schedule = BEAT_SCHEDULE
+# Beat's record of the last runs lives with the app's other local state, not in the cwd.
+Path(flask_app.instance_path).mkdir(parents=True, exist_ok=True)
+celery.conf.beat_schedule_filename = str(Path(flask_app.instance_path) / "celerybeat-schedule")
+
+
+class AppTask(Task):
+    """Runs the task inside the Flask app's context; the session is removed afterwards."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
+@celery.task(name=RUN_JOB, base=AppTask)
+def run_job(job_id: str) -> str:
+    from marketplace.jobs.runner import run_job as run
+
+    return run(job_id)
+
+
+@celery.task(name=RELAY_PENDING, base=AppTask)
+def relay_pending() -> int:
+    from marketplace.jobs.relay import relay_pending as relay
+
+    return relay()
+
+
+@celery.task(name=RELEASE_DUE, base=AppTask)
+def release_due() -> tuple[int, int]:
+    from marketplace.contracts.services import auto_release_due
+    from marketplace.reviews.services import publish_due
+
+    return auto_release_due(), publish_due()
+
+
+@celery.task(name=SEARCH_DRAIN, base=AppTask)
+def search_drain() -> int:
+    drainer = flask_app.extensions.get("search_drainer")
+    if drainer is None or not flask_app.config["MARKETPLACE_SETTINGS"].elasticsearch_url:
+        return 0  # the embedded search backend has no outbox to drain
+    return int(drainer.drain_now().applied)

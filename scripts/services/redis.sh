@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Start Debian's redis-server on loopback for tests/CI (the job broker, the throttling store).
+#
+# Usage:
+#   scripts/services/redis.sh         # install if needed + start; prints the URL last
+#   scripts/services/redis.sh stop    # stop it
+#
+# Environment:
+#   REDIS_PORT   port on 127.0.0.1 (default 56379)
+#
+# Files (all under <repo>/.cache/redis/):
+#   redis.conf    written on each start
+#   data/         its working directory (no snapshots, no AOF: test data only)
+#   redis.pid     pid of the running server
+#   redis.log     its log
+#
+# Last line on stdout: redis://127.0.0.1:$REDIS_PORT/0
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+RUN_DIR="$REPO_ROOT/.cache/redis"
+PORT="${REDIS_PORT:-56379}"
+URL="redis://127.0.0.1:${PORT}/0"
+CONF="$RUN_DIR/redis.conf"
+PID_FILE="$RUN_DIR/redis.pid"
+LOG_FILE="$RUN_DIR/redis.log"
+
+log() { printf '[redis] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[[ "$PORT" =~ ^[0-9]+$ ]] || die "REDIS_PORT must be a number"
+
+find_server() {
+    if command -v redis-server >/dev/null 2>&1; then command -v redis-server; return 0; fi
+    [[ -x /usr/bin/redis-server ]] && { echo /usr/bin/redis-server; return 0; }
+    return 1
+}
+
+# Does a Redis answer PING on the port? Spoken with bash's /dev/tcp, so no client is needed.
+is_up() {
+    local reply
+    reply="$( { exec 3<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
+        printf 'PING\r\n' >&3
+        timeout 2 head -c 7 <&3; } 2>/dev/null)" || return 1
+    [[ "$reply" == "+PONG"* ]]
+}
+
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    local state
+    state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
+    [[ -n "$state" && "$state" != Z ]]
+}
+
+# pid from the pid file if that process is alive and is a redis-server.
+running_pid() {
+    [[ -f "$PID_FILE" ]] || return 1
+    local pid
+    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    alive "$pid" || return 1
+    [[ "$(readlink -f "/proc/$pid/exe" 2>/dev/null || true)" == *redis* ]] || return 1
+    echo "$pid"
+}
+
+install_redis() {
+    find_server >/dev/null && return 0
+    [[ "$(id -u)" -eq 0 ]] || die "redis-server not found (apt-get install redis-server)"
+    log "redis-server not found; installing Debian package redis-server"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >&2
+    find_server >/dev/null || die "redis-server still missing after apt-get install"
+}
+
+stop_redis() {
+    local pid
+    if pid="$(running_pid)"; then
+        log "stopping redis (pid $pid)"
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            alive "$pid" || break
+            sleep 0.1
+        done
+        alive "$pid" && kill -9 "$pid" 2>/dev/null || true
+        rm -f "$PID_FILE"
+        log "stopped"
+    else
+        rm -f "$PID_FILE"
+        if is_up; then
+            log "a Redis answers on port $PORT but was not started by this script; leaving it alone"
+        else
+            log "redis is not running"
+        fi
+    fi
+}
+
+start_redis() {
+    mkdir -p "$RUN_DIR/data"
+    port_in_use "$PORT" && die "port 127.0.0.1:$PORT is already in use by something that is not Redis"
+    cat >"$CONF" <<CONF
+bind 127.0.0.1
+port $PORT
+protected-mode yes
+daemonize yes
+pidfile $PID_FILE
+logfile $LOG_FILE
+dir $RUN_DIR/data
+save ""
+appendonly no
+CONF
+    log "starting redis-server on 127.0.0.1:$PORT; log: $LOG_FILE"
+    "$(find_server)" "$CONF" >&2 || die "redis-server failed to start (see $LOG_FILE)"
+    for _ in $(seq 1 100); do
+        if is_up; then
+            log "ready: $URL"
+            return 0
+        fi
+        sleep 0.1
+    done
+    tail -n 20 "$LOG_FILE" >&2 || true
+    die "redis did not answer on port $PORT within 10s"
+}
+
+cmd="${1:-start}"
+case "$cmd" in
+    stop) stop_redis; exit 0 ;;
+    start|"") ;;
+    *) die "unknown argument '$cmd' (expected: start | stop)" ;;
+esac
+
+if is_up; then
+    log "already running: $URL"
+    echo "$URL"
+    exit 0
+fi
+install_redis
+if pid="$(running_pid)"; then
+    log "pid $pid is alive but not answering; restarting it"
+    stop_redis
+fi
+start_redis
+echo "$URL"
