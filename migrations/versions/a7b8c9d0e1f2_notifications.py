@@ -1,7 +1,7 @@
 """notifications and their e-mail settings
 
-Revision ID: f6a7b8c9d0e1
-Revises: e5f6a7b8c9d0
+Revision ID: a7b8c9d0e1f2
+Revises: f6a7b8c9d0e1
 Create Date: 2026-12-01 19:53:09.532850
 
 """
@@ -12,8 +12,8 @@ import marketplace.db
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = 'f6a7b8c9d0e1'
-down_revision = 'e5f6a7b8c9d0'
+revision = 'a7b8c9d0e1f2'
+down_revision = 'f6a7b8c9d0e1'
 branch_labels = None
 depends_on = None
 
