@@ -64,6 +64,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
     from marketplace.http import register_error_handlers
+    from marketplace.notifications import emails as notification_emails
     from marketplace.payments.errors import handle_payment_error
     from marketplace.payments.interfaces import PaymentError
     from marketplace.payments.providers import build_provider
@@ -95,6 +96,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     idempotency.init_app(app)
     jobs.init_app(app)
     mail.init_app(app)  # registers the send_email job; the mailer is chosen here
+    notification_emails.register()  # the notification e-mail job
     app.extensions["payment_provider"] = build_provider(settings)
     # Payments report webhook outcomes to the contracts domain through this hook.
     app.extensions["escrow_outcomes"] = ContractOutcomes()

@@ -11,6 +11,7 @@ from marketplace.contracts.services import auto_release_due, remind_auto_release
 from marketplace.demo.seed import DemoSeedError
 from marketplace.demo.seed import seed as run_seed
 from marketplace.errors import DomainError
+from marketplace.notifications.emails import send_digests
 from marketplace.reviews.services import publish_due
 from marketplace.search.cli import search
 
@@ -48,6 +49,15 @@ def register_commands(app: Flask) -> None:
         )
 
     app.cli.add_command(payments)
+
+    notifications = AppGroup("notifications", help="Notification e-mails.")
+
+    @notifications.command("digest")
+    def digest() -> None:
+        """Send each user her daily digest of what waits for her (cron, once a day)."""
+        click.echo(f"sent {send_digests()} digest(s)")
+
+    app.cli.add_command(notifications)
 
     app.cli.add_command(search)
 

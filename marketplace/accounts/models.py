@@ -33,6 +33,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
         sa.Integer, default=0, server_default="0", nullable=False
     )
     created_at: Mapped[datetime] = created_at()
+    # The language her e-mails are written in: the last one she chose on the site.
+    language: Mapped[str] = mapped_column(
+        sa.String(2), default="fr", server_default="fr", nullable=False
+    )
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all")
 

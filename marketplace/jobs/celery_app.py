@@ -13,6 +13,7 @@ RUN_JOB = "marketplace.jobs.run_job"
 RELAY_PENDING = "marketplace.jobs.relay_pending"
 RELEASE_DUE = "marketplace.jobs.release_due"
 SEARCH_DRAIN = "marketplace.jobs.search_drain"
+NOTIFICATION_DIGESTS = "marketplace.jobs.notification_digests"
 
 
 def make_celery(broker_url: str) -> Celery:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from marketplace.jobs.celery_app import RELAY_PENDING, RELEASE_DUE, SEARCH_DRAIN
+from celery.schedules import crontab
+
+from marketplace.jobs.celery_app import (
+    NOTIFICATION_DIGESTS,
+    RELAY_PENDING,
+    RELEASE_DUE,
+    SEARCH_DRAIN,
+)
 
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Jobs the worker or the broker missed (down, killed): nothing waits more than a minute.
@@ -18,4 +25,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "release-due": {"task": RELEASE_DUE, "schedule": timedelta(minutes=10)},
     # Index changes that wait in the search outbox (Elasticsearch was down): `search drain`.
     "search-drain": {"task": SEARCH_DRAIN, "schedule": timedelta(minutes=1)},
+    # The daily digest of `daily` notifications, at 7:00 UTC (8:00 or 9:00 in Paris).
+    "notification-digests": {"task": NOTIFICATION_DIGESTS, "schedule": crontab(hour=7, minute=0)},
 }

@@ -17,6 +17,7 @@ from celery import Task
 from marketplace import create_app
 from marketplace.config import ConfigError
 from marketplace.jobs.celery_app import (
+    NOTIFICATION_DIGESTS,
     RELAY_PENDING,
     RELEASE_DUE,
     RUN_JOB,
@@ -64,10 +65,19 @@ def relay_pending() -> int:
 
 @celery.task(name=RELEASE_DUE, base=AppTask)
 def release_due() -> tuple[int, int]:
-    from marketplace.contracts.services import auto_release_due
+    from marketplace.contracts.services import auto_release_due, remind_auto_release
     from marketplace.reviews.services import publish_due
 
-    return auto_release_due(), publish_due()
+    released = auto_release_due()
+    remind_auto_release()
+    return released, publish_due()
+
+
+@celery.task(name=NOTIFICATION_DIGESTS, base=AppTask)
+def notification_digests() -> int:
+    from marketplace.notifications.emails import send_digests
+
+    return send_digests()
 
 
 @celery.task(name=SEARCH_DRAIN, base=AppTask)

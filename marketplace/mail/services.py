@@ -14,6 +14,7 @@ import smtplib
 import ssl
 import uuid
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
@@ -32,8 +33,14 @@ def sender_address(mail_from: str, site_name: str) -> str:
     return mail_from if name else formataddr((site_name, address))
 
 
+HEADER_POLICY = policy.default.clone(max_line_length=998)
+
+
 def build_message(email: Email, sender: str) -> EmailMessage:
-    message = EmailMessage()  # policy.default: a header with a line break raises ValueError
+    # policy.default (a header with a line break raises ValueError), with RFC 5322's line
+    # limit: a header holding one long token (the List-Unsubscribe URL) is then written as
+    # is instead of as RFC 2047 encoded words, which mail clients do not read as a URL.
+    message = EmailMessage(policy=HEADER_POLICY)
     message["From"] = sender
     message["To"] = email.to
     message["Subject"] = email.subject

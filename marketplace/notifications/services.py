@@ -23,6 +23,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from marketplace import jobs
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.errors import FieldErrors, NotFound
@@ -30,6 +31,8 @@ from marketplace.extensions import db
 from marketplace.money import euros
 from marketplace.notifications.kinds import KINDS, MODES
 from marketplace.notifications.models import Notification, NotificationSetting
+
+NOTIFICATION_EMAIL = "notification_email"
 
 
 def notify(
@@ -60,19 +63,29 @@ def notify(
         "created_at": utcnow(),
     }
     if dedupe_key is not None and db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
+        written = db.session.scalar(
             pg_insert(Notification)
             .values(**values)
             .on_conflict_do_nothing(constraint="uq_notifications_once")
+            .returning(Notification.id)
         )
-        return
-    if dedupe_key is not None and db.session.scalar(
+        if written is None:
+            return
+    elif dedupe_key is not None and db.session.scalar(
         sa.select(Notification.id).where(
             Notification.user_id == user_id, Notification.dedupe_key == dedupe_key
         )
     ):
         return
-    db.session.add(Notification(**values))  # flushed with the caller's change, at its commit
+    else:
+        db.session.add(Notification(**values))  # flushed with the caller's change, at its commit
+    if email_modes(user_id)[kind] == "immediate":
+        # Sent by `notifications.emails` once this transaction commits.
+        jobs.enqueue(
+            NOTIFICATION_EMAIL,
+            {"notification_id": str(values["id"])},
+            key=f"notification-email:{values['id']}",
+        )
 
 
 # --- reading -----------------------------------------------------------------

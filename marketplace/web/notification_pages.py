@@ -10,26 +10,18 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from marketplace.accounts.models import Role
-from marketplace.notifications import services
+from marketplace.notifications import emails, services
 from marketplace.notifications.kinds import KINDS, LABELS, MODES
 from marketplace.pagination import paginate
 from marketplace.web.blueprint import bp
 from marketplace.web.helpers import is_local_path, signed_in
 
 PER_PAGE = 30
-UNSUBSCRIBE_SALT = "notification-unsubscribe"
-
-
-def unsubscribe_token(secret_key: str, user_id: uuid.UUID, kind: str) -> str:
-    """What an e-mail's unsubscribe link carries: who and which kind, signed (no expiry:
-    a link in an old e-mail must still work)."""
-    return URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).dumps([str(user_id), kind])
 
 
 @bp.get("/notifications")
@@ -83,11 +75,8 @@ def notification_unsubscribe(token: str) -> ResponseReturnValue:
     """From an e-mail, signed in or not: GET asks to confirm (a mail scanner that follows
     links must not unsubscribe anyone), POST turns that kind's e-mails off."""
     try:
-        user_id, kind = URLSafeSerializer(
-            current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT
-        ).loads(token)
-        user_uuid = uuid.UUID(user_id)
-    except (BadSignature, ValueError, TypeError):
+        user_uuid, kind = emails.read_unsubscribe_token(token)
+    except ValueError:
         abort(404)
     if kind not in KINDS:
         abort(404)

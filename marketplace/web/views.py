@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, has_request_context, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,7 @@ from werkzeug.exceptions import default_exceptions
 
 from marketplace import taxonomy
 from marketplace.accounts.models import Role
+from marketplace.extensions import db
 from marketplace.notifications import services as notifications
 from marketplace.web import filters, labels
 from marketplace.web.blueprint import bp
@@ -43,6 +44,8 @@ def _layout_globals() -> dict[str, Any]:
 
 def _unread() -> int:
     """The header's count of unread notifications (the signed-in person's only)."""
+    if not has_request_context():  # an e-mail rendered by a background job
+        return 0
     if not current_user.is_authenticated or current_user.role is Role.OPERATOR:
         return 0
     try:
@@ -86,5 +89,8 @@ def set_language(code: str) -> ResponseReturnValue:
     if code not in LANGUAGES:
         abort(404)
     session["lang"] = code
+    if current_user.is_authenticated and current_user.language != code:
+        current_user.language = code  # her e-mails follow the language she reads the site in
+        db.session.commit()
     target = local_next(request.values.get("next"), referrer_path())
     return redirect(target or url_for("web.index"))

@@ -127,7 +127,7 @@ def test_settings_have_defaults_and_refuse_unknown_kinds_or_modes(api) -> None:
 def test_the_page_shows_the_count_opens_and_unsubscribes_signed_out(
     api, app: Flask, client
 ) -> None:
-    from marketplace.web.notification_pages import unsubscribe_token
+    from marketplace.notifications.emails import unsubscribe_token
 
     deal = f.Deal(api).to("funded")
     browser = Browser(client)
@@ -143,7 +143,7 @@ def test_the_page_shows_the_count_opens_and_unsubscribes_signed_out(
     assert re.search(r"Notifications\s*1", browser.get("/tableau-de-bord").text)
 
     with app.app_context():
-        token = unsubscribe_token(app.config["SECRET_KEY"], deal.secretary["id"], "bid_accepted")
+        token = unsubscribe_token(deal.secretary["id"], "bid_accepted")
     stranger = Browser(app.test_client())
     page = stranger.get(f"/notifications/desabonnement/{token}")
     assert "Ne plus recevoir" in page.text
@@ -173,6 +173,6 @@ def test_invitations_come_first_on_her_dashboard_with_an_answer_button(api, clie
     html = page.html
     assert html.index("Invitations reçues") < html.index("Mes devis")
     assert html.index("Invitations reçues") < html.index("Missions pour vous")
-    answer = f'/missions/{invited["id"]}#devis'
+    answer = f"/missions/{invited['id']}#devis"
     assert answer in html
-    assert f'/missions/{quoted["id"]}#devis' not in html  # already answered
+    assert f"/missions/{quoted['id']}#devis" not in html  # already answered
