@@ -33,6 +33,10 @@ def create_app(
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Over https, cookies never travel in clear text (HSTS: marketplace/http.py).
+        SESSION_COOKIE_SECURE=settings.public_https,
+        REMEMBER_COOKIE_SECURE=settings.public_https,
+        REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
@@ -57,7 +61,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
-    from marketplace.http import register_error_handlers
+    from marketplace.http import register_error_handlers, register_security_headers
     from marketplace.payments.errors import handle_payment_error
     from marketplace.payments.interfaces import PaymentError
     from marketplace.payments.providers import build_provider
@@ -85,6 +89,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     api.init_app(app)
     register_error_handlers(app)
+    register_security_headers(app, https=settings.public_https)
     app.register_error_handler(PaymentError, handle_payment_error)
     idempotency.init_app(app)
     app.extensions["payment_provider"] = build_provider(settings)

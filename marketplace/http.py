@@ -187,3 +187,54 @@ def handle_domain_error(error: DomainError) -> ResponseReturnValue:
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+
+
+# ----------------------------------------------------------------------------- security headers
+#
+# A small after_request rather than flask-talisman: its last release (1.1.0) is from 2023
+# and it does far more than we need (nonces, feature policies, forced HTTPS redirects that
+# belong to the proxy). What we send is a handful of constant headers, tested one by one in
+# tests/web/test_security_headers.py.
+#
+# The policy forbids inline code: no template carries a <script> body, an on* handler, a
+# style="" attribute or a <style> block (the Swagger UI page starts from
+# static/js/swagger-ui-init.js). `img-src data:` because Pico's and Swagger UI's
+# stylesheets draw their icons as data: SVGs. No `form-action`: Chromium applies it to the
+# redirects that follow a form post, and paying or onboarding redirects to Stripe's hosted
+# pages. Referrer-Policy `same-origin`: our paths carry mission and contract ids, and no
+# other site needs to know where a visitor came from.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# Sent only when PUBLIC_URL is https (the site is then only ever reached over TLS); no
+# includeSubDomains: other hosts of the same domain are not ours to decide for.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+
+
+def register_security_headers(app: Flask, *, https: bool) -> None:
+    headers = dict(SECURITY_HEADERS)
+    if https:
+        headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        # after_request runs for every answer Flask writes: pages, API, static files, error
+        # handlers' answers (an unhandled exception's 500 is finalized the same way).
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
