@@ -57,7 +57,7 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from marketplace import idempotency, models  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace import idempotency, input_guard, models  # noqa: F401  (every model registered before Alembic looks)
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
@@ -67,6 +67,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace.payments.providers import build_provider
 
     db.init_app(app)
+    input_guard.init_app(app)  # first of the before_request hooks: nothing reads input before
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
