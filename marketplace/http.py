@@ -8,17 +8,21 @@ from functools import wraps
 from http import HTTPStatus
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Flask,
     current_app,
     flash,
+    g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.pagination import Page
@@ -185,8 +189,43 @@ def handle_domain_error(error: DomainError) -> ResponseReturnValue:
     return html_error(error.status_code, error.message)
 
 
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def handle_database_unavailable(error: sa.exc.DBAPIError | sa.exc.TimeoutError) -> Response:
+    """The database cannot be reached (refused, dropped, no connection left in the pool):
+    a 503 with Retry-After, for pages and the API alike, never a 500. Nothing was done
+    (the transaction did not commit), so the same request can be sent again."""
+    from flask_login import AnonymousUserMixin
+
+    # The driver's own message only: SQLAlchemy's text adds the statement and its
+    # parameters (e-mails, token hashes).
+    cause = getattr(error, "orig", None) or error
+    current_app.logger.error(
+        "database unavailable on %s %s: %s", request.method, request.path, cause
+    )
+    message = str(_l("Le service est momentanément indisponible. Réessayez dans un instant."))
+    if is_api_request():
+        response = jsonify(
+            error_payload(503, "Service Unavailable", message, "database_unavailable")
+        )
+        response.status_code = 503
+    else:
+        # The page is drawn for a visitor who is not signed in: loading the user would ask
+        # the database again.
+        g._login_user = AnonymousUserMixin()
+        response = make_response(html_error(503, message))
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    # OperationalError: refused, dropped or timed-out connections (and deadlocks, which a
+    # retry also solves); InterfaceError: the driver's connection is unusable; TimeoutError:
+    # the pool had no connection to give within its timeout.
+    for error in (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError):
+        app.register_error_handler(error, handle_database_unavailable)
 
 
 # ----------------------------------------------------------------------------- security headers
