@@ -90,8 +90,9 @@ class Api(SmorestApi):
             return html_error(error.code or 500, error.description or error.name)
         payload, status, headers = super().handle_http_exception(error)
         payload.setdefault("error", error.name.lower().replace(" ", "_"))
-        if status == 422 and "errors" in payload:
-            # One shape for every validation error: {"json": {"skills.0": [...]}}.
+        if "errors" in payload:
+            # One shape for every validation error: {"json": {"skills.0": [...]}}, the
+            # 400 of a body that is not JSON too (webargs says {"json": ["Invalid JSON body."]}).
             payload["errors"] = {
                 location: flatten_messages(messages)
                 for location, messages in payload["errors"].items()
