@@ -210,3 +210,11 @@ def test_a_form_post_that_is_not_utf8_is_no_error(client: FlaskClient) -> None:
         "/inscription", data=body, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code in (200, 302, 422)
+
+
+def test_a_body_that_is_not_json_is_a_400_in_the_error_format(client: FlaskClient) -> None:
+    response = raw_json(client, "POST", "/api/v1/auth/register", '{"email": ')
+    assert response.status_code == 400
+    payload = response.get_json()
+    assert payload["errors"] == {"json": {"_schema": ["Invalid JSON body."]}}
+    assert payload["code"] == 400 and payload["error"] == "bad_request"
