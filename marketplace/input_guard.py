@@ -12,7 +12,7 @@ so no schema, form or view can forget it:
 * a NUL character cannot be stored by PostgreSQL in a text column.
 
 Both are a 422 naming the field, in the API's error format (`errors.json`, `errors.query`,
-`errors.form`, `errors.path`) or on the error page. Keys are checked like values.
+`errors.form`, `errors.path`, `errors.headers`) or on the error page. Keys are checked like values.
 """
 
 from __future__ import annotations
@@ -114,6 +114,8 @@ def _check_pairs(location: str, pairs: Iterable[tuple[str, Any]]) -> None:
 
 
 def check_request() -> None:
+    # Headers too: `Idempotency-Key` is stored as sent.
+    _check_pairs("headers", request.headers.items())
     _check_pairs("path", (request.view_args or {}).items())
     _check_pairs("query", request.args.items(multi=True))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):

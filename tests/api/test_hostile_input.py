@@ -218,3 +218,17 @@ def test_a_body_that_is_not_json_is_a_400_in_the_error_format(client: FlaskClien
     payload = response.get_json()
     assert payload["errors"] == {"json": {"_schema": ["Invalid JSON body."]}}
     assert payload["code"] == 400 and payload["error"] == "bad_request"
+
+
+def test_a_nul_in_the_idempotency_key_is_a_422_naming_the_header(
+    client: FlaskClient, token: str
+) -> None:
+    response = client.post(
+        "/api/v1/missions",
+        json=MISSION,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "clé\x001"},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "headers": {"Idempotency-Key": ["Le caractère nul (U+0000) n'est pas accepté."]}
+    }
