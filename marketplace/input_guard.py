@@ -122,8 +122,8 @@ def check_request() -> None:
         _check_pairs("form", request.form.items(multi=True))
     if request.is_json:
         try:
-            # Cached: webargs and the views read the same body again without parsing twice
-            # in get_json's case; invalid JSON is left to them (None here, their own 400).
+            # get_json caches the result for the views that call it (webargs parses its own
+            # copy). Invalid JSON is None here and left to whoever reads it (their 400).
             body = request.get_json(silent=True)
         except RecursionError:
             raise _too_deep(_deep_field(request.get_data(as_text=True))) from None
