@@ -39,6 +39,10 @@ def create_app(
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Over https, cookies never travel in clear text (HSTS: marketplace/http.py).
+        SESSION_COOKIE_SECURE=settings.public_https,
+        REMEMBER_COOKIE_SECURE=settings.public_https,
+        REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
@@ -59,17 +63,18 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from marketplace import idempotency, jobs, mail, models  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace import idempotency, input_guard, jobs, mail, models  # noqa: F401  (every model registered before Alembic looks)
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
-    from marketplace.http import register_error_handlers
+    from marketplace.http import register_error_handlers, register_security_headers
     from marketplace.notifications import emails as notification_emails
     from marketplace.payments.errors import handle_payment_error
     from marketplace.payments.interfaces import PaymentError
     from marketplace.payments.providers import build_provider
 
     db.init_app(app)
+    input_guard.init_app(app)  # first of the before_request hooks: nothing reads input before
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -92,6 +97,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     api.init_app(app)
     register_error_handlers(app)
+    register_security_headers(app, https=settings.public_https)
     app.register_error_handler(PaymentError, handle_payment_error)
     idempotency.init_app(app)
     jobs.init_app(app)

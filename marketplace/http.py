@@ -8,17 +8,21 @@ from functools import wraps
 from http import HTTPStatus
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Flask,
     current_app,
     flash,
+    g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.pagination import Page
@@ -86,8 +90,9 @@ class Api(SmorestApi):
             return html_error(error.code or 500, error.description or error.name)
         payload, status, headers = super().handle_http_exception(error)
         payload.setdefault("error", error.name.lower().replace(" ", "_"))
-        if status == 422 and "errors" in payload:
-            # One shape for every validation error: {"json": {"skills.0": [...]}}.
+        if "errors" in payload:
+            # One shape for every validation error: {"json": {"skills.0": [...]}}, the
+            # 400 of a body that is not JSON too (webargs says {"json": ["Invalid JSON body."]}).
             payload["errors"] = {
                 location: flatten_messages(messages)
                 for location, messages in payload["errors"].items()
@@ -185,5 +190,91 @@ def handle_domain_error(error: DomainError) -> ResponseReturnValue:
     return html_error(error.status_code, error.message)
 
 
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def handle_database_unavailable(error: sa.exc.DBAPIError | sa.exc.TimeoutError) -> Response:
+    """The database cannot be reached (refused, dropped, no connection left in the pool):
+    a 503 with Retry-After, for pages and the API alike, never a 500. Nothing was done
+    (the transaction did not commit), so the same request can be sent again."""
+    from flask_login import AnonymousUserMixin
+
+    # The driver's own message only: SQLAlchemy's text adds the statement and its
+    # parameters (e-mails, token hashes).
+    cause = getattr(error, "orig", None) or error
+    current_app.logger.error(
+        "database unavailable on %s %s: %s", request.method, request.path, cause
+    )
+    message = str(_l("Le service est momentanément indisponible. Réessayez dans un instant."))
+    if is_api_request():
+        response = jsonify(
+            error_payload(503, "Service Unavailable", message, "database_unavailable")
+        )
+        response.status_code = 503
+    else:
+        # The page is drawn for a visitor who is not signed in: loading the user would ask
+        # the database again.
+        g._login_user = AnonymousUserMixin()
+        response = make_response(html_error(503, message))
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    # OperationalError: refused, dropped or timed-out connections (and deadlocks, which a
+    # retry also solves); InterfaceError: the driver's connection is unusable; TimeoutError:
+    # the pool had no connection to give within its timeout.
+    for error in (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError):
+        app.register_error_handler(error, handle_database_unavailable)
+
+
+# ----------------------------------------------------------------------------- security headers
+#
+# A small after_request rather than flask-talisman: its last release (1.1.0) is from 2023
+# and it does far more than we need (nonces, feature policies, forced HTTPS redirects that
+# belong to the proxy). What we send is a handful of constant headers, tested one by one in
+# tests/web/test_security_headers.py.
+#
+# The policy forbids inline code: no template carries a <script> body, an on* handler, a
+# style="" attribute or a <style> block (the Swagger UI page starts from
+# static/js/swagger-ui-init.js). `img-src data:` because Pico's and Swagger UI's
+# stylesheets draw their icons as data: SVGs. No `form-action`: Chromium applies it to the
+# redirects that follow a form post, and paying or onboarding redirects to Stripe's hosted
+# pages. Referrer-Policy `same-origin`: our paths carry mission and contract ids, and no
+# other site needs to know where a visitor came from.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# Sent only when PUBLIC_URL is https (the site is then only ever reached over TLS); no
+# includeSubDomains: other hosts of the same domain are not ours to decide for.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+
+
+def register_security_headers(app: Flask, *, https: bool) -> None:
+    headers = dict(SECURITY_HEADERS)
+    if https:
+        headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        # after_request runs for every answer Flask writes: pages, API, static files, error
+        # handlers' answers (an unhandled exception's 500 is finalized the same way).
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response

@@ -11,7 +11,8 @@
   request is in flight.
 * One browser per session, a fresh context (cookie jar) per visitor, several visitors per
   test when two people take part. Every request a page makes is recorded: each must go to
-  the site itself; a 5xx, a failed asset or a script error fails the test.
+  the site itself; a 5xx, a failed asset, a script error or a Content-Security-Policy
+  violation fails the test.
 """
 
 from __future__ import annotations
@@ -162,8 +163,12 @@ class Traffic:
             self.problems.append(f"asset {response.status} {response.url}")
 
     def on_console(self, message: Any) -> None:
+        # Chromium reports what the Content-Security-Policy blocked (an inline script or
+        # style, an asset from elsewhere) in the console: whatever its level, it fails.
+        if "Content Security Policy" in message.text:
+            self.problems.append(f"CSP violation: {message.text}")
         # A failed load is already judged by on_response (an error page is a document too).
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        elif message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.problems.append(f"console error: {message.text}")
 
     def is_local(self, url: str) -> bool:

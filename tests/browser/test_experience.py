@@ -128,15 +128,41 @@ def test_every_field_of_the_long_forms_has_a_label(page: Page, app: Flask) -> No
 
 
 def test_the_harness_records_a_request_that_leaves_the_site(visitors: Visitors) -> None:
-    """The guard every browser test relies on does see an asset from elsewhere."""
+    """The guard every browser test relies on does see a request to elsewhere (a page: the
+    Content-Security-Policy stops an asset before it leaves, as the next test shows)."""
     page = visitors.new()
     page.goto("/")
     with page.expect_request("https://cdn.example.com/pixel.png"):
-        page.evaluate(
-            "() => document.body.appendChild(Object.assign(new Image(), "
-            "{src: 'https://cdn.example.com/pixel.png'}))"
-        )
+        page.evaluate("() => { window.location.href = 'https://cdn.example.com/pixel.png'; }")
     assert visitors.traffic.outside == ["https://cdn.example.com/pixel.png"]
     assert visitors.traffic.exits_taken == []
     visitors.traffic.outside.clear()  # seen: the test ends clean
     visitors.traffic.problems.clear()
+
+
+def test_the_policy_blocks_an_asset_from_elsewhere_and_the_harness_says_so(
+    visitors: Visitors,
+) -> None:
+    page = visitors.new()
+    page.goto("/")
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate(
+            "() => document.body.appendChild(Object.assign(new Image(), "
+            "{src: 'https://cdn.example.com/pixel.png'}))"
+        )
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate(
+            "() => { const s = document.createElement('script');"
+            " s.textContent = 'window.injected = 1'; document.body.appendChild(s); }"
+        )
+    assert page.evaluate("() => window.injected") is None  # the inline script never ran
+    assert visitors.traffic.problems
+    assert all(p.startswith("CSP violation: ") for p in visitors.traffic.problems)
+    visitors.traffic.outside.clear()  # Playwright lists the blocked image too; seen
+    visitors.traffic.problems.clear()
+
+
+def test_the_api_docs_run_under_the_policy(page: Page) -> None:
+    """Swagger UI starts from a static file (no inline script) and breaks no directive."""
+    page.goto("/api/v1/docs")
+    expect(page.get_by_text("/api/v1/missions").first).to_be_visible()
