@@ -6,20 +6,23 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, FieldErrors
 
 
 def register_commands(app: Flask) -> None:
     @app.cli.command("create-admin")
     @click.option("--email", required=True, help="The operator's e-mail address.")
     @click.option("--password", required=True, help="At least 10 characters.")
-    @click.option("--name", default="Opérateur", show_default=True)
-    def create_admin(email: str, password: str, name: str) -> None:
+    @click.option("--name", default=None, help="Display name  [default: Opérateur]")
+    def create_admin(email: str, password: str, name: str | None) -> None:
         """Create an operator (admin) account."""
         from marketplace.accounts.services import create_operator
 
         try:
             user = create_operator(email, password, name)
+        except FieldErrors as exc:
+            details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
+            raise click.ClickException(f"{exc.message} {details}") from None
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         click.echo(f"Operator {user.email} created ({user.id}).")

@@ -26,6 +26,9 @@ DEFAULT_REVIEW_WINDOW_DAYS = 14
 DEFAULT_PLATFORM_LEGAL_NAME = "Marketplace des secrétaires indépendantes"
 DEFAULT_PLATFORM_ADDRESS = "France"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+DEFAULT_RATELIMIT_STORAGE_URL = "memory://"
+# The storages of the `limits` package that an install may use.
+RATELIMIT_STORAGE_SCHEMES = ("memory", "redis", "rediss", "redis+cluster", "redis+sentinel")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,10 @@ class Settings:
     # The site's public base URL: every link in e-mails, PDFs and redirects to Stripe is
     # built from it (marketplace/urls.py), never from the request's Host header.
     public_url: str = DEFAULT_PUBLIC_URL
+    # Sign-in and sign-up throttling (marketplace/accounts/throttle.py): off only for load
+    # tests and scripted runs; the counts live in this storage (Redis for several processes).
+    ratelimit_enabled: bool = True
+    ratelimit_storage_url: str = DEFAULT_RATELIMIT_STORAGE_URL
 
     @property
     def public_https(self) -> bool:
@@ -59,6 +66,8 @@ class Settings:
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(self.database_url),
             "MARKETPLACE_SETTINGS": self,
+            "RATELIMIT_ENABLED": self.ratelimit_enabled,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_url,
         }
 
 
@@ -159,7 +168,38 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         platform_vat_number=env.get("PLATFORM_VAT_NUMBER") or None,
         platform_address=env.get("PLATFORM_ADDRESS") or DEFAULT_PLATFORM_ADDRESS,
         public_url=_public_url(env),
+        ratelimit_enabled=_bool(env, "RATELIMIT_ENABLED", default=True),
+        ratelimit_storage_url=_ratelimit_storage_url(env),
     )
+
+
+def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _ratelimit_storage_url(env: Mapping[str, str]) -> str:
+    """RATELIMIT_STORAGE_URL: memory:// or a Redis URL; its driver must be installed."""
+    name = "RATELIMIT_STORAGE_URL"
+    raw = (env.get(name) or DEFAULT_RATELIMIT_STORAGE_URL).strip()
+    scheme = urlsplit(raw).scheme
+    if scheme not in RATELIMIT_STORAGE_SCHEMES:
+        allowed = ", ".join(s + "://" for s in RATELIMIT_STORAGE_SCHEMES)
+        raise ConfigError(f"{name} must start with one of {allowed}, got {raw!r}")
+    from limits.errors import ConfigurationError
+    from limits.storage import storage_from_string
+
+    try:
+        storage_from_string(raw)  # builds the client (no connection yet): a bad URL fails here
+    except (ConfigurationError, ValueError) as exc:
+        raise ConfigError(f"{name} is not usable: {exc}") from None
+    return raw
 
 
 def _public_url(env: Mapping[str, str]) -> str:

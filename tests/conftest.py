@@ -73,6 +73,9 @@ def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, **env:
         "REVIEW_WINDOW_DAYS": "14",
         # The test client's own base URL: links built from PUBLIC_URL stay on this site.
         "PUBLIC_URL": "http://localhost",
+        # The suite signs in thousands of times from one address; the throttling tests build
+        # their own app with RATELIMIT_ENABLED=true (tests/accounts/test_throttling.py).
+        "RATELIMIT_ENABLED": "false",
         **env,
     }
     app = create_app(
