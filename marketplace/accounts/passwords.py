@@ -9,7 +9,8 @@ the rest of the traffic and the cost of a flood of sign-ins is paid by the sign-
 (Each gunicorn worker process has its own semaphore: size the workers to the machine.)
 
 Unknown addresses. A sign-in for an e-mail that has no account is verified against a
-dummy hash made once per Argon2 parameter set (the same parameters as real hashes), so it
+dummy hash made once per process and Argon2 parameter set (at the first unknown address;
+the same parameters as real hashes), so it
 costs exactly one verification, like a known address with a wrong password: the answer
 time does not tell whether an account exists.
 
