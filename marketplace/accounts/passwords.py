@@ -10,9 +10,8 @@ the rest of the traffic and the cost of a flood of sign-ins is paid by the sign-
 
 Unknown addresses. A sign-in for an e-mail that has no account is verified against a
 dummy hash made once per process and Argon2 parameter set (at the first unknown address;
-the same parameters as real hashes), so it
-costs exactly one verification, like a known address with a wrong password: the answer
-time does not tell whether an account exists.
+the same parameters as real hashes), so it costs exactly one verification, like a known
+address with a wrong password: the answer time does not tell whether an account exists.
 
 Rules. At least 10 characters; not one of the 30,000 most common passwords; not the
 e-mail's local part or the display name, nor containing them. The common-password list is
