@@ -28,13 +28,21 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import Flask, current_app, has_request_context, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse
 
 from marketplace.errors import DomainError
+from marketplace.http import error_payload, is_api_request
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +75,8 @@ def init_app(app: Flask) -> None:
 
 
 def handle_too_many_attempts(error: TooManyAttempts) -> ResponseReturnValue:
-    from flask import jsonify
-
-    from marketplace.http import error_payload, is_api_request
+    """The API's error JSON, or a French error page; both 429 with Retry-After. (The
+    sign-in and sign-up pages catch it themselves to show the form again.)"""
 
     headers = {"Retry-After": str(error.retry_after)}
     if is_api_request():
