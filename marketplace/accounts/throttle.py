@@ -47,6 +47,7 @@ from marketplace.http import error_payload, is_api_request
 log = logging.getLogger(__name__)
 
 _EXTENSION = "marketplace.throttle"
+_PREFIX = "marketplace"  # our keys in a Redis shared with other programs
 
 
 class TooManyAttempts(DomainError):
@@ -67,7 +68,6 @@ def init_app(app: Flask) -> None:
         app=app,
         storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
         strategy="moving-window",
-        key_prefix="marketplace",
         default_limits=[],
     )
     app.extensions[_EXTENSION] = limiter
@@ -99,6 +99,7 @@ class Throttle:
     per_address: str
 
     def _limits(self, account: str | None) -> list[tuple[RateLimitItem, str]]:
+        # Identifiers become keys such as LIMITS:LIMITER/marketplace/sign-in/account:<digest>.
         found: list[tuple[RateLimitItem, str]] = []
         if account:
             found.append((parse(self.per_account), "account:" + _digest(account)))
@@ -121,9 +122,10 @@ class Throttle:
             return
         try:
             waits = [
-                limiter.limiter.get_window_stats(item, self.name, key).reset_time - time.time()
+                limiter.limiter.get_window_stats(item, _PREFIX, self.name, key).reset_time
+                - time.time()
                 for item, key in self._limits(account)
-                if not limiter.limiter.test(item, self.name, key)
+                if not limiter.limiter.test(item, _PREFIX, self.name, key)
             ]
         except Exception:
             log.warning(
@@ -141,7 +143,7 @@ class Throttle:
             return
         try:
             for item, key in self._limits(account):
-                limiter.limiter.hit(item, self.name, key)
+                limiter.limiter.hit(item, _PREFIX, self.name, key)
         except Exception:
             log.warning("throttle %s: storage unreachable, not counted", self.name, exc_info=True)
 
