@@ -9,7 +9,6 @@ and every module in it, for any import of any part of it.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -64,6 +63,7 @@ def _select_locale() -> str:
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace import idempotency, input_guard, jobs, mail, models  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace.accounts import throttle
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
@@ -84,17 +84,13 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        # "<id>:<epoch>"; a cookie from before epochs existed holds the id alone (epoch 0).
-        user_id, _sep, epoch = session_id.partition(":")
-        epoch = epoch or "0"
-        try:
-            user = db.session.get(User, uuid.UUID(user_id))
-        except ValueError:
-            return None
-        if user is None or not user.is_active or str(user.session_epoch) != epoch:
-            return None  # unknown, suspended, or a session ended by a newer epoch
-        return user
+        # The cookie holds a web_sessions id; a revoked (signed out, password changed,
+        # suspended) or unknown one signs nobody in.
+        from marketplace.accounts.services import user_for_web_session
 
+        return user_for_web_session(session_id)
+
+    throttle.init_app(app)
     api.init_app(app)
     register_error_handlers(app)
     register_security_headers(app, https=settings.public_https)

@@ -10,7 +10,7 @@ from marketplace.accounts.services import create_operator
 from marketplace.contracts.services import auto_release_due, remind_auto_release
 from marketplace.demo.seed import DemoSeedError
 from marketplace.demo.seed import seed as run_seed
-from marketplace.errors import DomainError
+from marketplace.errors import DomainError, FieldErrors
 from marketplace.notifications.emails import send_digests
 from marketplace.reviews.services import publish_due
 from marketplace.search.cli import search
@@ -20,12 +20,15 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("create-admin")
     @click.option("--email", required=True, help="The operator's e-mail address.")
     @click.option("--password", required=True, help="At least 10 characters.")
-    @click.option("--name", default="Opérateur", show_default=True)
-    def create_admin(email: str, password: str, name: str) -> None:
+    @click.option("--name", default=None, help="Display name  [default: Opérateur]")
+    def create_admin(email: str, password: str, name: str | None) -> None:
         """Create an operator (admin) account."""
 
         try:
             user = create_operator(email, password, name)
+        except FieldErrors as exc:
+            details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
+            raise click.ClickException(f"{exc.message} {details}") from None
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         click.echo(f"Operator {user.email} created ({user.id}).")

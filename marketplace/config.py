@@ -41,6 +41,11 @@ class SmtpSettings:
     starttls: bool = False  # smtp://...?starttls=1: upgrade the plain connection
 
 
+DEFAULT_RATELIMIT_STORAGE_URL = "memory://"
+# The storages of the `limits` package that an install may use.
+RATELIMIT_STORAGE_SCHEMES = ("memory", "redis", "rediss", "redis+cluster", "redis+sentinel")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -69,6 +74,10 @@ class Settings:
     # Without a broker: `thread` runs jobs in the web process after commit, `off` leaves them
     # to `flask jobs run-pending` (tests that drive the runner themselves).
     jobs_embedded: str = "thread"
+    # Sign-in and sign-up throttling (marketplace/accounts/throttle.py): off only for load
+    # tests and scripted runs; the counts live in this storage (Redis for several processes).
+    ratelimit_enabled: bool = True
+    ratelimit_storage_url: str = DEFAULT_RATELIMIT_STORAGE_URL
 
     @property
     def public_https(self) -> bool:
@@ -80,6 +89,8 @@ class Settings:
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(self.database_url),
             "MARKETPLACE_SETTINGS": self,
+            "RATELIMIT_ENABLED": self.ratelimit_enabled,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_url,
         }
 
 
@@ -184,7 +195,38 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         mail_from=_mail_from(env),
         jobs_broker_url=_broker_url(env),
         jobs_embedded=_jobs_embedded(env),
+        ratelimit_enabled=_bool(env, "RATELIMIT_ENABLED", default=True),
+        ratelimit_storage_url=_ratelimit_storage_url(env),
     )
+
+
+def _bool(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _ratelimit_storage_url(env: Mapping[str, str]) -> str:
+    """RATELIMIT_STORAGE_URL: memory:// or a Redis URL; its driver must be installed."""
+    name = "RATELIMIT_STORAGE_URL"
+    raw = (env.get(name) or DEFAULT_RATELIMIT_STORAGE_URL).strip()
+    scheme = urlsplit(raw).scheme
+    if scheme not in RATELIMIT_STORAGE_SCHEMES:
+        allowed = ", ".join(s + "://" for s in RATELIMIT_STORAGE_SCHEMES)
+        raise ConfigError(f"{name} must start with one of {allowed}, got {raw!r}")
+    from limits.errors import ConfigurationError
+    from limits.storage import storage_from_string
+
+    try:
+        storage_from_string(raw)  # builds the client (no connection yet): a bad URL fails here
+    except (ConfigurationError, ValueError) as exc:
+        raise ConfigError(f"{name} is not usable: {exc}") from None
+    return raw
 
 
 def _public_url(env: Mapping[str, str]) -> str:

@@ -1,6 +1,6 @@
 """Imports every domain's models so SQLAlchemy and Alembic see the whole schema."""
 
-from marketplace.accounts.models import ApiToken, User
+from marketplace.accounts.models import ApiToken, User, WebSession
 from marketplace.bids.models import Bid
 from marketplace.contracts.models import Contract, ContractEvent
 from marketplace.idempotency import IdempotencyKey
@@ -30,4 +30,5 @@ __all__ = [
     "Review",
     "SecretaryProfile",
     "User",
+    "WebSession",
 ]

@@ -76,6 +76,9 @@ def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, **env:
         # Jobs wait in the outbox until a test runs them (marketplace.jobs.runner): no thread
         # of the app reaches the test's connection behind its back.
         "JOBS_EMBEDDED": "off",
+        # The suite signs in thousands of times from one address; the throttling tests build
+        # their own app with RATELIMIT_ENABLED=true (tests/accounts/test_throttling.py).
+        "RATELIMIT_ENABLED": "false",
         **env,
     }
     app = create_app(

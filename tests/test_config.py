@@ -25,6 +25,9 @@ from marketplace.config import ConfigError, load_settings
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
         ({"ELASTICSEARCH_URL": "localhost:9200"}, "ELASTICSEARCH_URL"),
         ({"SECRET_KEY": "court"}, "SECRET_KEY"),
+        ({"RATELIMIT_ENABLED": "peut-être"}, "RATELIMIT_ENABLED"),
+        ({"RATELIMIT_STORAGE_URL": "127.0.0.1:6379"}, "RATELIMIT_STORAGE_URL"),
+        ({"RATELIMIT_STORAGE_URL": "mongodb://x"}, "RATELIMIT_STORAGE_URL"),
     ],
 )
 def test_bad_settings_name_the_variable(tmp_path: Path, env, variable) -> None:
@@ -38,6 +41,12 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.commission_basis_points == 1200
     assert settings.auto_release_days == 7 and settings.review_window_days == 14
     assert settings.database_url.startswith("sqlite:///")
+    assert settings.ratelimit_enabled and settings.ratelimit_storage_url == "memory://"
+    redis = load_settings(
+        {"RATELIMIT_ENABLED": "false", "RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/1"},
+        tmp_path,
+    )
+    assert not redis.ratelimit_enabled and redis.ratelimit_storage_url.startswith("redis://")
     assert settings.elasticsearch_url is None
     # The generated secret key is kept and reused, never a constant.
     assert load_settings({}, tmp_path).secret_key == settings.secret_key

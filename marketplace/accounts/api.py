@@ -8,7 +8,14 @@ from flask.views import MethodView
 from marketplace.accounts import services
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
-from marketplace.accounts.schemas import RegisterIn, RegisterOut, TokenIn, TokenOut, UserOut
+from marketplace.accounts.schemas import (
+    PasswordChangeIn,
+    RegisterIn,
+    RegisterOut,
+    TokenIn,
+    TokenOut,
+    UserOut,
+)
 from marketplace.http import Blueprint
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
@@ -47,3 +54,20 @@ class Me(MethodView):
     def get(self) -> User:
         """The caller."""
         return api_user()
+
+
+@blp.route("/me/password")
+class MyPassword(MethodView):
+    @blp.arguments(PasswordChangeIn)
+    @blp.response(204)
+    def post(self, data: dict[str, Any]) -> None:
+        """Change the caller's password. Every web session and every other API token of the
+        caller ends; the token of this request keeps working. A wrong `current_password`
+        is a 422 naming it (and counts as a failed sign-in: 429 after repeated ones)."""
+        user = api_user()
+        services.change_password(
+            user,
+            data["current_password"],
+            data["new_password"],
+            keep_token=request.headers["Authorization"].partition(" ")[2].strip(),
+        )

@@ -27,8 +27,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     role: Mapped[Role] = mapped_column(str_enum(Role, 16), nullable=False)
     display_name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     is_suspended: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
-    # Bumped to end every signed-in session at once (a suspension): the session cookie
-    # carries "<id>:<epoch>" and a cookie of an older epoch no longer signs anyone in.
+    # Bumped at each suspension. Sessions used to be "<id>:<epoch>" cookies; they are
+    # `web_sessions` rows now (revoked one by one or all at once), and this is history.
     session_epoch: Mapped[int] = mapped_column(
         sa.Integer, default=0, server_default="0", nullable=False
     )
@@ -39,13 +39,19 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     )
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all")
+    # The web session this request is signed in with (set at sign-in and by the user loader;
+    # not a column).
+    web_session_id = None  # type: uuid.UUID | None
 
     @property
     def is_active(self) -> bool:  # Flask-Login: suspended users cannot sign in
         return not self.is_suspended
 
-    def get_id(self) -> str:  # Flask-Login: what the session cookie holds
-        return f"{self.id}:{self.session_epoch or 0}"
+    def get_id(self) -> str:
+        """Flask-Login: what the session cookie holds, the id of a `web_sessions` row."""
+        if self.web_session_id is None:
+            raise RuntimeError("sign in through accounts.services.start_web_session")
+        return str(self.web_session_id)
 
     @property
     def is_business(self) -> bool:
@@ -78,3 +84,22 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class WebSession(db.Model):  # type: ignore[name-defined]
+    """A signed-in browser. The session cookie (signed by Flask) carries this row's id; the
+    user loader accepts it only while `revoked_at` is empty, so signing out (this row),
+    changing the password (every other row) or a suspension (all) ends it on the server,
+    whatever copy of the cookie is left somewhere."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    created_at: Mapped[datetime] = created_at()
+    last_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    user: Mapped[User] = relationship()

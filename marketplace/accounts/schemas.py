@@ -34,3 +34,12 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token = fields.String()
+
+
+class PasswordChangeIn(Schema):
+    current_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )
+    new_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )

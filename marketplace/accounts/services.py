@@ -1,56 +1,47 @@
-"""Sign-up, sign-in and API tokens."""
+"""Sign-up, sign-in, passwords, API tokens and web sessions."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts.models import ApiToken, Role, User
+from marketplace.accounts import passwords
+from marketplace.accounts.models import ApiToken, Role, User, WebSession
+from marketplace.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password
+from marketplace.accounts.throttle import SIGN_IN, SIGN_UP
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Unauthorized
 from marketplace.extensions import db
 
+__all__ = ["MIN_PASSWORD_LENGTH", "hash_password"]
+
 TOKEN_PREFIX = "mkt_"  # noqa: S105 (a prefix that makes leaked tokens recognisable)
-MIN_PASSWORD_LENGTH = 10
-# Checked against a dummy hash when the e-mail is unknown, so timing does not reveal accounts.
-_DUMMY_HASH: dict[str, str] = {}
-
-
-def _hasher() -> PasswordHasher:
-    # Argon2id (memory-hard). Tests lower the cost through ARGON2_PARAMS; production keeps
-    # the library's defaults (64 MiB, 3 passes).
-    params = current_app.config.get("ARGON2_PARAMS") or {}
-    return PasswordHasher(**params)
+# A live web session's last_seen_at is written at most this often (not on every page).
+LAST_SEEN_EVERY = timedelta(minutes=5)
+DEFAULT_OPERATOR_NAME = "Opérateur"
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_password_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldErrors({"password": _("Au moins %(n)d caractères.", n=MIN_PASSWORD_LENGTH)})
-    if len(password) > 256:
-        raise FieldErrors({"password": _("256 caractères au plus.")})
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
-
-
-def create_user(email: str, password: str, role: Role, display_name: str) -> User:
-    check_password_policy(password)
+def create_user(
+    email: str, password: str, role: Role, display_name: str, *, personal_name: bool = True
+) -> User:
+    """A new account. Its password follows passwords.check_password_policy (the display
+    name counts as personal unless `personal_name` is False: a default like "Opérateur")."""
+    SIGN_UP.attempt(email)
     email = normalise_email(email)
+    passwords.check_password_policy(
+        password, email=email, display_name=display_name if personal_name else None
+    )
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise Conflict(_("Un compte existe déjà avec cette adresse e-mail."))
     user = User(
@@ -78,29 +69,64 @@ def register(email: str, password: str, role: Role, display_name: str) -> tuple[
     return user, token
 
 
-def create_operator(email: str, password: str, display_name: str = "Opérateur") -> User:
-    user = create_user(email, password, Role.OPERATOR, display_name)
+def create_operator(email: str, password: str, display_name: str | None = None) -> User:
+    user = create_user(
+        email,
+        password,
+        Role.OPERATOR,
+        display_name or DEFAULT_OPERATOR_NAME,
+        personal_name=display_name is not None,
+    )
     db.session.commit()
     return user
 
 
 def authenticate(email: str, password: str) -> User:
+    """The user with this e-mail and password; 401 otherwise, 429 after repeated failures.
+
+    Known or not, the address costs one Argon2 verification (passwords.verify_dummy), so
+    the time of the answer does not tell whether an account exists."""
+    SIGN_IN.check(email)
     user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
-    hasher = _hasher()
     if user is None:
-        dummy = _DUMMY_HASH.setdefault("h", hasher.hash(secrets.token_hex(8)))
-        with contextlib.suppress(VerificationError):
-            hasher.verify(dummy, password)
+        passwords.verify_dummy(password)
+        ok = False
+    else:
+        ok = passwords.verify_password(user.password_hash, password)
+    if not ok or user is None:
+        SIGN_IN.hit(email)
         raise Unauthorized(_("Adresse e-mail ou mot de passe incorrect."))
-    try:
-        hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise Unauthorized(_("Adresse e-mail ou mot de passe incorrect.")) from None
     if user.is_suspended:
         raise Unauthorized(_("Ce compte est suspendu."))
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     return user
+
+
+def change_password(
+    user: User,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_web_session: uuid.UUID | None = None,
+    keep_token: str | None = None,
+) -> None:
+    """Set a new password after checking the current one; every other web session and API
+    token of the user ends (the one making the change, `keep_*`, stays signed in).
+
+    A wrong current password is a 422 naming `current_password` and counts as a failed
+    sign-in (a stolen session must not become a way to guess the password)."""
+    SIGN_IN.check(user.email)
+    if not passwords.verify_password(user.password_hash, current_password):
+        SIGN_IN.hit(user.email)
+        raise FieldErrors({"current_password": _("Mot de passe actuel incorrect.")})
+    passwords.check_password_policy(
+        new_password, email=user.email, display_name=user.display_name, field="new_password"
+    )
+    user.password_hash = hash_password(new_password)
+    end_other_web_sessions(user.id, keep=keep_web_session)
+    revoke_all_tokens(user.id, keep=keep_token)
+    db.session.commit()
 
 
 def _digest(raw: str) -> str:
@@ -146,13 +172,15 @@ def user_for_token(raw: str) -> User | None:
     return db.session.scalar(token_user_select(), token_params(raw))
 
 
-def revoke_all_tokens(user_id: uuid.UUID) -> None:
-    """Every unrevoked token of the user stops working (the caller commits)."""
+def revoke_all_tokens(user_id: uuid.UUID, *, keep: str | None = None) -> None:
+    """Every unrevoked token of the user but `keep` stops working (the caller commits)."""
+    statement = sa.update(ApiToken).where(
+        ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)
+    )
+    if keep is not None:
+        statement = statement.where(ApiToken.token_hash != _digest(keep))
     db.session.execute(
-        sa.update(ApiToken)
-        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
+        statement.values(revoked_at=utcnow()).execution_options(synchronize_session=False)
     )
 
 
@@ -163,3 +191,65 @@ def revoke_token(raw: str) -> None:
         .values(revoked_at=utcnow())
     )
     db.session.commit()
+
+
+# ----------------------------------------------------------------------------- web sessions
+# The session cookie carries the id of a `web_sessions` row (see WebSession): signing out
+# revokes the row, so a copy of the cookie made before no longer signs anyone in.
+
+
+def start_web_session(user: User) -> WebSession:
+    """A new server-side session for a user who just signed in (the caller commits)."""
+    record = WebSession(user=user)
+    db.session.add(record)
+    db.session.flush()
+    user.web_session_id = record.id
+    return record
+
+
+def user_for_web_session(raw_id: str) -> User | None:
+    """The active user of a live session, or None (unknown, revoked, suspended user)."""
+    try:
+        session_id = uuid.UUID(raw_id)
+    except ValueError:
+        return None  # also a cookie from before web sessions existed ("<user>:<epoch>")
+    row = db.session.execute(
+        sa.select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.id == session_id, WebSession.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    record, user = row
+    if not user.is_active:
+        return None
+    now = utcnow()
+    if record.last_seen_at is None or now - record.last_seen_at > LAST_SEEN_EVERY:
+        record.last_seen_at = now  # best effort: saved if the request commits
+    user.web_session_id = record.id
+    return user
+
+
+def end_web_session(session_id: uuid.UUID | None) -> None:
+    """Sign-out: this session only."""
+    if session_id is None:
+        return
+    db.session.execute(
+        sa.update(WebSession)
+        .where(WebSession.id == session_id, WebSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def end_other_web_sessions(user_id: uuid.UUID, *, keep: uuid.UUID | None = None) -> None:
+    """Every live session of the user but `keep` ends (the caller commits)."""
+    statement = sa.update(WebSession).where(
+        WebSession.user_id == user_id, WebSession.revoked_at.is_(None)
+    )
+    if keep is not None:
+        statement = statement.where(WebSession.id != keep)
+    db.session.execute(
+        statement.values(revoked_at=utcnow()).execution_options(synchronize_session=False)
+    )

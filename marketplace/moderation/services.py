@@ -1,7 +1,7 @@
 """What an operator may do to keep the marketplace clean, each decision in the journal.
 
 * Suspending an account signs its owner out everywhere: every web session ends (its
-  `session_epoch` moves on, so even a restore does not bring old sessions back), every API
+  `web_sessions` rows are revoked, so even a restore does not bring old sessions back), every API
   token is revoked, a secretary leaves search results, her public profile answers 404 and
   her pending quotes are withdrawn, a business's open missions are closed (their pending
   bids declined, so nobody waits on them). Contracts under way are left as they are: the
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
-from marketplace.accounts.services import revoke_all_tokens
+from marketplace.accounts.services import end_other_web_sessions, revoke_all_tokens
 from marketplace.bids.models import BID, Bid
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
@@ -95,6 +95,7 @@ def suspend_account(operator: User, user_id: uuid.UUID, raw_reason: str | None) 
         db.session.rollback()
         raise Conflict(_("Ce compte est déjà suspendu."))
     revoke_all_tokens(account.id)
+    end_other_web_sessions(account.id)  # every browser she is signed in with
     if account.role is Role.SECRETARY:  # nobody may hire her from a quote she sent before
         BID.claim_all("withdraw", Bid.secretary_id == account.id, decided_at=utcnow())
     closed: list[Mission] = []

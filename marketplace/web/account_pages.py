@@ -1,4 +1,8 @@
-"""Sign up, sign in, sign out (session cookie through Flask-Login)."""
+"""Sign up, sign in, sign out, change the password (session cookie through Flask-Login).
+
+The cookie carries the id of a server-side `web_sessions` row (accounts.services): signing
+out revokes it, so a copy of the cookie taken before is worthless afterwards.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from marketplace.accounts import services as accounts
+from marketplace.accounts.auth import web_user
 from marketplace.accounts.models import Role, User
-from marketplace.accounts.schemas import RegisterIn, TokenIn
+from marketplace.accounts.schemas import PasswordChangeIn, RegisterIn, TokenIn
+from marketplace.accounts.throttle import TooManyAttempts
 from marketplace.errors import Conflict, FieldErrors, Unauthorized
 from marketplace.extensions import db
 from marketplace.web.blueprint import bp
@@ -22,6 +28,7 @@ from marketplace.web.helpers import local_next
 
 SIGNUP = FormSpec(RegisterIn, text=("role", "display_name", "email"), raw=("password",))
 SIGNIN = FormSpec(TokenIn, text=("email",), raw=("password",))
+PASSWORD = FormSpec(PasswordChangeIn, raw=("current_password", "new_password"))
 
 
 def _next_page(target: str | None) -> str | None:
@@ -47,7 +54,18 @@ def _start_session(user: User) -> None:
     session.clear()  # a fresh session at sign-in: nothing from before carries over
     if lang:
         session["lang"] = lang
+    accounts.start_web_session(user)
+    db.session.commit()
     login_user(user, remember=False)
+
+
+def _too_many(
+    template: str, form: FormState, exc: TooManyAttempts, **context: object
+) -> ResponseReturnValue:
+    db.session.rollback()
+    form.errors["_schema"] = [exc.message]
+    body = render_template(template, form=form, **context)
+    return body, 429, {"Retry-After": str(exc.retry_after)}
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
@@ -64,6 +82,8 @@ def signup() -> ResponseReturnValue:
             data["email"], data["password"], Role(data["role"]), data["display_name"]
         )
         db.session.commit()
+    except TooManyAttempts as exc:
+        return _too_many("auth/signup.html", FormState(request.form, hidden=SIGNUP.raw), exc)
     except FieldErrors as exc:
         return render_template("auth/signup.html", form=SIGNUP.state(request.form, exc)), 422
     except Conflict as exc:
@@ -86,6 +106,9 @@ def login() -> ResponseReturnValue:
         data = SIGNIN.parse(request.form)
         user = accounts.authenticate(data["email"], data["password"])
         db.session.commit()  # authenticate may have upgraded the password hash
+    except TooManyAttempts as exc:
+        form = FormState(request.form, hidden=SIGNIN.raw)
+        return _too_many("auth/login.html", form, exc, next=next_path)
     except FieldErrors as exc:
         form = SIGNIN.state(request.form, exc)
         return render_template("auth/login.html", form=form, next=next_path), 422
@@ -101,9 +124,37 @@ def login() -> ResponseReturnValue:
 @bp.post("/deconnexion")
 def logout() -> ResponseReturnValue:
     lang = session.get("lang")
+    if current_user.is_authenticated:
+        accounts.end_web_session(current_user.web_session_id)
     logout_user()
     session.clear()
     if lang:
         session["lang"] = lang
     flash(_("Vous êtes déconnecté·e. À bientôt !"), "success")
     return redirect(url_for("web.index"))
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+def change_password() -> ResponseReturnValue:
+    """The account's password; every other browser and every API token is signed out."""
+    user = web_user()
+    if request.method == "GET":
+        return render_template("auth/password.html", form=FormState())
+    try:
+        data = PASSWORD.parse(request.form)
+        accounts.change_password(
+            user,
+            data["current_password"],
+            data["new_password"],
+            keep_web_session=user.web_session_id,
+        )
+    except TooManyAttempts as exc:
+        return _too_many("auth/password.html", FormState(), exc)
+    except FieldErrors as exc:
+        db.session.rollback()
+        return render_template("auth/password.html", form=PASSWORD.state(request.form, exc)), 422
+    flash(
+        _("Mot de passe changé. Vos autres sessions et vos jetons d'API sont fermés."),
+        "success",
+    )
+    return redirect(url_for("web.dashboard"))

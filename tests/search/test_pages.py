@@ -13,8 +13,17 @@ from tests.search.helpers import business, mission, secretary
 
 
 def sign_in(client: FlaskClient, user_id: str) -> None:
+    """A signed-in browser without the sign-in form: a web session row and its cookie."""
+    from marketplace.accounts.models import WebSession
+    from marketplace.extensions import db
+
+    with client.application.app_context():
+        record = WebSession(user_id=uuid.UUID(user_id))
+        db.session.add(record)
+        db.session.commit()
+        session_id = str(record.id)
     with client.session_transaction() as session:
-        session["_user_id"] = user_id
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

@@ -196,16 +196,16 @@ def test_only_operators_moderate(app: Flask, new_browser) -> None:
     # An operator account is not suspended from this page.
     # Operators are not listed, and one is not suspended from this page even by URL.
     ops = operator(app, new_browser)
-    other = operator(app, new_browser, "autre-operateur@exemple.fr")
+    other = operator(app, new_browser, "seconde.operatrice@exemple.fr")
     page = ops.get(MODERATION)
-    assert "autre-operateur@exemple.fr" not in page
+    assert "seconde.operatrice@exemple.fr" not in page
     csrf = page.form(f"/operateur/comptes/{sid}/suspendre").fields["csrf_token"][0]
 
     def post(action: str) -> int:
         response = ops.post_raw(action, {"csrf_token": csrf, "reason": "Essai pour voir, dix."})
         return response.status_code
 
-    other_id = user_id(app, "autre-operateur@exemple.fr")
+    other_id = user_id(app, "seconde.operatrice@exemple.fr")
     assert post(f"/operateur/comptes/{other_id}/suspendre") == 302
     assert "Un compte opérateur ne peut pas être suspendu ici." in " ".join(
         ops.get(MODERATION).flashes()
