@@ -80,7 +80,7 @@ def test_a_page_answers_503_in_french_with_retry_after(down: FlaskClient) -> Non
 def test_a_signed_in_visitor_gets_the_503_page_not_a_500(down: FlaskClient) -> None:
     # The session names a user: loading her is the first thing that needs the database.
     with down.session_transaction() as session:
-        session["_user_id"] = f"{uuid.uuid4()}:0"
+        session["_user_id"] = str(uuid.uuid4())  # a web session id
         session["_fresh"] = True
     response = down.get("/tableau-de-bord")
     assert_unavailable(response)

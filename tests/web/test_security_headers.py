@@ -98,7 +98,12 @@ def test_no_template_carries_inline_script_or_style() -> None:
     found = []
     for path in templates.rglob("*.html"):
         html = path.read_text()
-        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"<style\b", r"\sstyle=", r"\son\w+="):
+        # E-mails are read by mail clients, not under our CSP: their style is inline on
+        # purpose (most clients drop <link> and <style>); scripts stay forbidden there too.
+        patterns = [r"<script\b", r"\son\w+="]
+        if "mail" not in path.relative_to(templates).parts:
+            patterns = [r"<script(?![^>]*\bsrc=)[^>]*>", r"<style\b", r"\sstyle=", r"\son\w+="]
+        for pattern in patterns:
             found += [f"{path.name}: {m}" for m in re.findall(pattern, html)]
     assert found == []
 
