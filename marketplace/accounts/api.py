@@ -5,16 +5,21 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 
-from marketplace.accounts import services
+from marketplace.accounts import recovery, services
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.schemas import (
+    AcceptedOut,
     PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
     RegisterIn,
     RegisterOut,
     TokenIn,
     TokenOut,
     UserOut,
+    VerifiedOut,
+    VerifyEmailIn,
 )
 from marketplace.http import Blueprint
 
@@ -27,7 +32,7 @@ class Register(MethodView):
     @blp.response(201, RegisterOut)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Sign up as a business or a secretary; answers with a first API token."""
-        user, token = services.register(
+        user, token = recovery.register(
             data["email"], data["password"], Role(data["role"]), data["display_name"]
         )
         return {"user": user, "token": token}
@@ -71,3 +76,48 @@ class MyPassword(MethodView):
             data["new_password"],
             keep_token=request.headers["Authorization"].partition(" ")[2].strip(),
         )
+
+
+@blp.route("/auth/verify-email")
+class VerifyEmail(MethodView):
+    @blp.arguments(VerifyEmailIn)
+    @blp.response(200, VerifiedOut)
+    @blp.doc(security=[])
+    def post(self, data: dict[str, Any]) -> dict[str, bool]:
+        """Verify the address with the token of the verification e-mail (400 if wrong,
+        expired, or for an address the account no longer has)."""
+        recovery.verify_email(data["token"])
+        return {"email_verified": True}
+
+
+@blp.route("/auth/verify-email/resend")
+class VerifyEmailResend(MethodView):
+    @blp.response(202, AcceptedOut)
+    def post(self) -> dict[str, bool]:
+        """Send the verification e-mail again (nothing is sent once verified)."""
+        recovery.resend_verification(api_user())
+        return {"accepted": True}
+
+
+@blp.route("/auth/password-reset")
+class PasswordReset(MethodView):
+    @blp.arguments(PasswordResetIn)
+    @blp.response(202, AcceptedOut)
+    @blp.doc(security=[])
+    def post(self, data: dict[str, Any]) -> dict[str, bool]:
+        """E-mail a reset link (valid one hour, once). The same answer whether the address
+        has an account or not; throttled per address and per client (429)."""
+        recovery.request_reset(data["email"])
+        return {"accepted": True}
+
+
+@blp.route("/auth/password-reset/confirm")
+class PasswordResetConfirm(MethodView):
+    @blp.arguments(PasswordResetConfirmIn)
+    @blp.response(200, AcceptedOut)
+    @blp.doc(security=[])
+    def post(self, data: dict[str, Any]) -> dict[str, bool]:
+        """Set a new password with the link's token (400 if used or expired; the password
+        rules apply, 422 naming `password`). Every session and token of the account ends."""
+        recovery.reset_password(data["token"], data["password"])
+        return {"accepted": True}

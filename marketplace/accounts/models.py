@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
         sa.Integer, default=0, server_default="0", nullable=False
     )
     created_at: Mapped[datetime] = created_at()
+    # When she proved she reads this address (the link of the verification e-mail).
+    email_verified_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # The language her e-mails are written in: the last one she chose on the site.
     language: Mapped[str] = mapped_column(
         sa.String(2), default="fr", server_default="fr", nullable=False
@@ -52,6 +54,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
         if self.web_session_id is None:
             raise RuntimeError("sign in through accounts.services.start_web_session")
         return str(self.web_session_id)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_business(self) -> bool:

@@ -18,6 +18,9 @@ class UserOut(Schema):
     role = fields.String()
     display_name = fields.String()
     created_at = fields.DateTime()
+    email_verified = fields.Boolean(
+        metadata={"description": "She followed the link of the verification e-mail."}
+    )
 
 
 class RegisterOut(Schema):
@@ -30,6 +33,29 @@ class TokenIn(Schema):
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=256)
     )
+
+
+class VerifyEmailIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class VerifiedOut(Schema):
+    email_verified = fields.Boolean(required=True)
+
+
+class PasswordResetIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class PasswordResetConfirmIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )
+
+
+class AcceptedOut(Schema):
+    accepted = fields.Boolean(required=True)
 
 
 class TokenOut(Schema):

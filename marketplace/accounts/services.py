@@ -59,13 +59,17 @@ def create_user(
     return user
 
 
-def register(email: str, password: str, role: Role, display_name: str) -> tuple[User, str]:
-    """A business or secretary signs up; returns the user and a first API token."""
+def register(
+    email: str, password: str, role: Role, display_name: str, *, commit: bool = True
+) -> tuple[User, str]:
+    """A business or secretary signs up; returns the user and a first API token (the
+    verification e-mail goes with it: `recovery.register`, which the routes call)."""
     if role not in (Role.BUSINESS, Role.SECRETARY):
         raise FieldErrors({"role": _("Choisissez « business » ou « secretary ».")})
     user = create_user(email, password, role, display_name)
     token = _new_token(user)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return user, token
 
 

@@ -15,10 +15,17 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from marketplace.accounts import recovery
 from marketplace.accounts import services as accounts
 from marketplace.accounts.auth import web_user
 from marketplace.accounts.models import Role, User
-from marketplace.accounts.schemas import PasswordChangeIn, RegisterIn, TokenIn
+from marketplace.accounts.schemas import (
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    RegisterIn,
+    TokenIn,
+)
 from marketplace.accounts.throttle import TooManyAttempts
 from marketplace.errors import Conflict, FieldErrors, Unauthorized
 from marketplace.extensions import db
@@ -29,6 +36,8 @@ from marketplace.web.helpers import local_next
 SIGNUP = FormSpec(RegisterIn, text=("role", "display_name", "email"), raw=("password",))
 SIGNIN = FormSpec(TokenIn, text=("email",), raw=("password",))
 PASSWORD = FormSpec(PasswordChangeIn, raw=("current_password", "new_password"))
+FORGOT = FormSpec(PasswordResetIn, text=("email",))
+RESET = FormSpec(PasswordResetConfirmIn, text=("token",), raw=("password",))
 
 
 def _next_page(target: str | None) -> str | None:
@@ -81,6 +90,9 @@ def signup() -> ResponseReturnValue:
         user = accounts.create_user(
             data["email"], data["password"], Role(data["role"]), data["display_name"]
         )
+        user.language = "en" if session.get("lang") == "en" else "fr"
+        db.session.flush()
+        recovery.queue_verification(user)
         db.session.commit()
     except TooManyAttempts as exc:
         return _too_many("auth/signup.html", FormState(request.form, hidden=SIGNUP.raw), exc)
@@ -91,7 +103,14 @@ def signup() -> ResponseReturnValue:
         form = FormState(request.form, {"email": [exc.message]}, hidden=SIGNUP.raw)
         return render_template("auth/signup.html", form=form), 422
     _start_session(user)
-    flash(_("Bienvenue %(name)s ! Votre compte est créé.", name=user.display_name), "success")
+    flash(
+        _(
+            "Bienvenue %(name)s ! Votre compte est créé. Un e-mail vous attend pour confirmer "
+            "votre adresse.",
+            name=user.display_name,
+        ),
+        "success",
+    )
     return redirect(url_for("web.profile"))
 
 
@@ -158,3 +177,71 @@ def change_password() -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for("web.dashboard"))
+
+
+@bp.get("/compte/verifier/<token>")
+def verify_email(token: str) -> ResponseReturnValue:
+    """The link of the verification e-mail (signed in or not)."""
+    try:
+        recovery.verify_email(token)
+    except recovery.InvalidLink as exc:
+        return render_template("errors/error.html", status=400, message=exc.message), 400
+    flash(_("Merci : votre adresse e-mail est confirmée."), "success")
+    return redirect(url_for("web.dashboard" if current_user.is_authenticated else "web.login"))
+
+
+@bp.post("/compte/verifier/renvoyer")
+def resend_verification() -> ResponseReturnValue:
+    user = web_user()
+    try:
+        sent = recovery.resend_verification(user)
+    except TooManyAttempts:
+        flash(_("Trop de demandes : réessayez dans un moment."), "error")
+        return redirect(url_for("web.dashboard"))
+    if sent:
+        flash(_("C'est envoyé : ouvrez le lien de l'e-mail pour confirmer votre adresse."), "info")
+    return redirect(url_for("web.dashboard"))
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a reset link; the same answer whether the address has an account."""
+    if request.method == "GET":
+        return render_template("auth/forgot.html", form=FormState())
+    try:
+        data = FORGOT.parse(request.form)
+        recovery.request_reset(data["email"])
+    except TooManyAttempts as exc:
+        return _too_many("auth/forgot.html", FormState(request.form), exc)
+    except FieldErrors as exc:
+        return render_template("auth/forgot.html", form=FORGOT.state(request.form, exc)), 422
+    flash(
+        _(
+            "Si un compte existe à cette adresse, un e-mail vient de partir avec un lien pour "
+            "choisir un nouveau mot de passe (valable une heure)."
+        ),
+        "info",
+    )
+    return redirect(url_for("web.login"))
+
+
+@bp.route("/mot-de-passe/nouveau/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    """The link of the reset e-mail: choose a new password (the link then stops working)."""
+    try:
+        recovery.user_for_reset(token)
+    except recovery.InvalidLink as exc:
+        return render_template("errors/error.html", status=400, message=exc.message), 400
+    if request.method == "GET":
+        return render_template("auth/reset.html", form=FormState(), token=token)
+    try:
+        posted = request.form.copy()
+        posted["token"] = token
+        data = RESET.parse(posted)
+        recovery.reset_password(token, data["password"])
+    except FieldErrors as exc:
+        db.session.rollback()
+        form = RESET.state(request.form, exc)
+        return render_template("auth/reset.html", form=form, token=token), 422
+    flash(_("Mot de passe changé : connectez-vous avec le nouveau."), "success")
+    return redirect(url_for("web.login"))
