@@ -37,6 +37,7 @@ from flask.testing import FlaskClient
 
 from marketplace import create_app
 from marketplace.extensions import db
+from tests.mail import mailpit
 
 BASE_URL = os.environ.get("TEST_DATABASE_URL")
 COMMITTING = "committing"
@@ -300,3 +301,16 @@ class ApiClient:
 @pytest.fixture
 def api(client: FlaskClient) -> ApiClient:
     return ApiClient(client)
+
+
+MAIL_PUBLIC_URL = "https://secretaires.example.fr"
+
+
+@pytest.fixture
+def mail_app(app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The app sending its e-mails to the real Mailpit (SMTP), its links on MAIL_PUBLIC_URL;
+    `app` first: the migrated database, and this app inside the test's transaction."""
+    mailpit.check_up()
+    return make_app(
+        database_url, tmp_path_factory, SMTP_URL=mailpit.SMTP_URL, PUBLIC_URL=MAIL_PUBLIC_URL
+    )

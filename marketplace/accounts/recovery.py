@@ -76,12 +76,17 @@ def register(email: str, password: str, role: Role, display_name: str) -> tuple[
 def queue_verification(user: User) -> None:
     """The e-mail with her verification link (after the current transaction commits)."""
     token = _serializer(VERIFY_SALT).dumps({"user": str(user.id), "email": user.email})
+    _queue_link(user, "verify_email", "web.verify_email", token)
+
+
+def _queue_link(user: User, template: str, endpoint: str, token: str) -> None:
+    """An e-mail whose one action is a link carrying `token`, in her language."""
     mail.queue_email(
         user.email,
-        "verify_email",
+        template,
         language=_language(user),
         context={"name": user.display_name},
-        action={"endpoint": "web.verify_email", "values": {"token": token}},
+        action={"endpoint": endpoint, "values": {"token": token}},
     )
 
 
@@ -123,13 +128,7 @@ def request_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     token = _serializer(RESET_SALT).dumps({"user": str(user.id), "h": _hash_digest(user)})
-    mail.queue_email(
-        user.email,
-        "password_reset",
-        language=_language(user),
-        context={"name": user.display_name},
-        action={"endpoint": "web.reset_password", "values": {"token": token}},
-    )
+    _queue_link(user, "password_reset", "web.reset_password", token)
     db.session.commit()
 
 

@@ -5,25 +5,16 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from flask import Flask
 
 from marketplace.jobs import runner
-from tests.conftest import ApiClient, make_app
+from tests.conftest import MAIL_PUBLIC_URL, ApiClient
 from tests.mail import mailpit
 from tests.web.browser import Browser
 from tests.web.steps import sign_in
 
-PUBLIC_URL = "https://secretaires.example.fr"
+PUBLIC_URL = MAIL_PUBLIC_URL
 PASSWORD = "un-mot-de-passe-solide-42"
-
-
-@pytest.fixture
-def smtp_app(app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    mailpit.check_up()
-    return make_app(
-        database_url, tmp_path_factory, SMTP_URL=mailpit.SMTP_URL, PUBLIC_URL=PUBLIC_URL
-    )
 
 
 def _link(app: Flask, to: str, count: int) -> str:
@@ -37,9 +28,9 @@ def _link(app: Flask, to: str, count: int) -> str:
     return match.group(1)
 
 
-def test_sign_up_verify_forget_reset_and_only_the_new_password_works(smtp_app: Flask) -> None:
+def test_sign_up_verify_forget_reset_and_only_the_new_password_works(mail_app: Flask) -> None:
     email = f"claire.{uuid.uuid4().hex[:10]}@exemple.fr"
-    browser = Browser(smtp_app.test_client())
+    browser = Browser(mail_app.test_client())
     page = browser.get("/inscription")
     page = browser.submit(
         page,
@@ -51,23 +42,23 @@ def test_sign_up_verify_forget_reset_and_only_the_new_password_works(smtp_app: F
         },
     )
     assert "Un e-mail vous attend" in " ".join(page.flashes())
-    api = ApiClient(smtp_app.test_client())
+    api = ApiClient(mail_app.test_client())
     status, token_body = api.post("/api/v1/auth/token", {"email": email, "password": PASSWORD})
     assert status == 200
     _, me = api.get("/api/v1/me", token=token_body["token"])
     assert me["email_verified"] is False
 
-    verify = _link(smtp_app, email, 1)
+    verify = _link(mail_app, email, 1)
     assert verify.startswith("/compte/verifier/")
     page = browser.get(verify)
     assert "votre adresse e-mail est confirmée" in " ".join(page.flashes())
     _, me = api.get("/api/v1/me", token=token_body["token"])
     assert me["email_verified"] is True
 
-    stranger = Browser(smtp_app.test_client())
+    stranger = Browser(mail_app.test_client())
     page = stranger.submit(stranger.get("/mot-de-passe-oublie"), {"email": email})
     assert "Si un compte existe" in " ".join(page.flashes())
-    reset = _link(smtp_app, email, 2)
+    reset = _link(mail_app, email, 2)
     assert reset.startswith("/mot-de-passe/nouveau/")
     page = stranger.get(reset)
     page = stranger.submit(page, {"password": "password123"}, expect=422)  # too common
@@ -79,17 +70,17 @@ def test_sign_up_verify_forget_reset_and_only_the_new_password_works(smtp_app: F
     assert api.get("/api/v1/me", token=token_body["token"])[0] == 401  # tokens ended
     old = api.post("/api/v1/auth/token", {"email": email, "password": PASSWORD})
     assert old[0] == 401
-    sign_in(Browser(smtp_app.test_client()), email, "nouveau-secret-du-cabinet-7")
+    sign_in(Browser(mail_app.test_client()), email, "nouveau-secret-du-cabinet-7")
 
 
 def test_reset_answers_the_same_for_unknown_addresses_and_bad_tokens_are_400(
-    smtp_app: Flask,
+    mail_app: Flask,
 ) -> None:
-    api = ApiClient(smtp_app.test_client())
+    api = ApiClient(mail_app.test_client())
     unknown = f"personne.{uuid.uuid4().hex[:8]}@exemple.fr"
     status, body = api.post("/api/v1/auth/password-reset", {"email": unknown})
     assert (status, body) == (202, {"accepted": True})
-    with smtp_app.app_context():
+    with mail_app.app_context():
         runner.run_pending()
     assert mailpit.messages_to(unknown) == []
     status, body = api.post(

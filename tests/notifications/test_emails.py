@@ -7,7 +7,6 @@ import re
 import uuid
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -16,19 +15,11 @@ from marketplace.extensions import db
 from marketplace.jobs import runner
 from marketplace.notifications.emails import send_digests
 from tests import factories as f
-from tests.conftest import ApiClient, make_app
+from tests.conftest import MAIL_PUBLIC_URL, ApiClient
 from tests.mail import mailpit
 from tests.web.browser import Browser
 
-PUBLIC_URL = "https://secretaires.example.fr"
-
-
-@pytest.fixture
-def smtp_app(app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    mailpit.check_up()
-    return make_app(
-        database_url, tmp_path_factory, SMTP_URL=mailpit.SMTP_URL, PUBLIC_URL=PUBLIC_URL
-    )
+PUBLIC_URL = MAIL_PUBLIC_URL
 
 
 def _fresh_address(app: Flask, person: dict[str, Any]) -> str:
@@ -49,24 +40,24 @@ def _run_jobs(app: Flask) -> dict[str, int]:
 
 
 def test_a_hire_is_e_mailed_at_once_and_its_unsubscribe_link_works_signed_out(
-    smtp_app: Flask,
+    mail_app: Flask,
 ) -> None:
-    api = ApiClient(smtp_app.test_client())
+    api = ApiClient(mail_app.test_client())
     deal = f.Deal(api, through_api=True)
-    to = _fresh_address(smtp_app, deal.secretary)
+    to = _fresh_address(mail_app, deal.secretary)
     deal.hire()
-    assert _run_jobs(smtp_app).get("done", 0) >= 1
+    assert _run_jobs(mail_app).get("done", 0) >= 1
     [summary] = mailpit.wait_for(to)
     assert summary["Subject"].startswith("Votre devis est accepté")
     full = mailpit.message(summary["ID"])
     assert f"{PUBLIC_URL}/contrats/{deal.contract_id}" in full["Text"]
     assert full["HTML"] and "Bonjour" in full["HTML"]
     [unsubscribe] = mailpit.headers(summary["ID"])["List-Unsubscribe"]
-    assert _run_jobs(smtp_app) == {}  # nothing left: one e-mail, not two
+    assert _run_jobs(mail_app) == {}  # nothing left: one e-mail, not two
     assert len(mailpit.messages_to(to)) == 1
 
     link = unsubscribe.strip("<>").removeprefix(PUBLIC_URL)
-    stranger = Browser(smtp_app.test_client())
+    stranger = Browser(mail_app.test_client())
     page = stranger.get(link)
     assert "Ne plus recevoir" in page.text
     assert "C'est fait" in stranger.submit(page).text
@@ -74,19 +65,19 @@ def test_a_hire_is_e_mailed_at_once_and_its_unsubscribe_link_works_signed_out(
     assert settings["email"]["bid_accepted"] == "off"
 
 
-def test_daily_kinds_go_out_in_one_digest_once_and_off_sends_nothing(smtp_app: Flask) -> None:
-    api = ApiClient(smtp_app.test_client())
+def test_daily_kinds_go_out_in_one_digest_once_and_off_sends_nothing(mail_app: Flask) -> None:
+    api = ApiClient(mail_app.test_client())
     deal = f.Deal(api, through_api=True)
     loser = f.secretary(api)
-    to = _fresh_address(smtp_app, loser)
+    to = _fresh_address(mail_app, loser)
     f.bid(api, loser, deal.mission["id"], 90_000)
     other = f.Deal(api, through_api=True)
     f.bid(api, loser, other.mission["id"], 80_000)
     deal.hire()
     other.hire()  # two "not retained" for her: daily by default
-    _run_jobs(smtp_app)
+    _run_jobs(mail_app)
     assert mailpit.messages_to(to) == []  # nothing at once for a daily kind
-    with smtp_app.app_context():
+    with mail_app.app_context():
         assert send_digests() >= 1
         send_digests()  # a second run (or a run at the same time) sends nothing more
     [digest] = mailpit.wait_for(to)
@@ -99,10 +90,10 @@ def test_daily_kinds_go_out_in_one_digest_once_and_off_sends_nothing(smtp_app: F
         deal.secretary["token"],
     )
     assert status == 200
-    quiet = _fresh_address(smtp_app, deal.secretary)
+    quiet = _fresh_address(mail_app, deal.secretary)
     assert deal.act("fund", "business")[0] == 200
-    _run_jobs(smtp_app)
-    with smtp_app.app_context():
+    _run_jobs(mail_app)
+    with mail_app.app_context():
         send_digests()
     assert mailpit.messages_to(quiet) == []  # funded: in the site only
     _, body = api.get("/api/v1/notifications", token=deal.secretary["token"])
