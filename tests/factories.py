@@ -21,12 +21,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import factory
+import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
 from flask import Flask
 
 from marketplace.accounts.models import ApiToken, Role, User
 from marketplace.accounts.services import TOKEN_PREFIX, hash_password, token_params
 from marketplace.bids.models import Bid, BidStatus
+from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.geo.places import Place, lookup
 from marketplace.missions.models import Mission, MissionStatus, Pricing
@@ -50,7 +52,20 @@ def register(api: Any, role: str, name: str | None = None) -> dict[str, Any]:
         },
     )
     assert status == 201, body
+    verify_email(api.client.application, body["user"]["id"])
     return {"id": body["user"]["id"], "token": body["token"], "email": email}
+
+
+def verify_email(app: Any, user_id: str) -> None:
+    """What following the link of the verification e-mail does (tests/accounts/
+    test_recovery.py follows the real link through Mailpit)."""
+    with app.app_context():
+        db.session.execute(
+            sa.update(User)
+            .where(User.id == uuid.UUID(str(user_id)))
+            .values(email_verified_at=utcnow())
+        )
+        db.session.commit()
 
 
 def secretary_profile(**overrides: Any) -> dict[str, Any]:
@@ -268,6 +283,7 @@ class UserFactory(_Model):
     email = factory.LazyAttributeSequence(lambda o, n: f"{o.role.value}.{n}@exemple.fr")
     display_name = factory.LazyAttributeSequence(lambda o, n: f"{o.role.value.title()} {n}")
     password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+    email_verified_at = factory.LazyFunction(utcnow)
 
 
 def new_token() -> str:

@@ -28,6 +28,23 @@ LAST_SEEN_EVERY = timedelta(minutes=5)
 DEFAULT_OPERATOR_NAME = "Opérateur"
 
 
+class EmailNotVerified(Conflict):
+    """Bidding and posting a mission wait for a verified address (409)."""
+
+    code = "email_not_verified"
+
+
+def require_verified_email(user: User) -> None:
+    """An unverified account browses and fills its profile, but does not bid or post."""
+    if user.email_verified_at is None:
+        raise EmailNotVerified(
+            _(
+                "Confirmez d'abord votre adresse e-mail : ouvrez le lien de l'e-mail reçu à "
+                "l'inscription (vous pouvez le renvoyer depuis votre tableau de bord)."
+            )
+        )
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
+from marketplace.accounts.services import require_verified_email
 from marketplace.bids.models import BID, LIVE_BID_STATUSES, Bid, BidStatus
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
@@ -39,6 +40,7 @@ class AlreadyBid(Conflict):
 def place_bid(mission: Mission, user: User, data: dict[str, Any]) -> Bid:
     if user.role is not Role.SECRETARY:
         raise Forbidden()
+    require_verified_email(user)
     if db.session.get(SecretaryProfile, user.id) is None:
         raise Conflict(_("Complétez votre profil avant de proposer un devis."))
     MISSION.target("bid", mission.status)

@@ -244,10 +244,12 @@ class _Seeder:
 
     def create_accounts(self) -> None:
         """Insert every user in one transaction, sharing a single password hash."""
+        verified_at = utcnow()  # the demo accounts followed their verification link
         password_hash = hash_password(DEMO_PASSWORD)
         self.operator = User(
             email=DEMO_OPERATOR_EMAIL,
             password_hash=password_hash,
+            email_verified_at=verified_at,
             role=Role.OPERATOR,
             display_name="Équipe Opérations (démo)",
         )
@@ -255,6 +257,7 @@ class _Seeder:
             User(
                 email=s.email,
                 password_hash=password_hash,
+                email_verified_at=verified_at,
                 role=Role.SECRETARY,
                 display_name=s.display_name,
             )
@@ -264,6 +267,7 @@ class _Seeder:
             User(
                 email=b.email,
                 password_hash=password_hash,
+                email_verified_at=verified_at,
                 role=Role.BUSINESS,
                 display_name=b.company_name,
             )

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
-from marketplace.accounts.services import token_user_select
+from marketplace.accounts.services import require_verified_email, token_user_select
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
@@ -58,6 +58,7 @@ def _check(values: dict[str, Any], *, creating: bool) -> Place | None:
 def create_mission(user: User, data: dict[str, Any]) -> Mission:
     if user.role is not Role.BUSINESS:
         raise Forbidden()
+    require_verified_email(user)
     place = _check(data, creating=True)
     assert place is not None  # postal_code is required by MissionIn
     mission = Mission(business_id=user.id, status=MissionStatus.OPEN)

@@ -89,3 +89,48 @@ def test_reset_answers_the_same_for_unknown_addresses_and_bad_tokens_are_400(
     assert status == 400 and body["error"] == "invalid_token"
     status, body = api.post("/api/v1/auth/verify-email", {"token": "faux"})
     assert status == 400
+
+
+def test_an_unverified_account_fills_its_profile_but_cannot_post_or_bid(api) -> None:
+    from tests import factories as f
+
+    def unverified(role: str) -> dict[str, str]:
+        email = f"{role}.{uuid.uuid4().hex[:8]}@exemple.fr"
+        status, body = api.post(
+            "/api/v1/auth/register",
+            {"email": email, "password": PASSWORD, "role": role, "display_name": "Nouvelle"},
+        )
+        assert status == 201 and body["user"]["email_verified"] is False
+        return {"id": body["user"]["id"], "token": body["token"]}
+
+    business = unverified("business")
+    assert api.put("/api/v1/me/profile", f.business_profile(), business["token"])[0] == 200
+    status, body = api.post("/api/v1/missions", f.mission_payload(), token=business["token"])
+    assert status == 409 and body["error"] == "email_not_verified"
+
+    secretary = unverified("secretary")
+    assert api.put("/api/v1/me/profile", f.secretary_profile(), secretary["token"])[0] == 200
+    mission = f.mission(api, f.business(api))  # a verified business posts
+    status, body = api.post(
+        f"/api/v1/missions/{mission['id']}/bids",
+        {"amount_cents": 50_000, "message": "Disponible dès lundi."},
+        token=secretary["token"],
+    )
+    assert status == 409 and body["error"] == "email_not_verified"
+    assert "Confirmez d'abord votre adresse" in body["message"]
+
+
+def test_an_unverified_visitor_is_told_and_can_have_the_link_sent_again(mail_app: Flask) -> None:
+    email = f"nouvelle.{uuid.uuid4().hex[:10]}@exemple.fr"
+    browser = Browser(mail_app.test_client())
+    page = browser.submit(
+        browser.get("/inscription"),
+        {"role": "business", "display_name": "Cabinet Neuf", "email": email, "password": PASSWORD},
+    )
+    page = browser.get("/tableau-de-bord")
+    assert "Confirmez votre adresse e-mail pour proposer un devis" in page.text
+    page = browser.submit(page, action="/compte/verifier/renvoyer")
+    assert "C'est envoyé" in " ".join(page.flashes())
+    first = _link(mail_app, email, 2)
+    browser.get(first)
+    assert "Confirmez votre adresse e-mail pour" not in browser.get("/tableau-de-bord").text

@@ -10,7 +10,11 @@ import itertools
 import re
 from datetime import date, timedelta
 
+from flask import Flask
 from playwright.sync_api import Page, expect
+
+from marketplace.jobs import runner
+from tests.web.steps import _newest_link
 
 PASSWORD = "motdepasse-solide"
 UUID = r"[0-9a-f-]{36}"
@@ -26,8 +30,9 @@ def flash(page: Page, text: str) -> None:
     expect(page.locator(".flashes .flash").filter(has_text=text)).to_be_visible()
 
 
-def sign_up(page: Page, role: str, name: str, email: str | None = None) -> str:
-    """From the landing page: "Inscription", choose the role, fill the form."""
+def sign_up(page: Page, role: str, name: str, email: str | None = None, *, app: Flask) -> str:
+    """From the landing page: "Inscription", choose the role, fill the form; then open the
+    link of the verification e-mail (written by `app`'s file mailer)."""
     email = email or unique_email(role)
     page.goto("/")
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
@@ -43,6 +48,11 @@ def sign_up(page: Page, role: str, name: str, email: str | None = None) -> str:
     page.get_by_role("button", name="Créer mon compte").click()
     expect(page).to_have_url(re.compile(r"/profil$"))
     flash(page, f"Bienvenue {name} !")
+    with app.app_context():
+        runner.run_pending()
+    page.goto(_newest_link(app.extensions["mailer"].directory, email, "/compte/verifier/"))
+    flash(page, "votre adresse e-mail est confirmée")
+    page.goto("/profil")  # where the sign-up had left her
     return email
 
 

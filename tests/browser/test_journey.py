@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.audit import screenshot
@@ -25,17 +26,17 @@ PAYOUT = r"968,00\s€"  # 1 100 € less the 12 % commission
 
 
 def test_secretary_and_business_go_from_sign_up_to_a_published_review(
-    new_page: Callable[[], Page],
+    new_page: Callable[[], Page], app: Flask
 ) -> None:
     # A secretary signs up and fills her profile.
     claire = new_page()
-    sign_up(claire, "secretary", "Claire Dubois")
+    sign_up(claire, "secretary", "Claire Dubois", app=app)
     fill_secretary_profile(claire)
     expect(claire.get_by_text("Localisation enregistrée")).to_contain_text("Lyon")
 
     # A business signs up, presents the practice and posts a mission.
     martin = new_page()
-    sign_up(martin, "business", "Dr Martin")
+    sign_up(martin, "business", "Dr Martin", app=app)
     fill_business_profile(martin)
     mission = post_mission(martin)
 

@@ -55,10 +55,10 @@ def _error_next_to(page: Page, name: str, message: str | re.Pattern[str]) -> Non
 
 
 def test_a_mission_with_invalid_values_shows_each_error_next_to_its_field(
-    new_page: Callable[[], Page],
+    new_page: Callable[[], Page], app: Flask
 ) -> None:
     page = new_page()
-    sign_up(page, "business", "Maître Bernard")
+    sign_up(page, "business", "Maître Bernard", app=app)
     fill_business_profile(page)
     page.goto("/missions/nouvelle")
     page.get_by_label("Description").fill("Trop court")
@@ -113,7 +113,7 @@ def test_someone_elses_contract_is_not_found(new_page: Callable[[], Page], app: 
     expect(sophie.get_by_role("button", name="Mon tableau de bord")).to_be_visible()
 
     stranger = new_page()
-    sign_up(stranger, "business", "Garage Dupont")
+    sign_up(stranger, "business", "Garage Dupont", app=app)
     response = stranger.goto(f"{contract}/payer")
     assert response is not None and response.status == 404
     expect(stranger.get_by_role("heading", level=1)).to_have_text("Page introuvable")

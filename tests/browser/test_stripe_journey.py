@@ -94,7 +94,7 @@ def test_with_stripe_she_connects_payouts_and_the_business_pays_on_checkout(
 
     # She signs up, fills her profile and connects her payout account on Stripe.
     claire = stripe_visitors.new()
-    email = sign_up(claire, "secretary", "Claire Dubois")
+    email = sign_up(claire, "secretary", "Claire Dubois", app=stripe_app)
     fill_secretary_profile(claire)
     nav(claire, "Versements")
     expect(claire.get_by_role("main")).to_contain_text(
@@ -123,7 +123,7 @@ def test_with_stripe_she_connects_payouts_and_the_business_pays_on_checkout(
 
     # The business posts a mission, invites her from the ranked list; she quotes.
     martin = stripe_visitors.new()
-    sign_up(martin, "business", "Dr Martin")
+    sign_up(martin, "business", "Dr Martin", app=stripe_app)
     fill_business_profile(martin)
     post_mission(martin)
     matches = martin.get_by_role("region", name="Secrétaires pour cette mission")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import date, timedelta
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
 from typing import Any
 
+from marketplace.jobs import runner
 from tests.web.browser import Browser, Page
 
 PASSWORD = "motdepasse-solide"
@@ -26,7 +30,18 @@ def sign_up(browser: Browser, role: str, name: str | None = None) -> str:
         },
     )
     assert page.path == "/profil", page.text[:500]
+    verify_address(browser, email)
     return email
+
+
+def verify_address(browser: Browser, email: str) -> None:
+    """Follow the link of her verification e-mail (the file mailer wrote it: tests do not
+    send to Mailpit here; tests/accounts/test_recovery.py reads the real one)."""
+    app = browser.client.application
+    with app.app_context():
+        runner.run_pending()
+    path = _newest_link(app.extensions["mailer"].directory, email, "/compte/verifier/")
+    browser.get(path)
 
 
 def sign_in(browser: Browser, email: str, password: str = PASSWORD) -> Page:
@@ -150,3 +165,18 @@ class WebDeal:
 
     def approve(self) -> Page:
         return self.business.submit(f"{self.contract_path}/valider")
+
+
+def _newest_link(directory: Path, email: str, prefix: str) -> str:
+    """The path of the `prefix` link in the newest e-mail to `email` in the file mailer's
+    folder."""
+    for path in sorted(directory.glob("*.eml"), reverse=True):
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        if message["To"] != email:
+            continue
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        match = re.search(r"https?://[^/\s]+(" + re.escape(prefix) + r"\S+)", body.get_content())
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no e-mail to {email} with a {prefix} link in {directory}")
