@@ -46,27 +46,10 @@ is_up() {
     [[ "$reply" == "+PONG"* ]]
 }
 
-port_in_use() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-alive() {
-    kill -0 "$1" 2>/dev/null || return 1
-    local state
-    state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
-    [[ -n "$state" && "$state" != Z ]]
-}
-
-# pid from the pid file if that process is alive and is a redis-server.
-running_pid() {
-    [[ -f "$PID_FILE" ]] || return 1
-    local pid
-    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    alive "$pid" || return 1
-    [[ "$(readlink -f "/proc/$pid/exe" 2>/dev/null || true)" == *redis* ]] || return 1
-    echo "$pid"
-}
+NAME="redis"
+EXE_GLOB="*redis*"
+# shellcheck source=scripts/services/lib.sh
+. "$SCRIPT_DIR/lib.sh"
 
 install_redis() {
     find_server >/dev/null && return 0
@@ -75,28 +58,6 @@ install_redis() {
     DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >&2
     find_server >/dev/null || die "redis-server still missing after apt-get install"
-}
-
-stop_redis() {
-    local pid
-    if pid="$(running_pid)"; then
-        log "stopping redis (pid $pid)"
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            alive "$pid" || break
-            sleep 0.1
-        done
-        alive "$pid" && kill -9 "$pid" 2>/dev/null || true
-        rm -f "$PID_FILE"
-        log "stopped"
-    else
-        rm -f "$PID_FILE"
-        if is_up; then
-            log "a Redis answers on port $PORT but was not started by this script; leaving it alone"
-        else
-            log "redis is not running"
-        fi
-    fi
 }
 
 start_redis() {
@@ -128,7 +89,7 @@ CONF
 
 cmd="${1:-start}"
 case "$cmd" in
-    stop) stop_redis; exit 0 ;;
+    stop) stop_service; exit 0 ;;
     start|"") ;;
     *) die "unknown argument '$cmd' (expected: start | stop)" ;;
 esac
@@ -141,7 +102,7 @@ fi
 install_redis
 if pid="$(running_pid)"; then
     log "pid $pid is alive but not answering; restarting it"
-    stop_redis
+    stop_service
 fi
 start_redis
 echo "$URL"

@@ -58,100 +58,12 @@ is_up() {
     [[ "$body" == *'"object"'*'"list"'* ]]
 }
 
-port_in_use() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-# Is $1 a live (not zombie) process? Orphans are reaped by PID 1 only
-# eventually, and kill -0 succeeds on a zombie.
-alive() {
-    kill -0 "$1" 2>/dev/null || return 1
-    local state
-    state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
-    [[ -n "$state" && "$state" != Z ]]
-}
-
-# pid from the pid file if that process is alive and is our stripe-mock.
-running_pid() {
-    [[ -f "$PID_FILE" ]] || return 1
-    local pid
-    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    alive "$pid" || return 1
-    [[ "$(readlink -f "/proc/$pid/exe" 2>/dev/null || true)" == "$(readlink -f "$BIN")" ]] || return 1
-    echo "$pid"
-}
-
-find_go() {
-    if command -v go >/dev/null 2>&1; then command -v go; return 0; fi
-    if [[ -x /usr/local/go/bin/go ]]; then echo /usr/local/go/bin/go; return 0; fi
-    return 1
-}
-
-install_stripe_mock() {
-    if [[ -x "$BIN" && -f "$STAMP" && "$(cat "$STAMP")" == "$STRIPE_MOCK_VERSION" ]]; then
-        return 0
-    fi
-    local go
-    if ! go="$(find_go)"; then
-        [[ "$(id -u)" -eq 0 ]] || die "Go toolchain not found (needed once to build stripe-mock)"
-        log "Go toolchain not found; installing Debian package golang-go"
-        DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q golang-go >&2
-        go="$(find_go)" || die "Go still missing after apt-get install golang-go"
-    fi
-    log "building $STRIPE_MOCK_MODULE@$STRIPE_MOCK_VERSION with $("$go" version) (one-off, ~20-60s) ..."
-    mkdir -p "$BIN_DIR" "$CACHE_DIR/go"
-    local start=$SECONDS
-    # -modcacherw keeps the module cache deletable with plain `rm -rf .cache`.
-    # GOTOOLCHAIN=auto lets an older Go fetch the toolchain the module asks
-    # for (go >= 1.22) from the module proxy.
-    if ! env GOBIN="$BIN_DIR" \
-            GOPATH="$CACHE_DIR/go" \
-            GOMODCACHE="$CACHE_DIR/go/mod" \
-            GOCACHE="$CACHE_DIR/go/build" \
-            GOFLAGS="-buildvcs=false -modcacherw" \
-            GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" \
-            CGO_ENABLED=0 \
-            "$go" install "$STRIPE_MOCK_MODULE@$STRIPE_MOCK_VERSION" >&2; then
-        die "go install $STRIPE_MOCK_MODULE@$STRIPE_MOCK_VERSION failed"
-    fi
-    [[ -x "$BIN" ]] || die "go install succeeded but $BIN is missing"
-    # The compiled-object cache is only useful for rebuilding; the binary is
-    # what we keep. Drop it to save ~120 MB.
-    rm -rf "$CACHE_DIR/go/build"
-    echo "$STRIPE_MOCK_VERSION" >"$STAMP"
-    log "built $BIN in $((SECONDS - start))s"
-}
-
-stop_stripe_mock() {
-    local pid
-    if pid="$(running_pid)"; then
-        log "stopping stripe-mock (pid $pid)"
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            alive "$pid" || break
-            sleep 0.1
-        done
-        if alive "$pid"; then
-            log "still alive after 5s; sending SIGKILL"
-            kill -9 "$pid" 2>/dev/null || true
-            for _ in $(seq 1 50); do
-                alive "$pid" || break
-                sleep 0.1
-            done
-        fi
-        rm -f "$PID_FILE"
-        log "stopped"
-    else
-        rm -f "$PID_FILE"
-        if is_up; then
-            log "a stripe-mock answers on $URL but was not started by this script (no valid pid file); leaving it alone"
-        else
-            log "stripe-mock is not running"
-        fi
-    fi
-}
+NAME="stripe-mock"
+MODULE="$STRIPE_MOCK_MODULE"
+VERSION="$STRIPE_MOCK_VERSION"
+EXE_GLOB="$(readlink -f "$BIN" 2>/dev/null || echo "$BIN")"
+# shellcheck source=scripts/services/lib.sh
+. "$SCRIPT_DIR/lib.sh"
 
 start_stripe_mock() {
     mkdir -p "$RUN_DIR"
@@ -190,7 +102,7 @@ start_stripe_mock() {
 
 cmd="${1:-start}"
 case "$cmd" in
-    stop) stop_stripe_mock; exit 0 ;;
+    stop) stop_service; exit 0 ;;
     start|"") ;;
     *) die "unknown argument '$cmd' (expected: start | stop)" ;;
 esac
@@ -202,11 +114,11 @@ if is_up; then
 fi
 
 command -v curl >/dev/null 2>&1 || die "curl is required"
-install_stripe_mock
+go_install_pinned
 # A stale process of ours that stopped answering: replace it.
 if pid="$(running_pid)"; then
     log "pid $pid is alive but not answering; restarting it"
-    stop_stripe_mock
+    stop_service
 fi
 start_stripe_mock
 echo "$URL"
