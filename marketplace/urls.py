@@ -13,13 +13,12 @@ from flask import current_app, url_for
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    settings = current_app.config["MARKETPLACE_SETTINGS"]
-    with current_app.test_request_context("/"):
-        path = url_for(endpoint, **values)
-    return settings.public_url + path
+    return current_app.config["MARKETPLACE_SETTINGS"].public_url + path_for(endpoint, **values)
 
 
 def path_for(endpoint: str, **values: Any) -> str:
-    """The route's path on this site, inside or outside a request (notifications keep it)."""
+    """The route's path from the site's root, inside or outside a request (notifications
+    keep it; PUBLIC_URL, which may carry a prefix, goes in front of it): built in a request
+    context of its own, so the current request's host and script root never leak in."""
     with current_app.test_request_context("/"):
         return url_for(endpoint, **values)

@@ -120,7 +120,9 @@ def add_note(contract: Contract, action: str, note: str, actor: User | None = No
     _event(contract, action, actor, contract.status, note)
 
 
-def _commit_or_rollback(fn: Any, *args: Any) -> Any:
+def _rolled_back_on_failure(fn: Any, *args: Any) -> Any:
+    """Run a money movement; if the provider or the ledger refuses, the whole transaction
+    (the claimed transition too) is rolled back before the error goes up."""
     try:
         result = fn(*args)
     except (PaymentError, ledger.UnbalancedMovement):
@@ -329,7 +331,7 @@ def confirm_funding(
         )
     except InvalidTransition:
         return False
-    _commit_or_rollback(escrow.record_funding, ref(contract), reference)
+    _rolled_back_on_failure(escrow.record_funding, ref(contract), reference)
     _tell(contract, contract.secretary_id, "contract_funded", amount_cents=contract.amount_cents)
     return True
 
@@ -353,7 +355,7 @@ def _release(contract: Contract, actor: User | None, action: str, **values: Any)
         review_deadline=utcnow() + timedelta(days=_settings().review_window_days),
         **values,
     )
-    transfer = _commit_or_rollback(
+    transfer = _rolled_back_on_failure(
         escrow.release_to_secretary, ref(contract), invoice_facts(contract)
     )
     contract.transfer_id = transfer
@@ -455,7 +457,7 @@ def auto_release_due(now: datetime | None = None) -> int:
 def cancel(contract: Contract, user: User, reason: str = "") -> Contract:
     check_role(user, "cancel")
     _claim(contract, "cancel", user, note=reason)
-    refund = _commit_or_rollback(escrow.refund_business, ref(contract))
+    refund = _rolled_back_on_failure(escrow.refund_business, ref(contract))
     contract.refund_id = refund
     _tell(contract, _other_party(contract, user), "contract_cancelled", by=user.display_name)
     db.session.commit()
@@ -506,7 +508,7 @@ def resolve(
         resolution_note=note,
         review_deadline=utcnow() + timedelta(days=_settings().review_window_days),
     )
-    split = _commit_or_rollback(
+    split = _rolled_back_on_failure(
         escrow.split, ref(contract), release_cents, refund_cents, invoice_facts(contract)
     )
     contract.transfer_id = split.transfer_id

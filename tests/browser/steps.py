@@ -14,7 +14,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from marketplace.jobs import runner
-from tests.web.steps import _newest_link
+from tests.web.steps import newest_link
 
 PASSWORD = "motdepasse-solide"
 UUID = r"[0-9a-f-]{36}"
@@ -50,7 +50,7 @@ def sign_up(page: Page, role: str, name: str, email: str | None = None, *, app: 
     flash(page, f"Bienvenue {name} !")
     with app.app_context():
         runner.run_pending()
-    page.goto(_newest_link(app.extensions["mailer"].directory, email, "/compte/verifier/"))
+    page.goto(newest_link(app.extensions["mailer"].directory, email, "/compte/verifier/"))
     flash(page, "votre adresse e-mail est confirmée")
     page.goto("/profil")  # where the sign-up had left her
     return email

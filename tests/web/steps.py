@@ -40,7 +40,7 @@ def verify_address(browser: Browser, email: str) -> None:
     app = browser.client.application
     with app.app_context():
         runner.run_pending()
-    path = _newest_link(app.extensions["mailer"].directory, email, "/compte/verifier/")
+    path = newest_link(app.extensions["mailer"].directory, email, "/compte/verifier/")
     browser.get(path)
 
 
@@ -167,7 +167,7 @@ class WebDeal:
         return self.business.submit(f"{self.contract_path}/valider")
 
 
-def _newest_link(directory: Path, email: str, prefix: str) -> str:
+def newest_link(directory: Path, email: str, prefix: str) -> str:
     """The path of the `prefix` link in the newest e-mail to `email` in the file mailer's
     folder."""
     for path in sorted(directory.glob("*.eml"), reverse=True):
