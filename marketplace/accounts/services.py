@@ -29,13 +29,15 @@ DEFAULT_OPERATOR_NAME = "Opérateur"
 
 
 class EmailNotVerified(Conflict):
-    """Bidding and posting a mission wait for a verified address (409)."""
+    """Bidding, posting a mission and connecting a payout account wait for a verified
+    address (409)."""
 
     code = "email_not_verified"
 
 
 def require_verified_email(user: User) -> None:
-    """An unverified account browses and fills its profile, but does not bid or post."""
+    """An unverified account browses and fills its profile, but does not bid, post or
+    connect a payout account."""
     if user.email_verified_at is None:
         raise EmailNotVerified(
             _(

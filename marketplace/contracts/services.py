@@ -366,20 +366,22 @@ def _release(contract: Contract, actor: User | None, action: str, **values: Any)
 
 def approve(contract: Contract, user: User) -> Contract:
     """Approve the work. The money goes to the secretary now if she can be paid; otherwise
-    the approval is recorded, the money stays held, she is told to connect her payout
-    account, and `release_due` pays her as soon as it is enabled (the business's part is
-    done: refusing its approval would punish the wrong party)."""
+    the approval is recorded, the money stays held, she is told what is missing (her payout
+    account, or confirming her address: `payouts.can_receive_payouts`), and `release_due`
+    pays her as soon as it is done (the business's part is done: refusing its approval
+    would punish the wrong party)."""
     check_role(user, "approve")
     CONTRACT.target("approve", contract.status)
     if contract.approved_at is not None:
         raise AlreadyApproved("approve")
-    if payouts.can_receive_payouts(contract.secretary_id):
+    held_because = payouts.waiting_note(contract.secretary_id)
+    if held_because is None:
         return _release(contract, user, "approve", approved_at=utcnow())
     CONTRACT.claim(
         contract, "approve_held", where=(Contract.approved_at.is_(None),), approved_at=utcnow()
     )
     db.session.refresh(contract)
-    add_note(contract, "approve_waiting_payout", payouts.WAITING_NOTE, actor=user)
+    add_note(contract, "approve_waiting_payout", held_because, actor=user)
     db.session.commit()
     db.session.refresh(contract)
     return contract

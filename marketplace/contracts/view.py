@@ -69,7 +69,8 @@ class ContractView:
     waiting: Waiting
     next_step: str
     money: Money
-    # Approved, but held until the secretary's payout account is enabled: why, else None.
+    # Approved, but held until the secretary can be paid (payout account enabled, address
+    # verified): why, else None.
     payout_pending: str | None
     auto_release_at: datetime | None
 
@@ -169,12 +170,8 @@ def _next_actions(contract: Contract, user: User, reviewed: bool, now: datetime)
 
 
 def _payout_pending(contract: Contract) -> str | None:
-    if (
-        contract.approved_at is not None
-        and contract.status is S.DELIVERED
-        and not payouts.can_receive_payouts(contract.secretary_id)
-    ):
-        return payouts.WAITING_NOTE
+    if contract.approved_at is not None and contract.status is S.DELIVERED:
+        return payouts.waiting_note(contract.secretary_id)
     return None
 
 

@@ -72,7 +72,9 @@ class PayoutOnboarding(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, str]:
         """Start (or resume) connecting the secretary's payout account → `{url}` to open.
 
-        `return_url`/`refresh_url` default to the site's own pages.
+        `return_url`/`refresh_url` default to the site's own pages. 409
+        `email_not_verified` until she has confirmed her address (nor is she paid until
+        then: `GET /me/payouts` says `email_not_verified`).
         """
         user = api_user(Role.SECRETARY)
         url = payouts.start_onboarding(

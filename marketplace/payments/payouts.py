@@ -9,6 +9,10 @@ otherwise, and the local onboarding page turns the row on.
 Money is never sent to a secretary whose payouts are not enabled: an approved
 contract stays held (`contracts.services.approve` records the approval) and
 is released by `payments release-due` once her account is enabled.
+
+Nor to one whose e-mail address is not verified: she cannot start onboarding
+(409 `email_not_verified`, as for bidding), and should a release find her
+unverified anyway, the money is held the same way (see `can_receive_payouts`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
+from marketplace.accounts.services import require_verified_email
 from marketplace.extensions import db
 from marketplace.payments.interfaces import PaymentError, PaymentProvider, PayoutOwner
 from marketplace.payments.models import PayoutAccount
@@ -33,6 +38,14 @@ WAITING_NOTE = (
 CONNECT_MESSAGE = (
     "Connectez votre compte de versement (menu « Versements ») pour recevoir les fonds : "
     "ils restent en séquestre jusque-là."
+)
+EMAIL_WAITING_NOTE = (
+    "Travail validé par le client. Le versement attend que la secrétaire confirme son adresse "
+    "e-mail : les fonds restent en séquestre et seront versés dès qu'elle l'aura fait."
+)
+VERIFY_MESSAGE = (
+    "Confirmez votre adresse e-mail pour connecter votre compte de versement et être payée : "
+    "ouvrez le lien de l'e-mail reçu (vous pouvez le renvoyer depuis votre tableau de bord)."
 )
 
 
@@ -47,6 +60,13 @@ def account_for(user_id: uuid.UUID) -> PayoutAccount | None:
 
 def require_payouts(user_id: uuid.UUID) -> None:
     """Refuse (before any money moves) to pay a secretary whose payouts are not enabled."""
+    if not _email_verified(user_id):
+        raise PaymentError(
+            "La secrétaire n'a pas encore confirmé son adresse e-mail : les fonds restent en "
+            "séquestre jusqu'à ce qu'elle le fasse.",
+            retryable=False,
+            code="email_not_verified",
+        )
     if not can_receive_payouts(user_id):
         raise PaymentError(
             "La secrétaire n'a pas encore activé son compte de versement : les fonds restent "
@@ -57,6 +77,35 @@ def require_payouts(user_id: uuid.UUID) -> None:
 
 
 def can_receive_payouts(user_id: uuid.UUID) -> bool:
+    """Whether money may be sent to her now: a verified address and an enabled account.
+
+    Decision, for an unverified address: she is not paid, and the money stays held exactly
+    as when her payout account is missing (the approval is recorded, nothing is
+    transferred, `payments release-due` pays her once she has confirmed). Normally this
+    cannot happen once she has a payout account: onboarding needs a verified address, and
+    a new address only replaces the old one when the link sent to it is followed. It can
+    for an account made before addresses were verified. Paying her would send escrowed
+    money to an account whose owner we cannot reach; refusing the business's approval
+    instead would punish the party that did its part.
+    """
+    return _email_verified(user_id) and _account_enabled(user_id)
+
+
+def waiting_note(user_id: uuid.UUID) -> str | None:
+    """Why an approved payout to her is held (the contract's note), None if she can be paid."""
+    if not _email_verified(user_id):
+        return EMAIL_WAITING_NOTE
+    if not _account_enabled(user_id):
+        return WAITING_NOTE
+    return None
+
+
+def _email_verified(user_id: uuid.UUID) -> bool:
+    user = db.session.get(User, user_id)
+    return user is not None and user.email_verified_at is not None
+
+
+def _account_enabled(user_id: uuid.UUID) -> bool:
     provider = _provider()
     account = account_for(user_id)
     if account is None or account.provider != provider.name:
@@ -70,7 +119,9 @@ class PayoutSummary:
     account_id: str | None
     payouts_enabled: bool
     details_submitted: bool
-    status: str  # "enabled", "pending" (started, not finished), "none" (never started)
+    # "enabled", "pending" (started, not finished), "none" (never started), or
+    # "email_not_verified" (she confirms her address first: no onboarding, no payout)
+    status: str
     message: str
 
 
@@ -80,7 +131,9 @@ def summary_for(user: User) -> PayoutSummary:
     if account is not None and account.provider != provider.name:
         account = None
     enabled = can_receive_payouts(user.id)
-    if enabled:
+    if user.email_verified_at is None:
+        status, message = "email_not_verified", VERIFY_MESSAGE
+    elif enabled:
         status, message = (
             "enabled",
             "Votre compte de versement est actif : vous êtes payée à chaque mission validée.",
@@ -106,7 +159,9 @@ def summary_for(user: User) -> PayoutSummary:
 
 
 def start_onboarding(user: User, *, refresh_url: str, return_url: str) -> str:
-    """The URL where the secretary connects her payout account (opened on first use)."""
+    """The URL where the secretary connects her payout account (opened on first use);
+    409 `email_not_verified` until she has confirmed her address."""
+    require_verified_email(user)
     provider = _provider()
     owner = PayoutOwner(user_id=user.id, email=user.email, display_name=user.display_name)
     account = account_for(user.id)

@@ -17,7 +17,12 @@ class PayoutAccountOut(Schema):
     account_id = fields.String(allow_none=True)
     payouts_enabled = fields.Boolean()
     details_submitted = fields.Boolean()
-    status = fields.String(metadata={"description": "enabled, pending or none"})
+    status = fields.String(
+        metadata={
+            "description": "enabled, pending, none, or email_not_verified (she confirms her "
+            "address first: no onboarding, no payout until then)"
+        }
+    )
     message = fields.String()
 
 

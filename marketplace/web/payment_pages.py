@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired
 
 from marketplace.accounts.models import Role
+from marketplace.accounts.services import EmailNotVerified
 from marketplace.payments import escrow, invoices, payouts
 from marketplace.payments.api import pdf_response
 from marketplace.payments.sandbox import SandboxProvider
@@ -37,13 +38,18 @@ def payouts_page() -> ResponseReturnValue:
 
 
 def _to_onboarding() -> ResponseReturnValue:
-    """To the provider's onboarding page, with a fresh single-use link."""
+    """To the provider's onboarding page, with a fresh single-use link (back to the payouts
+    page, told why, while her address is not verified)."""
     user = signed_in(Role.SECRETARY)
-    url = payouts.start_onboarding(
-        user,
-        refresh_url=external_url("web.payouts_refresh"),
-        return_url=external_url("web.payouts_return"),
-    )
+    try:
+        url = payouts.start_onboarding(
+            user,
+            refresh_url=external_url("web.payouts_refresh"),
+            return_url=external_url("web.payouts_return"),
+        )
+    except EmailNotVerified as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("web.payouts_page"))
     return redirect(url, code=303)
 
 
