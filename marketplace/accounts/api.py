@@ -10,6 +10,7 @@ from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.schemas import (
     AcceptedOut,
+    EmailChangeIn,
     PasswordChangeIn,
     PasswordResetConfirmIn,
     PasswordResetIn,
@@ -78,16 +79,51 @@ class MyPassword(MethodView):
         )
 
 
+@blp.route("/me/email")
+class MyEmail(MethodView):
+    @blp.arguments(EmailChangeIn)
+    @blp.response(202, UserOut)
+    def post(self, data: dict[str, Any]) -> User:
+        """Ask to change the caller's sign-in address (202, the caller with `pending_email`).
+
+        `new_email` becomes `pending_email` and is sent a link (valid 24 hours, once) whose
+        token confirms it with `POST /auth/verify-email`; the current address is told of
+        the request. The sign-in address changes only then, and every web session and API
+        token of the account ends, but the one confirming. A newer request, or a new
+        password, cancels a pending one.
+
+        A wrong `password` is a 422 naming it (and counts as a failed sign-in); the same
+        address, or another account's, is a 422 naming `new_email`; requests are throttled
+        per account and per client (429 with `Retry-After`)."""
+        user = api_user()
+        recovery.request_email_change(user, data["password"], data["new_email"])
+        return user
+
+
 @blp.route("/auth/verify-email")
 class VerifyEmail(MethodView):
     @blp.arguments(VerifyEmailIn)
     @blp.response(200, VerifiedOut)
     @blp.doc(security=[])
     def post(self, data: dict[str, Any]) -> dict[str, bool]:
-        """Verify the address with the token of the verification e-mail (400 if wrong,
-        expired, or for an address the account no longer has)."""
-        recovery.verify_email(data["token"])
+        """Verify the address with the token of a verification e-mail.
+
+        400 if wrong, expired, or for an address the account no longer has. The token of
+        an address change (`POST /me/email`) makes the change: the new address is the
+        account's, verified, and its other sessions and tokens end (a bearer token of hers
+        sent with this request keeps working); 409 `email_taken` if another account took
+        the address in the meantime."""
+        recovery.verify_email(data["token"], changes=True, keep_token=_bearer_token())
         return {"email_verified": True}
+
+
+def _bearer_token() -> str | None:
+    """The raw token of the Authorization header, unchecked (only ever used to spare the
+    caller's own token: the revocation is filtered on the account the link is for)."""
+    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        return None
+    return raw.strip()
 
 
 @blp.route("/auth/verify-email/resend")

@@ -35,6 +35,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = created_at()
     # When she proved she reads this address (the link of the verification e-mail).
     email_verified_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The address she asked to sign in with instead (accounts.recovery.request_email_change):
+    # it replaces `email` only when the link sent to it is followed. Not unique: nobody owns
+    # an address before proving it.
+    pending_email: Mapped[str | None] = mapped_column(sa.String(254), nullable=True)
     # The language her e-mails are written in: the last one she chose on the site.
     language: Mapped[str] = mapped_column(
         sa.String(2), default="fr", server_default="fr", nullable=False

@@ -21,6 +21,13 @@ class UserOut(Schema):
     email_verified = fields.Boolean(
         metadata={"description": "She followed the link of the verification e-mail."}
     )
+    pending_email = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The address she asked to change to (`POST /me/email`), until the "
+            "link sent to it is followed; `email` stays the sign-in address until then."
+        },
+    )
 
 
 class RegisterOut(Schema):
@@ -69,3 +76,13 @@ class PasswordChangeIn(Schema):
     new_password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=256)
     )
+
+
+class EmailChangeIn(Schema):
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=1, max=256),
+        metadata={"description": "Her current password."},
+    )
+    new_email = fields.Email(required=True, validate=validate.Length(max=254))

@@ -147,6 +147,9 @@ def change_password(
         new_password, email=user.email, display_name=user.display_name, field="new_password"
     )
     user.password_hash = hash_password(new_password)
+    # An address change asked with the old password is cancelled (its link, bound to the
+    # password hash, is refused already: recovery.email_change_for).
+    user.pending_email = None
     end_other_web_sessions(user.id, keep=keep_web_session)
     revoke_all_tokens(user.id, keep=keep_token)
     db.session.commit()

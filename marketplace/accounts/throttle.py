@@ -1,4 +1,4 @@
-"""Throttling of the doors to an account: sign-in, sign-up, and the coming password reset.
+"""Throttling of the doors to an account: sign-in, sign-up, password reset, address change.
 
 Each `Throttle` has two limits, counted in a moving window by Flask-Limiter's storage and
 strategy (the `limits` package): one per account (the e-mail submitted, normalised and
@@ -12,7 +12,11 @@ hashed so no address sits in Redis) and one per client address. `check()` refuse
   accounts gets twenty. While an account is locked even its right password is refused
   (otherwise the lock would tell the attacker when a guess is right).
 - Sign-up counts every attempt (`attempt()`): 10 per address in an hour, 3 per e-mail.
-- `PASSWORD_RESET` is ready for the reset route (every request counts).
+- `PASSWORD_RESET`: reset requests and verification e-mails sent again (every request
+  counts): 3 per address and 10 per client in an hour.
+- `EMAIL_CHANGE`: requests to change the account's address (every request counts, right
+  password or not): 5 per account and 10 per client in an hour. Each one sends two
+  e-mails and may tell whether an address has an account.
 
 Storage: `RATELIMIT_STORAGE_URL` (e.g. `redis://127.0.0.1:6379/1`, shared by every worker
 process), in-process memory by default. `RATELIMIT_ENABLED=false` turns it all off. When
@@ -156,3 +160,4 @@ class Throttle:
 SIGN_IN = Throttle("sign-in", per_account="5/15 minutes", per_address="20/15 minutes")
 SIGN_UP = Throttle("sign-up", per_account="3/hour", per_address="10/hour")
 PASSWORD_RESET = Throttle("password-reset", per_account="3/hour", per_address="10/hour")
+EMAIL_CHANGE = Throttle("email-change", per_account="5/hour", per_address="10/hour")

@@ -1,4 +1,5 @@
-"""Sign up, sign in, sign out, change the password (session cookie through Flask-Login).
+"""Sign up, sign in, sign out, the account page (change the address or the password), and
+the links of the account e-mails (session cookie through Flask-Login).
 
 The cookie carries the id of a server-side `web_sessions` row (accounts.services): signing
 out revokes it, so a copy of the cookie taken before is worthless afterwards.
@@ -20,6 +21,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.auth import web_user
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.schemas import (
+    EmailChangeIn,
     PasswordChangeIn,
     PasswordResetConfirmIn,
     PasswordResetIn,
@@ -38,6 +40,7 @@ SIGNIN = FormSpec(TokenIn, text=("email",), raw=("password",))
 PASSWORD = FormSpec(PasswordChangeIn, raw=("current_password", "new_password"))
 FORGOT = FormSpec(PasswordResetIn, text=("email",))
 RESET = FormSpec(PasswordResetConfirmIn, text=("token",), raw=("password",))
+EMAIL = FormSpec(EmailChangeIn, text=("new_email",), raw=("password",))
 
 
 def _next_page(target: str | None) -> str | None:
@@ -177,6 +180,70 @@ def change_password() -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for("web.dashboard"))
+
+
+@bp.get("/compte")
+def account() -> ResponseReturnValue:
+    """Her account: the sign-in address (and the one waiting for its link), the password."""
+    user = web_user()
+    return render_template("auth/account.html", form=FormState(), user=user)
+
+
+@bp.post("/compte/adresse-email")
+def change_email() -> ResponseReturnValue:
+    """Ask to sign in with another address: a link goes to it, a notice to the current one."""
+    user = web_user()
+    try:
+        data = EMAIL.parse(request.form)
+        recovery.request_email_change(user, data["password"], data["new_email"])
+    except TooManyAttempts as exc:
+        form = FormState(request.form, hidden=EMAIL.raw)
+        return _too_many("auth/account.html", form, exc, user=user)
+    except FieldErrors as exc:
+        db.session.rollback()
+        form = EMAIL.state(request.form, exc)
+        return render_template("auth/account.html", form=form, user=user), 422
+    flash(
+        _(
+            "Un lien de confirmation vient de partir à %(email)s (valable 24 heures). Votre "
+            "adresse de connexion ne change qu'une fois ce lien ouvert.",
+            email=user.pending_email,
+        ),
+        "info",
+    )
+    return redirect(url_for("web.account"))
+
+
+@bp.route("/compte/adresse-email/confirmer/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str) -> ResponseReturnValue:
+    """The link sent to the new address (signed in or not). GET asks, POST changes: a mail
+    scanner that opens the link changes nothing."""
+    try:
+        user, new_email = recovery.email_change_for(token)
+    except recovery.InvalidLink as exc:
+        return render_template("errors/error.html", status=400, message=exc.message), 400
+    if request.method == "GET":
+        return render_template(
+            "auth/confirm_email.html", token=token, new_email=new_email, user=user
+        )
+    signed_in_here = current_user.is_authenticated and current_user.id == user.id
+    try:
+        recovery.confirm_email_change(
+            token, keep_web_session=current_user.web_session_id if signed_in_here else None
+        )
+    except (recovery.InvalidLink, recovery.EmailTaken) as exc:
+        db.session.rollback()
+        status = exc.status_code
+        return render_template("errors/error.html", status=status, message=exc.message), status
+    flash(
+        _(
+            "C'est fait : votre adresse e-mail est maintenant %(email)s. Vos autres sessions et "
+            "vos jetons d'API sont fermés.",
+            email=new_email,
+        ),
+        "success",
+    )
+    return redirect(url_for("web.account" if signed_in_here else "web.login"))
 
 
 @bp.get("/compte/verifier/<token>")

@@ -171,3 +171,32 @@ def test_wrong_current_password_counts_as_a_failed_sign_in(throttled_app) -> Non
     for _ in range(5):
         assert api.post("/api/v1/me/password", change, token=token)[0] == 422
     assert api.post("/api/v1/me/password", change, token=token)[0] == 429
+
+
+def test_address_change_requests_are_throttled_per_account(throttled_app) -> None:
+    claire = account(throttled_app, "claire@exemple.fr")
+    api = client_from(throttled_app, ELSEWHERE)
+    token = sign_in(api, claire, PASSWORD)[1]["token"]
+
+    def change(n: int) -> int:
+        payload = {"password": PASSWORD, "new_email": f"claire.{n}@exemple.fr"}
+        return api.post("/api/v1/me/email", payload, token=token)[0]
+
+    assert [change(n) for n in range(6)] == [202] * 5 + [429]
+    response = api.client.post(
+        "/api/v1/me/email",
+        json={"password": PASSWORD, "new_email": "claire.7@exemple.fr"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
+def test_a_wrong_password_on_an_address_change_counts_as_a_failed_sign_in(
+    throttled_app,
+) -> None:
+    claire = account(throttled_app, "claire@exemple.fr")
+    api = client_from(throttled_app, ELSEWHERE)
+    token = sign_in(api, claire, PASSWORD)[1]["token"]
+    payload = {"password": WRONG, "new_email": "ailleurs@exemple.fr"}
+    assert [api.post("/api/v1/me/email", payload, token=token)[0] for _ in range(5)] == [422] * 5
+    assert sign_in(api, claire, PASSWORD)[0] == 429  # the account is locked for sign-in too

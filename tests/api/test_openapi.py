@@ -10,6 +10,7 @@ API_PATHS = [
     "/api/v1/auth/token",
     "/api/v1/me",
     "/api/v1/me/profile",
+    "/api/v1/me/email",
     "/api/v1/secretaries/{secretary_id}",
     "/api/v1/missions",
     "/api/v1/missions/{mission_id}",

@@ -82,6 +82,7 @@ PAGES = [
         "Publipostage des vœux aux patients",
     ),
     Case("payouts", "claire", lambda _: "/versements", "compte de versement"),
+    Case("account", "claire", lambda _: "/compte", "Mon compte"),
     Case("operator-dashboard", "operator", lambda _: "/tableau-de-bord", "Tableau de bord"),
     Case("operator-disputes", "operator", lambda _: "/operateur/litiges", "Litiges à arbitrer"),
     Case("operator-moderation", "operator", lambda _: "/operateur/moderation", "Modération"),
