@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import urllib.parse
 import urllib.request
@@ -50,3 +51,12 @@ def message(message_id: str) -> dict[str, Any]:
 
 def headers(message_id: str) -> dict[str, list[str]]:
     return dict(_get(f"/api/v1/message/{message_id}/headers"))
+
+
+def newest_link(address: str, count: int, prefix: str) -> tuple[str, dict[str, Any]]:
+    """Once `count` messages reached `address`: the path of the `prefix` link in the newest
+    one's text part, and that message (its `Subject`, `Text`, `HTML`)."""
+    newest = message(wait_for(address, count)[0]["ID"])
+    match = re.search(r"https?://[^/\s]+(" + re.escape(prefix) + r"\S*)", newest["Text"])
+    assert match, f"no {prefix} link in the newest e-mail to {address}: {newest['Text']}"
+    return match.group(1), newest
