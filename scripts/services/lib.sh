@@ -1,5 +1,5 @@
 # Shared by the service scripts that run a program of ours in the background
-# (stripe-mock.sh, mailpit.sh, redis.sh). Source it after defining:
+# (stripe-mock.sh, mailpit.sh, redis.sh, versitygw.sh). Source it after defining:
 #   log, die        the script's own messages
 #   is_up           does the service answer? (used by stop_service)
 #   NAME            what the messages call it ("stripe-mock")
