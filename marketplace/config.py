@@ -7,6 +7,7 @@ turns it into a one-line message and a non-zero exit instead of a traceback.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,40 @@ class SmtpSettings:
     ssl: bool = False  # smtps://: TLS from the first byte
     starttls: bool = False  # smtp://...?starttls=1: upgrade the plain connection
 
+
+@dataclass(frozen=True)
+class FileStorageSettings:
+    """STORAGE_URL=file:///abs/path: attachments as files under `root`."""
+
+    root: Path
+
+
+@dataclass(frozen=True)
+class S3StorageSettings:
+    """STORAGE_URL=s3://bucket[/prefix][?endpoint=...&region=...&sse=...&addressing=...].
+
+    The credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and
+    AWS_SESSION_TOKEN) of the same environment, never from the URL; when they are absent
+    boto3 looks in its usual places (~/.aws, the instance's role).
+    """
+
+    bucket: str
+    prefix: str = ""  # "" or ends with "/": prepended to every key
+    endpoint_url: str | None = None  # another S3-compatible service; None: AWS itself
+    region: str | None = None
+    addressing_style: str = "auto"  # "path" by default when endpoint_url is set
+    server_side_encryption: str | None = None  # "AES256" or "aws:kms"
+    access_key_id: str | None = field(default=None, repr=False)
+    secret_access_key: str | None = field(default=None, repr=False)
+    session_token: str | None = field(default=None, repr=False)
+
+
+DEFAULT_ATTACHMENT_MAX_MB = 20
+S3_OPTIONS = ("endpoint", "region", "sse", "addressing")
+S3_SSE_VALUES = ("AES256", "aws:kms")
+S3_ADDRESSING_STYLES = ("auto", "path", "virtual")
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_PREFIX_SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 DEFAULT_RATELIMIT_STORAGE_URL = "memory://"
 # The storages of the `limits` package that an install may use.
@@ -78,6 +113,14 @@ class Settings:
     # tests and scripted runs; the counts live in this storage (Redis for several processes).
     ratelimit_enabled: bool = True
     ratelimit_storage_url: str = DEFAULT_RATELIMIT_STORAGE_URL
+    # Attachments and documents (marketplace/storage): None is files under instance/files/.
+    storage: FileStorageSettings | S3StorageSettings | None = None
+    # The largest accepted upload, in MiB ("Mo" on the pages).
+    attachment_max_mb: int = DEFAULT_ATTACHMENT_MAX_MB
+
+    @property
+    def attachment_max_bytes(self) -> int:
+        return self.attachment_max_mb * 1024 * 1024
 
     @property
     def public_https(self) -> bool:
@@ -197,6 +240,8 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         jobs_embedded=_jobs_embedded(env),
         ratelimit_enabled=_bool(env, "RATELIMIT_ENABLED", default=True),
         ratelimit_storage_url=_ratelimit_storage_url(env),
+        storage=_storage(env),
+        attachment_max_mb=_int(env, "ATTACHMENT_MAX_MB", DEFAULT_ATTACHMENT_MAX_MB, 1, 200),
     )
 
 
@@ -310,3 +355,97 @@ def _jobs_embedded(env: Mapping[str, str]) -> str:
     if mode not in JOBS_EMBEDDED_MODES:
         raise ConfigError(f"JOBS_EMBEDDED must be 'thread' or 'off', got {mode!r}")
     return mode
+
+
+def _storage(env: Mapping[str, str]) -> FileStorageSettings | S3StorageSettings | None:
+    """STORAGE_URL: unset (instance/files/), file:///absolute/path or s3://bucket/prefix?...
+
+    A message never repeats an s3:// URL: an operator may have put a secret in it.
+    """
+    raw = (env.get("STORAGE_URL") or "").strip()
+    if not raw:
+        return None
+    scheme = raw.partition("://")[0].lower() if "://" in raw else ""
+    if scheme == "file":
+        return _file_storage(raw)
+    if scheme == "s3":
+        return _s3_storage(raw, env)
+    raise ConfigError("STORAGE_URL must start with file:/// or s3://")
+
+
+def _file_storage(raw: str) -> FileStorageSettings:
+    parts = urlsplit(raw)
+    if parts.netloc not in ("", "localhost") or parts.query or parts.fragment:
+        raise ConfigError(f"STORAGE_URL must look like file:///absolute/path, got {raw!r}")
+    path = Path(unquote(parts.path))
+    if not path.is_absolute() or ".." in path.parts or path == Path("/"):
+        raise ConfigError(f"STORAGE_URL must name an absolute folder (file:///...), got {raw!r}")
+    return FileStorageSettings(root=path)
+
+
+def _s3_storage(raw: str, env: Mapping[str, str]) -> S3StorageSettings:
+    shown = "STORAGE_URL must look like s3://bucket/prefix?endpoint=https://host&region=fr-par"
+    try:
+        parts = urlsplit(raw)
+        query = parse_qs(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+    except ValueError:
+        raise ConfigError(shown) from None
+    if "@" in parts.netloc:
+        raise ConfigError(
+            "STORAGE_URL must not carry credentials: set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY instead"
+        )
+    bucket = parts.netloc
+    if not _BUCKET_NAME.fullmatch(bucket) or ".." in bucket:
+        raise ConfigError(f"{shown} (the bucket name {bucket!r} is not a valid S3 bucket name)")
+    if parts.fragment:
+        raise ConfigError(shown)
+    segments = [s for s in parts.path.split("/") if s]
+    if any(not _PREFIX_SEGMENT.fullmatch(s) for s in segments):
+        raise ConfigError(f"{shown} (the prefix may hold letters, digits, '.', '_', '-' and '/')")
+    prefix = "".join(s + "/" for s in segments)
+    unknown = sorted(set(query) - set(S3_OPTIONS))
+    if unknown:
+        raise ConfigError(f"{shown} (unknown option {unknown[0]!r})")
+    options = {name: values[-1].strip() for name, values in query.items()}
+
+    endpoint = options.get("endpoint") or None
+    if endpoint is not None:
+        endpoint_parts = urlsplit(endpoint)
+        if (
+            endpoint_parts.scheme not in ("http", "https")
+            or not endpoint_parts.hostname
+            or endpoint_parts.username is not None
+            or endpoint_parts.query
+        ):
+            raise ConfigError(
+                f"STORAGE_URL endpoint must be an http:// or https:// base URL, got {endpoint!r}"
+            )
+    sse = options.get("sse") or None
+    if sse is not None and sse not in S3_SSE_VALUES:
+        raise ConfigError(f"STORAGE_URL sse must be AES256 or aws:kms, got {sse!r}")
+    addressing = options.get("addressing") or ("path" if endpoint else "auto")
+    if addressing not in S3_ADDRESSING_STYLES:
+        raise ConfigError(f"STORAGE_URL addressing must be path or virtual, got {addressing!r}")
+    region = options.get("region") or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+
+    access_key = env.get("AWS_ACCESS_KEY_ID") or None
+    secret = env.get("AWS_SECRET_ACCESS_KEY") or None
+    if (access_key is None) != (secret is None):
+        present, missing = (
+            ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+            if access_key
+            else ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID")
+        )
+        raise ConfigError(f"{missing} is required with {present} (STORAGE_URL=s3://...)")
+    return S3StorageSettings(
+        bucket=bucket,
+        prefix=prefix,
+        endpoint_url=endpoint.rstrip("/") if endpoint else None,
+        region=region or None,
+        addressing_style=addressing,
+        server_side_encryption=sse,
+        access_key_id=access_key,
+        secret_access_key=secret,
+        session_token=(env.get("AWS_SESSION_TOKEN") or None) if access_key else None,
+    )

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.config import ConfigError, load_settings
+from marketplace.config import (
+    ConfigError,
+    FileStorageSettings,
+    S3StorageSettings,
+    load_settings,
+)
 
 
 @pytest.mark.parametrize(
@@ -28,6 +33,25 @@ from marketplace.config import ConfigError, load_settings
         ({"RATELIMIT_ENABLED": "peut-être"}, "RATELIMIT_ENABLED"),
         ({"RATELIMIT_STORAGE_URL": "127.0.0.1:6379"}, "RATELIMIT_STORAGE_URL"),
         ({"RATELIMIT_STORAGE_URL": "mongodb://x"}, "RATELIMIT_STORAGE_URL"),
+        ({"ATTACHMENT_MAX_MB": "0"}, "ATTACHMENT_MAX_MB"),
+        ({"ATTACHMENT_MAX_MB": "201"}, "ATTACHMENT_MAX_MB"),
+        ({"ATTACHMENT_MAX_MB": "vingt"}, "ATTACHMENT_MAX_MB"),
+        ({"STORAGE_URL": "/srv/files"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "ftp://host/files"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "file://relative/path"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "file:///srv/../etc"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "file:///"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "file:///srv/files?mode=777"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://Bucket_Upper"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://bucket/../x"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://bucket?color=blue"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://bucket?endpoint=127.0.0.1:9000"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://bucket?endpoint=ftp://host"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://bucket?sse=yes"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://bucket?addressing=dns"}, "STORAGE_URL"),
+        ({"STORAGE_URL": "s3://bucket", "AWS_ACCESS_KEY_ID": "AKIA1"}, "AWS_SECRET_ACCESS_KEY"),
+        ({"STORAGE_URL": "s3://bucket", "AWS_SECRET_ACCESS_KEY": "s"}, "AWS_ACCESS_KEY_ID"),
     ],
 )
 def test_bad_settings_name_the_variable(tmp_path: Path, env, variable) -> None:
@@ -55,6 +79,59 @@ def test_defaults(tmp_path: Path) -> None:
         load_settings({"PLATFORM_COMMISSION_PERCENT": "12,5"}, tmp_path).commission_basis_points
         == 1250
     )
+
+
+def test_storage_defaults_to_the_instance_folder_and_20_mb(tmp_path: Path) -> None:
+    settings = load_settings({}, tmp_path)
+    assert settings.storage is None  # marketplace.storage: instance/files/
+    assert settings.attachment_max_mb == 20
+    assert settings.attachment_max_bytes == 20 * 1024 * 1024
+    assert load_settings({"ATTACHMENT_MAX_MB": "200"}, tmp_path).attachment_max_mb == 200
+
+
+def test_storage_url_file(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"STORAGE_URL": "file:///srv/marketplace/fichiers%20clients"}, tmp_path
+    )
+    assert settings.storage == FileStorageSettings(root=Path("/srv/marketplace/fichiers clients"))
+
+
+def test_storage_url_s3_with_every_option(tmp_path: Path) -> None:
+    env = {
+        "STORAGE_URL": "s3://mk-files/prod/attachments/?endpoint=https://s3.fr-par.scw.cloud/"
+        "&region=fr-par&sse=AES256&addressing=virtual",
+        "AWS_ACCESS_KEY_ID": "SCWACCESS",
+        "AWS_SECRET_ACCESS_KEY": "very-secret-value",
+    }
+    storage = load_settings(env, tmp_path).storage
+    assert storage == S3StorageSettings(
+        bucket="mk-files",
+        prefix="prod/attachments/",
+        endpoint_url="https://s3.fr-par.scw.cloud",
+        region="fr-par",
+        addressing_style="virtual",
+        server_side_encryption="AES256",
+        access_key_id="SCWACCESS",
+        secret_access_key="very-secret-value",
+    )
+    assert "very-secret-value" not in repr(load_settings(env, tmp_path))
+
+
+def test_storage_url_s3_defaults(tmp_path: Path) -> None:
+    # Credentials may come from boto3's own chain (~/.aws, an instance role): not required.
+    aws = load_settings({"STORAGE_URL": "s3://mk-files", "AWS_REGION": "eu-west-3"}, tmp_path)
+    assert aws.storage == S3StorageSettings(bucket="mk-files", region="eu-west-3")
+    other = load_settings(
+        {"STORAGE_URL": "s3://mk-files?endpoint=http://127.0.0.1:59000"}, tmp_path
+    )
+    assert isinstance(other.storage, S3StorageSettings)
+    assert other.storage.addressing_style == "path" and other.storage.prefix == ""
+
+
+def test_storage_url_with_credentials_is_refused_without_echoing_them(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="AWS_ACCESS_KEY_ID") as caught:
+        load_settings({"STORAGE_URL": "s3://AKIA:hunter2secret@mk-files"}, tmp_path)
+    assert "hunter2secret" not in str(caught.value)
 
 
 def test_postgres_urls_use_psycopg(tmp_path: Path) -> None:
