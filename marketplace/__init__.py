@@ -62,7 +62,7 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from marketplace import idempotency, input_guard, jobs, mail, models  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace import idempotency, input_guard, jobs, mail, models, storage  # noqa: F401  (every model registered before Alembic looks)
     from marketplace.accounts import throttle
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
@@ -98,6 +98,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     idempotency.init_app(app)
     jobs.init_app(app)
     mail.init_app(app)  # registers the send_email job; the mailer is chosen here
+    storage.init_app(app)  # attachments and documents: STORAGE_URL
     notification_emails.register()  # the notification e-mail job
     app.extensions["payment_provider"] = build_provider(settings)
     # Payments report webhook outcomes to the contracts domain through this hook.

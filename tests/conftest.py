@@ -80,6 +80,8 @@ def make_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, **env:
         # The suite signs in thousands of times from one address; the throttling tests build
         # their own app with RATELIMIT_ENABLED=true (tests/accounts/test_throttling.py).
         "RATELIMIT_ENABLED": "false",
+        # Attachments in the test's own folder, not the checkout's instance/files/.
+        "STORAGE_URL": f"file://{instance}/files",
         **env,
     }
     app = create_app(
