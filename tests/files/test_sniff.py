@@ -7,6 +7,7 @@ import io
 import os
 import struct
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -479,3 +480,14 @@ def test_a_text_named_csv_is_csv_and_named_txt_is_plain_text() -> None:
 def test_max_bytes_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_bytes"):
         inspect("a.txt", io.BytesIO(b"x"), 0)
+
+
+def test_an_inspected_upload_goes_to_storage_without_another_read(tmp_path: Path) -> None:
+    from marketplace.storage import LocalStorage
+
+    storage = LocalStorage(tmp_path)
+    data = samples.ooxml("docx")
+    with inspect("contrat.docx", io.BytesIO(data), MB) as upload:
+        storage.put(f"attachments/{upload.sha256[:2]}/{upload.sha256}", upload.file)
+    with storage.open(f"attachments/{upload.sha256[:2]}/{upload.sha256}") as stored:
+        assert stored.read() == data
