@@ -49,12 +49,16 @@ class Conflict(DomainError):
 
 
 class FieldErrors(DomainError):
-    """Invalid input; `errors` maps each failing field to its messages."""
+    """Invalid input; `errors` maps each failing field to its messages, found in `location`
+    (`json` for a body, `files` for a multipart upload), as webargs reports its own."""
 
     status_code = 422
     code = "invalid_input"
 
-    def __init__(self, errors: Mapping[str, Sequence[str] | str]) -> None:
+    def __init__(
+        self, errors: Mapping[str, Sequence[str] | str], *, location: str = "json"
+    ) -> None:
+        self.location = location
         self.errors = {
             k: [v] if isinstance(v, str) else [str(m) for m in v] for k, v in errors.items()
         }
@@ -62,5 +66,5 @@ class FieldErrors(DomainError):
         super().__init__(str(_l("Données invalides : %(fields)s.", fields=names)))
 
 
-def field_error(field: str, message: str) -> FieldErrors:
-    return FieldErrors({field: [message]})
+def field_error(field: str, message: str, *, location: str = "json") -> FieldErrors:
+    return FieldErrors({field: [message]}, location=location)

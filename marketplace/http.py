@@ -168,7 +168,7 @@ def html_error(status: int, message: str) -> ResponseReturnValue:
 
 
 def handle_domain_error(error: DomainError) -> ResponseReturnValue:
-    errors = {"json": error.errors} if isinstance(error, FieldErrors) else None
+    errors = {error.location: error.errors} if isinstance(error, FieldErrors) else None
     if is_api_request():
         name = {
             401: "Unauthorized",

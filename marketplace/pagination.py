@@ -87,13 +87,24 @@ class SelectPage(Page):
 
     @property
     def items(self) -> list[Any]:
+        return list(_session().scalars(self._page()))
+
+    @property
+    def rows(self) -> list[Any]:
+        """The page's rows, for a select of several columns (an entity and a count)."""
+        return list(_session().execute(self._page()))
+
+    def _page(self) -> sa.Select[Any]:
         params = self.page_params
-        query = self.collection.limit(params.page_size).offset(params.first_item)
-        return list(_session().scalars(query))
+        return self.collection.limit(params.page_size).offset(params.first_item)
 
 
-def paginate(query: sa.Select[Any], page: int, per_page: int) -> tuple[int, list[Any]]:
-    """(total, items) of one page, for the web pages (the API uses `SelectPage`)."""
+def paginate(
+    query: sa.Select[*tuple[Any, ...]], page: int, per_page: int, *, rows: bool = False
+) -> tuple[int, list[Any]]:
+    """(total, items) of one page, for the web pages (the API uses `SelectPage`); with
+    `rows`, the items are rows (a select of several columns)."""
     params = PaginationParameters(page, per_page)
-    items = SelectPage(query, params).items
+    pager = SelectPage(query, params)
+    items = pager.rows if rows else pager.items
     return int(params.item_count or 0), items

@@ -14,6 +14,7 @@ RELAY_PENDING = "marketplace.jobs.relay_pending"
 RELEASE_DUE = "marketplace.jobs.release_due"
 SEARCH_DRAIN = "marketplace.jobs.search_drain"
 NOTIFICATION_DIGESTS = "marketplace.jobs.notification_digests"
+PURGE_UNSENT_FILES = "marketplace.jobs.purge_unsent_files"
 
 
 def make_celery(broker_url: str) -> Celery:

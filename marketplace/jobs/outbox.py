@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,11 +17,19 @@ from marketplace.jobs.registry import handler_for
 PENDING_IDS = "jobs_outbox_pending"  # session.info key: ids written by this transaction
 
 
-def enqueue(kind: str, payload: dict[str, Any], *, key: str | None = None) -> uuid.UUID | None:
+def enqueue(
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    key: str | None = None,
+    delay: timedelta | None = None,
+) -> uuid.UUID | None:
     """Write the job in the current transaction; None when a job with this key exists already.
 
     `payload` must be JSON and hold no secret (tokens, passwords): rows are kept and shown
     to operators. Pass `key` to make the intent idempotent ("verify-email:<user id>:<n>").
+    With a `delay`, the job is not run before then: it is left to the sweep (beat's
+    `relay_pending` every minute, the embedded runner's every 30 s), not relayed at commit.
     """
     if handler_for(kind) is None:
         raise ValueError(f"no handler registered for job kind {kind!r}")
@@ -33,7 +42,7 @@ def enqueue(kind: str, payload: dict[str, Any], *, key: str | None = None) -> uu
         "dedupe_key": key or f"{kind}:{job_id}",
         "created_at": utcnow(),
         "attempts": 0,
-        "next_attempt_at": utcnow(),
+        "next_attempt_at": utcnow() + (delay or timedelta(0)),
     }
     connection = session.connection()
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
@@ -46,6 +55,8 @@ def enqueue(kind: str, payload: dict[str, Any], *, key: str | None = None) -> uu
     inserted = connection.execute(statement).scalar()
     if inserted is None:
         return None
+    if delay:
+        return inserted
     session.info.setdefault(PENDING_IDS, []).append(inserted)
     return inserted
 

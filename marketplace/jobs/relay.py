@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 import uuid
 from typing import Protocol
 
@@ -95,19 +96,21 @@ class EmbeddedRunner:
     def _run(self) -> None:
         from marketplace.jobs.runner import run_job, run_pending
 
-        sweep = True  # once at start: what an earlier process left behind
+        # At start (what an earlier process left behind), then every SWEEP_SECONDS however
+        # busy the site is: delayed jobs and retries are only ever run by the sweep.
+        last_sweep = 0.0
         while not self._stop.is_set():
             try:
                 with self.app.app_context():
                     for job_id in self._take():
                         run_job(job_id)
-                    if sweep:
+                    if time.monotonic() - last_sweep >= SWEEP_SECONDS:
+                        last_sweep = time.monotonic()
                         run_pending()
             except Exception as exc:  # database unreachable: the next sweep tries again
                 log.warning("jobs: embedded runner: %s", exc)
-            woken = self._wake.wait(timeout=SWEEP_SECONDS)
+            self._wake.wait(timeout=SWEEP_SECONDS)
             self._wake.clear()
-            sweep = not woken
 
     def _at_exit(self) -> None:
         # A short-lived process (a CLI command) may end before the thread ran its jobs.

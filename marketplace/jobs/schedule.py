@@ -13,6 +13,7 @@ from celery.schedules import crontab
 
 from marketplace.jobs.celery_app import (
     NOTIFICATION_DIGESTS,
+    PURGE_UNSENT_FILES,
     RELAY_PENDING,
     RELEASE_DUE,
     SEARCH_DRAIN,
@@ -27,4 +28,6 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "search-drain": {"task": SEARCH_DRAIN, "schedule": timedelta(minutes=1)},
     # The daily digest of `daily` notifications, at 7:00 UTC (8:00 or 9:00 in Paris).
     "notification-digests": {"task": NOTIFICATION_DIGESTS, "schedule": crontab(hour=7, minute=0)},
+    # Uploads never sent in a message, after a day (`files purge-unsent`).
+    "purge-unsent-files": {"task": PURGE_UNSENT_FILES, "schedule": crontab(hour=3, minute=30)},
 }

@@ -18,6 +18,7 @@ from marketplace import create_app
 from marketplace.config import ConfigError
 from marketplace.jobs.celery_app import (
     NOTIFICATION_DIGESTS,
+    PURGE_UNSENT_FILES,
     RELAY_PENDING,
     RELEASE_DUE,
     RUN_JOB,
@@ -78,6 +79,13 @@ def notification_digests() -> int:
     from marketplace.notifications.emails import send_digests
 
     return send_digests()
+
+
+@celery.task(name=PURGE_UNSENT_FILES, base=AppTask)
+def purge_unsent_files() -> int:
+    from marketplace.conversations.services import purge_unsent
+
+    return purge_unsent()
 
 
 @celery.task(name=SEARCH_DRAIN, base=AppTask)

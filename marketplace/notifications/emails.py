@@ -85,6 +85,8 @@ def send_notification_email(payload: dict[str, Any]) -> None:
         return
     if services.email_modes(user.id)[notification.kind] != "immediate":
         return  # turned off (or to the digest) since it happened
+    if notification.read_at is not None:
+        return  # she saw it in the site before the (delayed) e-mail left
     if not _claim([notification.id]):
         return  # already e-mailed
     language = user.language if user.language in ("fr", "en") else "fr"

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 MODES = ("immediate", "daily", "off")
 
@@ -44,7 +45,12 @@ KINDS: dict[str, Kind] = {
         _kind(
             "message_received",
             "immediate",
-            lambda sender, **_p: _("Nouveau message de %(sender)s", sender=sender),
+            lambda sender, count="1", **_p: ngettext(
+                "Nouveau message de %(sender)s",
+                "%(num)d nouveaux messages de %(sender)s",
+                int(count),
+                sender=sender,
+            ),
             lambda mission, **_p: _("À propos de « %(mission)s ».", mission=mission),
         ),
         _kind(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,14 +43,22 @@ def notify(
     url: str,
     params: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
+    group: bool = False,
+    email_delay: timedelta | None = None,
 ) -> None:
     """Tell `user_id` about `subject` (("contract", id), ...), in the current transaction.
 
     With a `dedupe_key`, a second call for the same user and key does nothing (an
-    `auto_release_soon` reminder run twice tells once)."""
+    `auto_release_soon` reminder run twice tells once). With `group`, a call while an
+    earlier notification of the same kind and subject is still unread and not e-mailed
+    joins it (its `count` grows) instead of adding one: a burst of messages is one line
+    and one e-mail. `email_delay` holds the immediate e-mail back that long, so the burst
+    can gather (the caller serialises the calls of one subject, e.g. by a row lock)."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     subject_type, subject_id = subject
+    if group and _join_unread(user_id, kind, subject_type, subject_id, params or {}):
+        return
     values = {
         "id": uuid.uuid4(),
         "user_id": user_id,
@@ -85,7 +93,54 @@ def notify(
             NOTIFICATION_EMAIL,
             {"notification_id": str(values["id"])},
             key=f"notification-email:{values['id']}",
+            delay=email_delay,
         )
+
+
+def _join_unread(
+    user_id: uuid.UUID, kind: str, subject_type: str, subject_id: uuid.UUID, params: dict[str, Any]
+) -> bool:
+    """Fold a new event into the unread, un-e-mailed notification of its subject, if any."""
+    waiting = db.session.scalar(
+        sa.select(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.kind == kind,
+            Notification.subject_type == subject_type,
+            Notification.subject_id == subject_id,
+            Notification.read_at.is_(None),
+            Notification.emailed_at.is_(None),
+        )
+        .order_by(Notification.created_at.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if waiting is None:
+        return False
+    count = int(waiting.params.get("count", "1")) + 1
+    waiting.params = {
+        **waiting.params,
+        **{k: str(v) for k, v in params.items()},
+        "count": str(count),
+    }
+    waiting.created_at = utcnow()
+    return True
+
+
+def mark_subject_read(user_id: uuid.UUID, subject_type: str, subject_id: uuid.UUID) -> None:
+    """She saw the thing itself (a conversation): its notifications are read, in the
+    caller's transaction."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.subject_type == subject_type,
+            Notification.subject_id == subject_id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 # --- reading -----------------------------------------------------------------
