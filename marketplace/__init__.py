@@ -66,6 +66,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace.accounts import throttle
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
+    from marketplace.conversations import uploads
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
     from marketplace.http import register_error_handlers, register_security_headers
     from marketplace.notifications import emails as notification_emails
@@ -75,6 +76,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     db.init_app(app)
     input_guard.init_app(app)  # first of the before_request hooks: nothing reads input before
+    uploads.init_app(app)  # ...but the upload routes' own size limit, set before that
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -116,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.bids.api import blp as bids_api
     from marketplace.cli import register_commands
     from marketplace.contracts.api import blp as contracts_api
+    from marketplace.conversations.api import blp as conversations_api
     from marketplace.extensions import api, csrf
     from marketplace.missions.api import blp as missions_api
     from marketplace.notifications.api import blp as notifications_api
@@ -135,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         payments_api,
         search_api,
         notifications_api,
+        conversations_api,
     ):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
         api.register_blueprint(blp)

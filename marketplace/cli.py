@@ -62,6 +62,17 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(notifications)
 
+    files = AppGroup("files", help="Attachments.")
+
+    @files.command("purge-unsent")
+    def purge_unsent_files() -> None:
+        """Delete uploads never sent in a message within a day (cron, once a day)."""
+        from marketplace.conversations.services import purge_unsent
+
+        click.echo(f"deleted {purge_unsent()} unsent file(s)")
+
+    app.cli.add_command(files)
+
     app.cli.add_command(search)
 
     from marketplace.jobs.cli import jobs_cli

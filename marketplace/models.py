@@ -3,6 +3,7 @@
 from marketplace.accounts.models import ApiToken, User, WebSession
 from marketplace.bids.models import Bid
 from marketplace.contracts.models import Contract, ContractEvent
+from marketplace.conversations.models import Attachment, AttachmentAccess, Conversation, Message
 from marketplace.idempotency import IdempotencyKey
 from marketplace.jobs.models import JobOutbox
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance
@@ -14,14 +15,18 @@ from marketplace.reviews.models import Review
 
 __all__ = [
     "ApiToken",
+    "Attachment",
+    "AttachmentAccess",
     "Bid",
     "BusinessProfile",
     "Contract",
     "ContractEvent",
+    "Conversation",
     "IdempotencyKey",
     "Invitation",
     "JobOutbox",
     "LedgerEntry",
+    "Message",
     "Mission",
     "ModerationAction",
     "NdaAcceptance",

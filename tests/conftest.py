@@ -280,10 +280,13 @@ class ApiClient:
         headers = kwargs.pop("headers", {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        response = self.client.open(path, method=method, json=json, headers=headers, **kwargs)
-        body = response.get_json(silent=True)
-        assert response.status_code < 500, (response.status_code, response.get_data(as_text=True))
-        return response.status_code, body
+        with self.client.open(
+            path, method=method, json=json, headers=headers, **kwargs
+        ) as response:
+            # (closing it closes a streamed file, as a WSGI server does after the last byte)
+            body = response.get_json(silent=True)
+            assert response.status_code < 500, (response.status_code, response.get_data())
+            return response.status_code, body
 
     def get(self, path: str, token: str | None = None, **kw: Any) -> tuple[int, Any]:
         return self.call("GET", path, token=token, **kw)

@@ -23,6 +23,8 @@ from marketplace.contracts.schemas import (
     LedgerOut,
     ResolveIn,
 )
+from marketplace.conversations import services as conversations
+from marketplace.conversations.schemas import DeliverIn
 from marketplace.http import Blueprint
 from marketplace.pagination import SelectPage
 from marketplace.payments import ledger
@@ -118,12 +120,19 @@ class ContractFund(MethodView):
 
 @blp.route("/contracts/<uuid:contract_id>/deliver")
 class ContractDeliver(MethodView):
+    @blp.arguments(DeliverIn, required=False)
     @blp.response(200, ContractOut)
-    def post(self, contract_id: uuid.UUID) -> Contract:
-        """Mark the work delivered (secretary)."""
+    def post(self, data: dict[str, Any] | None, contract_id: uuid.UUID) -> Contract:
+        """Mark the work delivered (secretary), optionally with a `note` and the files
+        uploaded before (`attachment_ids`): they appear in the conversation and on the
+        contract for the business's review."""
         user = api_user()
         contract = services.visible_contract(user, contract_id)
-        return shown(services.deliver(contract, user), user)
+        data = data or {}
+        delivered = conversations.deliver(
+            contract, user, data.get("note", ""), data.get("attachment_ids", [])
+        )
+        return shown(delivered, user)
 
 
 @blp.route("/contracts/<uuid:contract_id>/approve")

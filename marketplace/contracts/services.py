@@ -339,10 +339,16 @@ def confirm_funding(
 # --- delivery and release ----------------------------------------------------
 
 
-def deliver(contract: Contract, user: User) -> Contract:
+def mark_delivered(contract: Contract, user: User) -> None:
+    """The delivery transition and the business told, in the caller's transaction (a
+    delivery with files adds its message: `conversations.services.deliver`)."""
     check_role(user, "deliver")
     _claim(contract, "deliver", user)
     _tell(contract, contract.business_id, "contract_delivered", secretary=user.display_name)
+
+
+def deliver(contract: Contract, user: User) -> Contract:
+    mark_delivered(contract, user)
     db.session.commit()
     return contract
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from tests import factories as f
+from tests.conversations.steps import message_with_file
 
 API_PATHS = [
     "/api/v1/taxonomy",
@@ -227,6 +228,11 @@ def test_every_list_answers_a_page(client, app, api) -> None:
         token=deal.business["token"],
     )
     operator = f.operator(api, app)
+    thread = api.post(
+        f"/api/v1/missions/{deal.mission['id']}/conversations", {}, token=deal.secretary["token"]
+    )[1]
+    sent = message_with_file(api, deal.business, thread["id"])
+    assert api.get(f"/api/v1/attachments/{sent}", token=deal.secretary["token"])[0] == 200
     callers = {  # path → (token, path parameters)
         "/api/v1/missions": (None, {}),
         "/api/v1/me/bids": (deal.secretary["token"], {}),
@@ -238,6 +244,15 @@ def test_every_list_answers_a_page(client, app, api) -> None:
         "/api/v1/search/secretaries": (None, {}),
         "/api/v1/search/missions": (None, {}),
         "/api/v1/notifications": (deal.secretary["token"], {}),
+        "/api/v1/conversations": (deal.secretary["token"], {}),
+        "/api/v1/conversations/{conversation_id}/messages": (
+            deal.secretary["token"],
+            {"conversation_id": thread},
+        ),
+        "/api/v1/attachments/{attachment_id}/accesses": (
+            deal.business["token"],
+            {"attachment_id": {"id": sent}},
+        ),
     }
     spec = _spec(client)
     pages = set(_list_operations(spec)) - BARE_LISTS - {MATCHES}
