@@ -19,7 +19,8 @@ from marketplace.contracts import services as contracts
 from marketplace.contracts import view
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.schemas import CancelIn, DisputeIn
-from marketplace.errors import FieldErrors
+from marketplace.conversations import services as conversations
+from marketplace.errors import Conflict, FieldErrors
 from marketplace.extensions import db
 from marketplace.payments import invoices, ledger
 from marketplace.profiles.models import BusinessProfile
@@ -27,6 +28,7 @@ from marketplace.reviews import services as reviews
 from marketplace.reviews.schemas import ReviewIn
 from marketplace.urls import external_url
 from marketplace.web.blueprint import bp
+from marketplace.web.conversation_pages import uploaded_files
 from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import refused_as_flash, signed_in
 
@@ -48,6 +50,7 @@ def _contract_page(
     *,
     dispute_form: FormState | None = None,
     review_form: FormState | None = None,
+    deliver_note: str = "",
     status: int = 200,
 ) -> ResponseReturnValue:
     seen = view.view(contract, user)
@@ -72,8 +75,29 @@ def _contract_page(
         # The business is back from the provider's payment page while it still has to pay.
         "payment_return": request.args.get("paiement") if awaiting else None,
         "payment_error": contract.payment_error if awaiting else None,
+        "deliver_note": deliver_note,
+        **_exchanges(contract, user),
     }
     return render_template("contracts/detail.html", **context), status
+
+
+def _exchanges(contract: Contract, user: User) -> dict[str, Any]:
+    """The delivered files (signed links for this reader, their register for the
+    secretary who sent them) and the conversation of the two parties."""
+    conversation = conversations.existing_for_contract(contract)
+    if conversation is not None and not (
+        conversation.party_role(user.id) or conversations.operator_may_read(conversation)
+    ):
+        conversation = None
+    delivered = conversations.deliverables(contract) if conversation is not None else []
+    return {
+        "conversation": conversation,
+        "deliverables": delivered,
+        "links": {a.id: conversations.download_token(a, user) for a in delivered},
+        "register": conversations.accesses_by_others(
+            [a for a in delivered if a.uploader_id == user.id]
+        ),
+    }
 
 
 @bp.get("/contrats/<uuid:contract_id>")
@@ -135,9 +159,18 @@ def contract_fund(contract_id: uuid.UUID) -> ResponseReturnValue:
 def contract_deliver(contract_id: uuid.UUID) -> ResponseReturnValue:
     user = signed_in()
     contract = contracts.visible_contract(user, contract_id)
-    with refused_as_flash():
-        contracts.deliver(contract, user)
-        flash(_("Travail marqué comme livré. Le client a été invité à valider."), "success")
+    note = request.form.get("note", "")
+    try:
+        conversations.deliver(contract, user, note, uploaded_files(user))
+    except FieldErrors as refused:  # a refused file: the note is kept, the reason shown
+        db.session.rollback()
+        flash(" ".join(m for ms in refused.errors.values() for m in ms), "error")
+        return _contract_page(contract, user, deliver_note=note, status=422)
+    except Conflict as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return _back(contract.id)
+    flash(_("Travail marqué comme livré. Le client a été invité à valider."), "success")
     return _back(contract.id)
 
 

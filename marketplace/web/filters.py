@@ -81,6 +81,21 @@ def terms(codes: list[str] | None) -> list[str]:
     return [term(code) for code in codes or []]
 
 
+def file_size(size_bytes: int | None) -> str:
+    """1 234 567 -> "1,2 Mo" (French) or "1.2 MB" (English), decimal units as file managers show."""
+    if size_bytes is None:
+        return ""
+    french = not locale_name().startswith("en")
+    units = ("o", "ko", "Mo", "Go") if french else ("B", "kB", "MB", "GB")
+    value = float(size_bytes)
+    for unit in units:
+        if value < 1000 or unit == units[-1]:
+            shown = format_decimal(round(value, 1), locale=locale_name())
+            return f"{shown}\u00a0{unit}"
+        value /= 1000
+    return ""  # unreachable: the last unit always returns
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         # 12345 -> "123,45 €" (French) or "€123.45" (English): see marketplace.money
@@ -91,6 +106,7 @@ def register(app: Flask) -> None:
         short_date=short_date,
         date_time=date_time,
         iso_datetime=iso_datetime,
+        file_size=file_size,
         term=term,
         terms=terms,
     )

@@ -14,6 +14,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.contracts import services as contracts
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.schemas import ResolveIn
+from marketplace.conversations import services as conversations
 from marketplace.errors import FieldErrors
 from marketplace.payments import ledger
 from marketplace.web.blueprint import bp
@@ -36,7 +37,8 @@ def _disputes_page(
         contracts.contracts_for(user, ContractStatus.DISPUTED), LIMIT
     )
     rows = [(c, ledger.held_cents(c.id), (forms or {}).get(c.id, FormState())) for c in disputed]
-    return render_template("operator/disputes.html", rows=rows), status
+    threads = conversations.conversation_ids(disputed)
+    return render_template("operator/disputes.html", rows=rows, threads=threads), status
 
 
 def _confirmed(spec: FormSpec, form: MultiDict[str, str]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, has_request_context, redirect, render_template, request, session, url_for
@@ -13,8 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import default_exceptions
 
 from marketplace import taxonomy
-from marketplace.accounts.models import Role
+from marketplace.accounts.models import Role, User
+from marketplace.conversations import services as conversations
 from marketplace.extensions import db
+from marketplace.files import ACCEPT_ATTRIBUTE
 from marketplace.notifications import services as notifications
 from marketplace.web import filters, labels
 from marketplace.web.blueprint import bp
@@ -38,18 +41,21 @@ def _layout_globals() -> dict[str, Any]:
         "site_languages": LANGUAGES,
         "default_http_description": _default_http_description,
         "term_options": _term_options,
-        "unread_notifications": _unread(),
+        "unread_notifications": _unread(notifications.unread_count),
+        "unread_conversations": _unread(conversations.unread_conversations),
+        "accept_files": ACCEPT_ATTRIBUTE,  # the file pickers' hint (checked from content)
     }
 
 
-def _unread() -> int:
-    """The header's count of unread notifications (the signed-in person's only)."""
+def _unread(count: Callable[[User], int]) -> int:
+    """The header's counts of unread notifications and conversations (the signed-in
+    person's only)."""
     if not has_request_context():  # an e-mail rendered by a background job
         return 0
     if not current_user.is_authenticated or current_user.role is Role.OPERATOR:
         return 0
     try:
-        return notifications.unread_count(current_user)
+        return count(current_user)
     except SQLAlchemyError:  # an error page while the database is down still renders
         return 0
 
