@@ -27,6 +27,7 @@ provider (it never moves real money or calls a network service).
 from __future__ import annotations
 
 import enum
+import io
 import random
 import time
 import uuid
@@ -45,6 +46,7 @@ from marketplace.bids.models import Bid
 from marketplace.bids.schemas import BidIn
 from marketplace.contracts import services as contracts
 from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.conversations import services as conversations
 from marketplace.db import utcnow
 from marketplace.demo import generate, texts
 from marketplace.demo.generate import BusinessSpec, MissionSpec, SecretarySpec
@@ -60,6 +62,24 @@ from marketplace.profiles.models import SecretaryProfile
 from marketplace.profiles.schemas import BusinessProfileIn, SecretaryProfileIn
 from marketplace.reviews.models import Review
 from marketplace.validation import load
+
+
+def _pdf(title: str, subtitle: str, lines: tuple[str, ...]) -> bytes:
+    """A one-page PDF document for the demo conversations (fpdf2, as the invoices)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.core_fonts_encoding = "windows-1252"  # "œ", "€" and "’" as the invoices write them
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.multi_cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 11)
+    pdf.multi_cell(0, 7, subtitle, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    for line in lines:
+        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
 
 DEMO_PASSWORD = "demo-mot-de-passe"  # noqa: S105  (public on purpose: demo data only)
 DEMO_BUSINESS_EMAIL = "demo.entreprise@exemple.fr"
@@ -451,8 +471,40 @@ class _Seeder:
         if plan.outcome is Outcome.CLOSED:
             missions.close_mission(mission, owner)
         elif winner is not None:
+            if winner == DEMO or plan.spec.business == DEMO or rng.random() < 0.5:
+                self._question_and_answer(mission, owner, self.secretary_users[winner])
             contract = contracts.hire(placed[winner], owner)
             self._carry_out(contract, plan, winner)
+
+    # --- conversations -------------------------------------------------------------------
+
+    def _question_and_answer(self, mission: Mission, owner: User, secretary: User) -> None:
+        """Her question before the quote; the owner's answer with a PDF of instructions."""
+        rng = self.rng
+        conversation, _created = conversations.open_conversation(secretary, mission.id)
+        conversations.post_message(conversation, secretary, rng.choice(texts.QUESTIONS))
+        title, lines = rng.choice(texts.ANSWER_DOCUMENTS)
+        document = conversations.upload(
+            owner,
+            f"{title} - {mission.title[:60]}.pdf",
+            io.BytesIO(_pdf(title, mission.title, lines)),
+        )
+        conversations.post_message(conversation, owner, rng.choice(texts.ANSWERS), [document.id])
+
+    def _deliver(self, contract: Contract, secretary: User) -> None:
+        """Most deliveries come with a note and the finished document."""
+        if self.rng.random() < 0.3:
+            contracts.deliver(contract, secretary)
+            return
+        mission = contract.mission
+        document = conversations.upload(
+            secretary,
+            f"Livrable - {mission.title[:60]}.pdf",
+            io.BytesIO(_pdf("Livrable", mission.title, (self.rng.choice(texts.DELIVERY_NOTES),))),
+        )
+        conversations.deliver(
+            contract, secretary, self.rng.choice(texts.DELIVERY_NOTES), [document.id]
+        )
 
     # --- contracts -----------------------------------------------------------------------
 
@@ -475,7 +527,7 @@ class _Seeder:
         if outcome is Outcome.DISPUTED:
             delivered = rng.random() < 0.6
             if delivered:
-                contracts.deliver(contract, secretary)
+                self._deliver(contract, secretary)
             by = business if rng.random() < 0.6 else secretary
             self._dispute(contract, by, delivered)
             return
@@ -484,7 +536,7 @@ class _Seeder:
             held = ledger.held_cents(contract.id)
             contracts.resolve(contract, self._operator, 0, held, texts.RESOLUTION_NOTES["refund"])
         else:
-            contracts.deliver(contract, secretary)
+            self._deliver(contract, secretary)
             if outcome is Outcome.DELIVERED:
                 return
             if outcome is Outcome.RELEASED:

@@ -919,3 +919,41 @@ RESOLUTION_NOTES: dict[str, str] = {
     "split": "Travail réalisé en partie : {percent} % du montant est versé à la secrétaire, "
     "le reste est remboursé à l'entreprise.",
 }
+
+# Conversations: the secretary's question before her quote, the owner's answer (with a
+# document attached), and the note of a delivery with its files.
+QUESTIONS: tuple[str, ...] = (
+    "Bonjour, quel logiciel utilisez-vous pour l'agenda ? Je connais Doctolib et Maiia.",
+    "Bonjour, les documents à traiter arrivent-ils par e-mail ou sur un espace partagé ?",
+    "Bonjour, avez-vous des modèles de courrier que je dois reprendre à l'identique ?",
+    "Bonjour, le volume est-il régulier d'une semaine à l'autre, ou plutôt par pics ?",
+    "Bonjour, pouvez-vous me préciser les délais attendus pour chaque envoi ?",
+)
+ANSWERS: tuple[str, ...] = (
+    "Bonjour, tout passe par cet espace. Nos consignes ci-jointes répondent à presque tout.",
+    "Bonjour, oui, les modèles sont dans le document joint. Merci de respecter la mise en page.",
+    "Bonjour, le volume est régulier, les détails sont dans le document ci-joint.",
+)
+ANSWER_DOCUMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Consignes de travail",
+        (
+            "Horaires : du lundi au vendredi, 8 h 30 - 12 h 30.",
+            "Documents : déposés ici, un fichier par dossier.",
+            "Confidentialité : aucun document ne sort de la plateforme.",
+        ),
+    ),
+    (
+        "Modèles de courrier",
+        (
+            "Formule d'appel : « Madame, Monsieur, ».",
+            "Signature : le nom du praticien ou de l'associé en charge du dossier.",
+            "Police : Arial 11, interligne simple.",
+        ),
+    ),
+)
+DELIVERY_NOTES: tuple[str, ...] = (
+    "Voici le travail terminé. Je reste disponible pour toute correction.",
+    "Tout est fait, le récapitulatif est joint. Bonne réception !",
+    "Livraison complète ci-jointe ; j'ai signalé en rouge les points à vérifier.",
+)

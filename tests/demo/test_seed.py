@@ -12,6 +12,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import authenticate
 from marketplace.bids.models import Bid, BidStatus
 from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.conversations.models import Attachment, Conversation, Message, MessageKind
 from marketplace.demo.generate import CORSICA, OVERSEAS_DEPARTMENTS
 from marketplace.demo.seed import (
     DEMO_BUSINESS_EMAIL,
@@ -27,6 +28,7 @@ from marketplace.missions.models import Invitation, Mission, MissionStatus, NdaA
 from marketplace.payments import ledger
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
+from marketplace.storage import current_storage
 from marketplace.validation import validate_siret
 from tests.conftest import reset_database
 
@@ -200,3 +202,29 @@ def test_same_seed_gives_the_same_secretaries(ctx: None) -> None:
     _empty_database()
     seed(**SMALL, seed=8)
     assert _secretary_names() != first
+
+
+def test_several_contracts_have_conversations_with_files(seeded: str) -> None:
+    with_files = db.session.execute(
+        sa.select(Contract.id, sa.func.count(Attachment.id))
+        .join(
+            Conversation,
+            sa.and_(
+                Conversation.mission_id == Contract.mission_id,
+                Conversation.secretary_id == Contract.secretary_id,
+            ),
+        )
+        .join(Message, Message.conversation_id == Conversation.id)
+        .join(Attachment, Attachment.message_id == Message.id)
+        .group_by(Contract.id)
+    ).all()
+    assert len(with_files) >= 3
+    deliveries = db.session.scalar(
+        sa.select(sa.func.count(Message.id)).where(Message.kind == MessageKind.DELIVERY)
+    )
+    assert deliveries >= 1
+    # The files are real PDFs in the storage, as an upload would have left them.
+    attachment = db.session.scalars(sa.select(Attachment).limit(1)).one()
+    with current_storage().open(attachment.storage_key) as stored:
+        assert stored.read(5) == b"%PDF-"
+    assert attachment.content_type == "application/pdf"
