@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -130,3 +131,17 @@ def test_status_command_without_failures_exits_zero(app: Flask) -> None:
         result = app.test_cli_runner().invoke(args=["jobs", "status"])
     assert result.exit_code == 0, result.output
     assert "pending: 1" in result.output and "failed: 0" in result.output
+
+
+def test_a_delayed_job_waits_for_its_time_then_runs_once(app: Flask) -> None:
+    with app.app_context():
+        job_id = jobs.enqueue("test_record", {"n": 7}, delay=timedelta(minutes=5))
+        db.session.commit()
+        assert job_id is not None
+        assert runner.run_pending() == {}  # not due: the sweep leaves it
+        assert runner.run_job(job_id) == "skipped"  # nor does a relayed copy run it early
+        assert calls == []
+        _make_due(job_id)
+        assert runner.run_pending() == {"done": 1}
+        assert runner.run_pending() == {}
+    assert calls == [{"n": 7}]

@@ -13,9 +13,11 @@ from flask import Flask
 from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.jobs import runner
+from marketplace.jobs.models import JobOutbox
 from marketplace.notifications.emails import send_digests
 from tests import factories as f
 from tests.conftest import MAIL_PUBLIC_URL, ApiClient
+from tests.conversations.steps import open_thread, say
 from tests.mail import mailpit
 from tests.web.browser import Browser
 
@@ -98,3 +100,29 @@ def test_daily_kinds_go_out_in_one_digest_once_and_off_sends_nothing(mail_app: F
     assert mailpit.messages_to(quiet) == []  # funded: in the site only
     _, body = api.get("/api/v1/notifications", token=deal.secretary["token"])
     assert body["results"][0]["kind"] == "contract_funded"
+
+
+def test_a_burst_of_messages_is_one_e_mail_without_their_text(mail_app: Flask) -> None:
+    api = ApiClient(mail_app.test_client())
+    deal = f.Deal(api)
+    to = _fresh_address(mail_app, deal.business)
+    _, thread = open_thread(api, deal.secretary, deal.mission["id"])
+    secret = "Le dossier de Mme Dupont est prêt"
+    for line in ("Bonjour,", secret, "à votre disposition."):
+        say(api, deal.secretary, thread["id"], line)
+    assert _run_jobs(mail_app).get("done", 0) == 0  # held back while the burst may go on
+    with mail_app.app_context():  # as if the five minutes had passed
+        db.session.execute(
+            sa.update(JobOutbox)
+            .where(JobOutbox.kind == "notification_email", JobOutbox.done_at.is_(None))
+            .values(next_attempt_at=sa.func.now() - sa.text("interval '1 second'"))
+        )
+        db.session.commit()
+    assert _run_jobs(mail_app).get("done", 0) == 1
+    [mail] = mailpit.wait_for(to)
+    assert mail["Subject"].startswith("3 nouveaux messages de")
+    text = mailpit.message(mail["ID"])["Text"]
+    assert f"{PUBLIC_URL}/messages/{thread['id']}" in text
+    assert secret not in text  # what is said stays on the platform
+    assert _run_jobs(mail_app) == {}
+    assert len(mailpit.messages_to(to)) == 1
