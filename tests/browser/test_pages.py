@@ -83,9 +83,28 @@ PAGES = [
     ),
     Case("payouts", "claire", lambda _: "/versements", "compte de versement"),
     Case("account", "claire", lambda _: "/compte", "Mon compte"),
+    Case("inbox", "business", lambda _: "/messages", "Messages"),
+    Case(
+        "conversation-secretary",
+        "claire",
+        lambda world: f"/messages/{world.funded_thread['id']}",
+        "Conversation avec Dr Martin",
+    ),
+    Case(
+        "conversation-business",
+        "business",
+        lambda world: f"/messages/{world.funded_thread['id']}",
+        "Conversation avec Claire Dubois",
+    ),
     Case("operator-dashboard", "operator", lambda _: "/tableau-de-bord", "Tableau de bord"),
     Case("operator-disputes", "operator", lambda _: "/operateur/litiges", "Litiges à arbitrer"),
     Case("operator-moderation", "operator", lambda _: "/operateur/moderation", "Modération"),
+    Case(
+        "conversation-operator",
+        "operator",
+        lambda world: f"/messages/{world.disputed_thread['id']}",
+        "Conversation du litige",
+    ),
     Case("not-found", None, lambda _: "/page-qui-n-existe-pas", "Page introuvable"),
 ]
 

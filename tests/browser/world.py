@@ -16,6 +16,7 @@ from flask import Flask
 
 from tests import factories as f
 from tests.conftest import ApiClient
+from tests.conversations.steps import message_with_file
 
 
 @dataclass
@@ -30,6 +31,8 @@ class World:
     released_contract: dict[str, Any]
     disputed_contract: dict[str, Any]  # with Sophie, delivered then disputed by the business
     operator: dict[str, Any]
+    funded_thread: dict[str, Any]  # Claire's conversation on the funded contract, with a PDF
+    disputed_thread: dict[str, Any]  # Sophie's on the disputed one (the operator may read it)
 
 
 def _ok(answer: tuple[int, Any], *codes: int) -> Any:
@@ -122,6 +125,25 @@ def build(app: Flask) -> World:
             token=business["token"],
         )
     )
+    # Conversations: a question and an answer with a PDF; the disputed pair talked too.
+    funded_thread = _ok(
+        api.post(f"/api/v1/missions/{funded['mission_id']}/conversations", token=claire["token"]),
+        201,
+    )
+    _ok(
+        api.post(
+            f"/api/v1/conversations/{funded_thread['id']}/messages",
+            {"body": "Le fichier des adresses est-il à jour ?"},
+            token=claire["token"],
+        ),
+        201,
+    )
+    message_with_file(api, business, funded_thread["id"])
+    disputed_thread = _ok(
+        api.post(f"/api/v1/missions/{disputed['mission_id']}/conversations", token=sophie["token"]),
+        201,
+    )
+    message_with_file(api, sophie, disputed_thread["id"])
     return World(
         business,
         claire,
@@ -133,4 +155,6 @@ def build(app: Flask) -> World:
         released,
         disputed,
         f.operator(api, app),
+        funded_thread,
+        disputed_thread,
     )
