@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import require_verified_email
@@ -108,7 +109,12 @@ def bids_on(mission: Mission, user: User) -> list[Bid]:
 
 
 def bids_of(user: User) -> sa.Select[tuple[Bid]]:
-    return sa.select(Bid).where(Bid.secretary_id == user.id).order_by(Bid.created_at.desc())
+    return (
+        sa.select(Bid)
+        .options(joinedload(Bid.mission))
+        .where(Bid.secretary_id == user.id)
+        .order_by(Bid.created_at.desc())
+    )
 
 
 def withdraw(bid: Bid, user: User) -> Bid:

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
@@ -577,8 +578,21 @@ def public_secretary(secretary_id: uuid.UUID) -> SecretaryProfile:
 # --- lists -------------------------------------------------------------------
 
 
+# Loaded with a contract wherever a list shows it: one JOIN, not a query per row.
+WITH_PARTIES = (
+    joinedload(Contract.mission),
+    joinedload(Contract.business),
+    joinedload(Contract.secretary),
+)
+
+
 def contracts_for(user: User, status: S | None = None) -> sa.Select[tuple[Contract]]:
-    query = sa.select(Contract).order_by(Contract.created_at.desc())
+    """Latest first, with the mission and both parties (lists show them for every row)."""
+    query = (
+        sa.select(Contract)
+        .options(*WITH_PARTIES)
+        .order_by(Contract.created_at.desc(), Contract.id.desc())
+    )
     if user.role is Role.BUSINESS:
         query = query.where(Contract.business_id == user.id)
     elif user.role is Role.SECRETARY:

@@ -32,7 +32,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import require_verified_email
@@ -198,6 +198,11 @@ def inbox(user: User) -> sa.Select[Conversation, int]:
     latest = sa.func.coalesce(Conversation.last_message_at, Conversation.created_at)
     return (
         sa.select(Conversation, unread)
+        .options(
+            joinedload(Conversation.mission),
+            joinedload(Conversation.business),
+            joinedload(Conversation.secretary),
+        )
         .where(mine)
         .order_by((unread > 0).desc(), latest.desc(), Conversation.id.desc())
     )

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import require_verified_email, token_user_select
@@ -318,6 +319,7 @@ def invitations_on(mission: Mission) -> list[Invitation]:
 def invitations_for(user: User) -> sa.Select[tuple[Invitation]]:
     return (
         sa.select(Invitation)
+        .options(joinedload(Invitation.mission).joinedload(Mission.business))
         .where(Invitation.secretary_id == user.id)
         .order_by(Invitation.created_at.desc())
     )
