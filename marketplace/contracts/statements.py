@@ -7,12 +7,12 @@ movements shown on each contract page. Read-only queries; no rule about money li
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
 from marketplace.contracts.models import Contract, ContractStatus
@@ -71,22 +71,16 @@ def _party(user: User) -> Any:
     return Contract.business_id == user.id if user.is_business else Contract.secretary_id == user.id
 
 
-def _legs(user: User, account: Account) -> sa.Select[Any]:
-    return (
-        sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0))
-        .join(Contract, Contract.id == LedgerEntry.contract_id)
-        .where(_party(user), LedgerEntry.account == account)
-    )
-
-
-def _sum(query: sa.Select[Any]) -> int:
-    return int(db.session.scalar(query) or 0)
+def _sum(amount: Any, *where: Any) -> Any:
+    total = sa.func.sum(amount).filter(*where) if where else sa.func.sum(amount)
+    return sa.func.coalesce(total, 0)
 
 
 def _recent(user: User, account: Account, kinds: tuple[LedgerKind, ...]) -> list[Movement]:
     rows = db.session.execute(
         sa.select(LedgerEntry, Contract)
         .join(Contract, Contract.id == LedgerEntry.contract_id)
+        .options(joinedload(Contract.mission))
         .where(_party(user), LedgerEntry.account == account, LedgerEntry.kind.in_(kinds))
         .order_by(LedgerEntry.created_at.desc())
         .limit(RECENT)
@@ -94,44 +88,51 @@ def _recent(user: User, account: Account, kinds: tuple[LedgerKind, ...]) -> list
     return [Movement(e.created_at, e.kind, e.amount_cents, c) for e, c in rows]
 
 
-def _held_by_contract(user: User) -> dict[uuid.UUID, int]:
-    rows = db.session.execute(
-        sa.select(LedgerEntry.contract_id, sa.func.sum(LedgerEntry.amount_cents))
-        .join(Contract, Contract.id == LedgerEntry.contract_id)
-        .where(_party(user), LedgerEntry.account == Account.ESCROW)
-        .group_by(LedgerEntry.contract_id)
-    )
-    return {contract_id: int(total) for contract_id, total in rows if total}
-
-
 def secretary_earnings(user: User, now: datetime | None = None) -> Earnings:
+    """One query: the legs summed per contract, then over her contracts."""
     today = (now or datetime.now(DISPLAY_TIMEZONE)).astimezone(DISPLAY_TIMEZONE)
     year_start = datetime(today.year, 1, 1, tzinfo=DISPLAY_TIMEZONE)
-    held = _held_by_contract(user)
-    upcoming = disputed = upcoming_count = 0
-    if held:
-        for contract in db.session.scalars(sa.select(Contract).where(Contract.id.in_(held))):
-            if contract.status in _UNDER_WAY:
-                upcoming += contract.payout_cents
-                upcoming_count += 1
-            elif contract.status is ContractStatus.DISPUTED:
-                disputed += held[contract.id]
-    completed = _sum(
-        sa.select(sa.func.count())
-        .select_from(Contract)
-        .where(
-            _party(user),
-            Contract.status.in_((ContractStatus.RELEASED, ContractStatus.RESOLVED)),
+    amount, account = LedgerEntry.amount_cents, LedgerEntry.account
+    per_contract = (
+        sa.select(
+            Contract.status.label("status"),
+            Contract.payout_cents.label("payout"),
+            _sum(amount, account == Account.ESCROW).label("held"),
+            _sum(amount, account == Account.SECRETARY).label("received"),
+            _sum(amount, account == Account.SECRETARY, LedgerEntry.created_at >= year_start).label(
+                "this_year"
+            ),
+            _sum(amount, account == Account.PLATFORM).label("commission"),
         )
+        .join(LedgerEntry, LedgerEntry.contract_id == Contract.id)
+        .where(_party(user))
+        .group_by(Contract.id)
+        .subquery()
+    )
+    c = per_contract.c
+    upcoming = sa.and_(c.status.in_(_UNDER_WAY), c.held != 0)
+    row = db.session.execute(
+        sa.select(
+            _sum(c.received),
+            _sum(c.this_year),
+            _sum(c.commission),
+            _sum(c.payout, upcoming),
+            sa.func.count().filter(upcoming),
+            _sum(c.held, c.status == ContractStatus.DISPUTED),
+            sa.func.count().filter(
+                c.status.in_((ContractStatus.RELEASED, ContractStatus.RESOLVED))
+            ),
+        )
+    ).one()
+    received, this_year, commission, upcoming_cents, upcoming_count, disputed, completed = (
+        int(value) for value in row
     )
     return Earnings(
-        received_cents=_sum(_legs(user, Account.SECRETARY)),
-        received_this_year_cents=_sum(
-            _legs(user, Account.SECRETARY).where(LedgerEntry.created_at >= year_start)
-        ),
+        received_cents=received,
+        received_this_year_cents=this_year,
         year=today.year,
-        commission_cents=_sum(_legs(user, Account.PLATFORM)),
-        upcoming_cents=upcoming,
+        commission_cents=commission,
+        upcoming_cents=upcoming_cents,
         upcoming_count=upcoming_count,
         disputed_cents=disputed,
         completed_count=completed,
@@ -140,13 +141,24 @@ def secretary_earnings(user: User, now: datetime | None = None) -> Earnings:
 
 
 def business_payments(user: User) -> Payments:
-    business_legs = _legs(user, Account.BUSINESS)
-    paid = -_sum(business_legs.where(LedgerEntry.amount_cents < 0))
-    refunded = _sum(business_legs.where(LedgerEntry.amount_cents > 0))
+    """One query for the three totals (the ledger legs of the business's contracts)."""
+    amount, account = LedgerEntry.amount_cents, LedgerEntry.account
+    paid, refunded, held = (
+        int(value)
+        for value in db.session.execute(
+            sa.select(
+                -_sum(amount, account == Account.BUSINESS, amount < 0),
+                _sum(amount, account == Account.BUSINESS, amount > 0),
+                _sum(amount, account == Account.ESCROW),
+            )
+            .join(Contract, Contract.id == LedgerEntry.contract_id)
+            .where(_party(user))
+        ).one()
+    )
     return Payments(
         paid_cents=paid,
         refunded_cents=refunded,
-        held_cents=_sum(_legs(user, Account.ESCROW)),
+        held_cents=held,
         spent_cents=paid - refunded,
         recent=_recent(
             user,
