@@ -150,7 +150,8 @@ class Invoice(db.Model):  # type: ignore[name-defined]
     vat_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     total_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     data: Mapped[dict[str, Any]] = mapped_column(JSONList, nullable=False)
-    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False)
+    # Deferred: lists of invoices never carry the PDF bytes; the download loads them.
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False, deferred=True)
 
     __table_args__ = (
         sa.UniqueConstraint("issuer_key", "sequence", name="uq_invoices_issuer_sequence"),
