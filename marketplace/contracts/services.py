@@ -602,6 +602,18 @@ def contracts_for(user: User, status: S | None = None) -> sa.Select[tuple[Contra
     return query
 
 
+def contracts_under_way(user: User, now: datetime | None = None) -> sa.Select[tuple[Contract]]:
+    """The contracts that may still wait for someone: not finished, or finished and still
+    open to reviews. How many follows the current activity, not the history; what waits
+    for the user among them is decided by `view.build` (the dashboards' "À faire")."""
+    return contracts_for(user).where(
+        sa.or_(
+            Contract.status.not_in((S.RELEASED, S.RESOLVED, S.CANCELLED)),
+            Contract.review_deadline > (now or utcnow()),
+        )
+    )
+
+
 def contract_of_mission(mission_id: uuid.UUID) -> Contract | None:
     return db.session.scalar(sa.select(Contract).where(Contract.mission_id == mission_id))
 

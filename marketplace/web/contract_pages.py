@@ -22,6 +22,7 @@ from marketplace.contracts.schemas import CancelIn, DisputeIn
 from marketplace.conversations import services as conversations
 from marketplace.errors import Conflict, FieldErrors
 from marketplace.extensions import db
+from marketplace.pagination import paginate
 from marketplace.payments import invoices, ledger
 from marketplace.profiles.models import BusinessProfile
 from marketplace.reviews import services as reviews
@@ -38,6 +39,8 @@ CANCEL = FormSpec(CancelIn, text=("reason",))
 
 # Confirmation pages: URL segment -> service action.
 CONFIRMED_ACTIONS = {"payer": "fund", "valider": "approve", "annuler": "cancel"}
+
+CONTRACTS_PER_PAGE = 20
 
 
 def _back(contract_id: uuid.UUID) -> ResponseReturnValue:
@@ -98,6 +101,22 @@ def _exchanges(contract: Contract, user: User) -> dict[str, Any]:
             [a for a in delivered if a.uploader_id == user.id]
         ),
     }
+
+
+@bp.get("/contrats")
+def contract_list() -> ResponseReturnValue:
+    """All the user's contracts (an operator: every one), latest first, a page at a time."""
+    user = signed_in()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total, items = paginate(contracts.contracts_for(user), page, CONTRACTS_PER_PAGE)
+    return render_template(
+        "contracts/list.html",
+        user=user,
+        contracts=[(seen.contract, seen.waiting) for seen in view.build(items, user)],
+        total=total,
+        page=page,
+        pages=max((total + CONTRACTS_PER_PAGE - 1) // CONTRACTS_PER_PAGE, 1),
+    )
 
 
 @bp.get("/contrats/<uuid:contract_id>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template
@@ -24,6 +25,17 @@ from marketplace.web.blueprint import bp
 from marketplace.web.helpers import first_rows, signed_in
 
 LIMIT = 50
+# The dashboards show what waits for the user first, then the latest contracts; the rest
+# is on the paginated list (`contract_pages.contract_list`).
+TODO_LIMIT = 50
+RECENT_CONTRACTS = 10
+
+
+@dataclass(frozen=True)
+class ContractsBox:
+    todo: list[tuple[Contract, Waiting]]  # the user's next step, from the contracts under way
+    recent: list[tuple[Contract, Waiting]]  # the latest ones
+    more: bool  # older contracts exist: "Voir tous mes contrats"
 
 
 @bp.get("/tableau-de-bord")
@@ -36,9 +48,19 @@ def dashboard() -> str:
     return _operator(user)
 
 
-def _contracts_with_next_step(user: User) -> list[tuple[Contract, Waiting]]:
-    items: list[Contract] = first_rows(contracts.contracts_for(user), LIMIT)
-    return [(seen.contract, seen.waiting) for seen in view.build(items, user)]
+def _contracts_box(user: User, todo: bool = True) -> ContractsBox:
+    """Two small selects, then one batch of views for both (`view.build`)."""
+    under_way: list[Contract] = (
+        first_rows(contracts.contracts_under_way(user), TODO_LIMIT) if todo else []
+    )
+    latest: list[Contract] = first_rows(contracts.contracts_for(user), RECENT_CONTRACTS + 1)
+    both = {c.id: c for c in [*under_way, *latest]}
+    seen = {v.contract.id: v for v in view.build(both.values(), user)}
+    return ContractsBox(
+        todo=[(c, seen[c.id].waiting) for c in under_way if seen[c.id].waiting.yours],
+        recent=[(c, seen[c.id].waiting) for c in latest[:RECENT_CONTRACTS]],
+        more=len(latest) > RECENT_CONTRACTS,
+    )
 
 
 def _invoice_rows(user: User, shown: list[tuple[Contract, Waiting]]) -> list[tuple[Contract, Any]]:
@@ -49,21 +71,23 @@ def _invoice_rows(user: User, shown: list[tuple[Contract, Waiting]]) -> list[tup
 
 def _business(user: User) -> str:
     own: list[Mission] = first_rows(missions.missions_of(user), LIMIT)
-    shown = _contracts_with_next_step(user)
+    box = _contracts_box(user)
     return render_template(
         "dashboard/business.html",
         user=user,
         profile=profiles.own_profile(user),
         missions=own,
         bid_counts=bids.bid_counts([m.id for m in own]),
-        contracts=shown,
+        box=box,
+        contracts=box.recent,
         payments=statements.business_payments(user),
-        invoice_rows=_invoice_rows(user, shown),
+        invoice_rows=_invoice_rows(user, box.recent),
     )
 
 
 def _secretary(user: User) -> str:
     invitations = first_rows(missions.invitations_for(user), LIMIT)
+    box = _contracts_box(user)
     return render_template(
         "dashboard/secretary.html",
         user=user,
@@ -71,7 +95,8 @@ def _secretary(user: User) -> str:
         invitations=invitations,
         answerable=bids.answerable_invitations(user, invitations),
         bids=first_rows(bids.bids_of(user), LIMIT),
-        contracts=_contracts_with_next_step(user),
+        box=box,
+        contracts=box.recent,
         earnings=statements.secretary_earnings(user),
         payout=payouts.summary_for(user),
         missions_for_you=search_pages.missions_for_you(user),
@@ -80,11 +105,13 @@ def _secretary(user: User) -> str:
 
 def _operator(user: User) -> str:
     disputed, _items = paginate(contracts.contracts_for(user, ContractStatus.DISPUTED), 1, 1)
+    box = _contracts_box(user, todo=False)  # the disputes wait on their own page
     return render_template(
         "dashboard/operator.html",
         user=user,
         disputed_count=disputed,
-        contracts=_contracts_with_next_step(user),
+        box=box,
+        contracts=box.recent,
         failed_jobs=failed_jobs(limit=20),
         pending_jobs=pending_count(),
     )
