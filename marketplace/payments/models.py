@@ -51,6 +51,14 @@ class LedgerEntry(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         sa.UniqueConstraint("contract_id", "kind", "account", name="uq_ledger_once_per_kind"),
         sa.CheckConstraint("amount_cents <> 0", name="non_zero"),
+        # The money totals (dashboards, contract views) sum a party's legs per contract and
+        # account: read from this index alone (an append-only table stays all-visible).
+        sa.Index(
+            "ix_ledger_entries_contract_account",
+            "contract_id",
+            "account",
+            postgresql_include=["amount_cents", "created_at"],
+        ),
     )
 
 
