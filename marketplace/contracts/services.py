@@ -179,12 +179,19 @@ def _place(profile: Any) -> list[str]:
     ]
 
 
+def _address(profile: Any) -> dict[str, Any]:
+    if profile is None:
+        return {}
+    return {"postal_code": profile.postal_code, "city": profile.city, "country": profile.country}
+
+
 def invoice_facts(contract: Contract) -> InvoiceFacts:
     """What the invoices of a release say about the parties and the work."""
     secretary = db.session.get(SecretaryProfile, contract.secretary_id)
     business = db.session.get(BusinessProfile, contract.business_id)
     bid = db.session.get(Bid, contract.bid_id)
     mission = contract.mission
+    hours = None
     if mission.pricing is Pricing.HOURLY:
         hours = bid.estimated_hours if bid is not None else mission.estimated_hours
         shown = f"{hours:g}".replace(".", ",") if hours else "?"
@@ -194,12 +201,16 @@ def invoice_facts(contract: Contract) -> InvoiceFacts:
     return InvoiceFacts(
         contract=ref(contract),
         service_date=(contract.delivered_at or utcnow()).date(),
+        period_start=contract.funded_at.date() if contract.funded_at else None,
+        paid_on=contract.funded_at.date() if contract.funded_at else None,
+        hours=float(hours) if hours else None,
         work_detail=detail,
         secretary=InvoiceParty(
             name=contract.secretary.display_name,
             legal_form="Entrepreneur individuel (EI)",
             siret=secretary.siret if secretary else None,
             address_lines=_place(secretary),
+            **_address(secretary),
             vat_exempt=secretary.vat_exempt if secretary else True,
         ),
         business=InvoiceParty(
@@ -207,6 +218,7 @@ def invoice_facts(contract: Contract) -> InvoiceFacts:
             contact=contract.business.display_name,
             siret=business.siret if business else None,
             address_lines=_place(business),
+            **_address(business),
         ),
     )
 

@@ -100,6 +100,10 @@ class InvoiceParty:
     contact: str | None = None
     legal_form: str | None = None
     vat_exempt: bool = True
+    # The structured address the e-invoice (CII) needs; no street address is stored yet.
+    postal_code: str | None = None
+    city: str | None = None
+    country: str = "FR"
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,12 @@ class InvoiceFacts:
     work_detail: str  # "Prestation au forfait", "Prestation au temps passé : 12 h"
     secretary: InvoiceParty
     business: InvoiceParty
+    # The period the service covers: from the funding (work may start) to the delivery.
+    period_start: date | None = None
+    # The day the business paid (into escrow).
+    paid_on: date | None = None
+    # Hourly work: the hours billed (the quantity of the invoice line); None for a fixed price.
+    hours: float | None = None
 
 
 @dataclass(frozen=True)

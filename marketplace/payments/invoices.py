@@ -13,12 +13,21 @@ Numbers run in one unbroken sequence per issuer: the issuer's counter row is
 locked (SELECT ... FOR UPDATE) and moved in the same transaction as the
 invoice, so a rollback gives the number back. The PDF and every fact it was
 made from are stored when issued and never changed afterwards.
+
+Each PDF is a Factur-X invoice (PDF/A-3 with its CII XML, profile EN 16931, embedded
+as `factur-x.xml`): how it is made, and what the XML says, is in `facturx.py`. The
+service invoice is issued by the platform in the secretary's name under her billing
+mandate (autofacturation, CGI art. 289 I-2): it says so, and its XML is typed 389
+(self-billed). The period of service runs from the funding to the delivery.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,17 +41,34 @@ from marketplace.db import utcnow
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.money import euros
+from marketplace.payments import facturx
 from marketplace.payments.interfaces import InvoiceFacts, InvoiceParty
 from marketplace.payments.models import Invoice, InvoiceCounter, InvoiceKind
 
 VAT_RATE_PERCENT = 20
 VAT_EXEMPT_MENTION = "TVA non applicable, art. 293 B du CGI"
 PLATFORM_ISSUER = "platform"
+SELF_BILLED_MENTION = (
+    "Autofacturation : facture émise par la plateforme au nom et pour le compte de la "
+    "prestataire, en vertu de son mandat de facturation (art. 289 I-2 du CGI)."
+)
 LATE_PAYMENT_MENTIONS = [
     "Pénalités de retard : trois fois le taux d'intérêt légal. Indemnité forfaitaire pour "
     "frais de recouvrement : 40 € (art. L441-10 du code de commerce). Pas d'escompte pour "
     "paiement anticipé.",
 ]
+# The same mentions as coded notes of the e-invoice (UNTDID 4451 subject codes).
+CODED_MENTIONS = [
+    ("PMD", "Pénalités de retard : trois fois le taux d'intérêt légal."),
+    (
+        "PMT",
+        "Indemnité forfaitaire pour frais de recouvrement : 40 € (art. L441-10 du code de "
+        "commerce).",
+    ),
+    ("AAB", "Pas d'escompte pour paiement anticipé."),
+]
+CATEGORY_MENTION = "Catégorie de l'opération : prestation de services."
+FONTS = Path(__file__).parent / "fonts"
 
 
 def split_vat(total_cents: int, vat_exempt: bool) -> tuple[int, int]:
@@ -81,16 +107,30 @@ def next_sequence(issuer_key: str) -> int:
 
 def _platform_party() -> dict[str, Any]:
     settings = current_app.config["MARKETPLACE_SETTINGS"]
-    return {
+    lines = [line.strip() for line in settings.platform_address.split(",") if line.strip()]
+    party: dict[str, Any] = {
         "name": settings.platform_legal_name,
         "siret": settings.platform_siret,
         "vat_number": settings.platform_vat_number,
-        "address_lines": [line.strip() for line in settings.platform_address.split(",")],
+        "address_lines": lines,
+        "street_lines": [],
+        "country": "FR",
     }
+    # PLATFORM_ADDRESS is one free text ("8 rue de Londres, 75009 Paris, France"): its
+    # "postal code city" part gives the structured address the e-invoice wants.
+    for line in lines:
+        place = re.fullmatch(r"(\d{5})\s+(.+)", line)
+        if place and "postal_code" not in party:
+            party["postal_code"], party["city"] = place.groups()
+        elif line.lower() != "france":
+            party["street_lines"].append(line)
+    party["street_lines"] = party["street_lines"][:3]
+    return party
 
 
-_SECRETARY_FIELDS = ("name", "legal_form", "siret", "address_lines", "vat_exempt")
-_BUSINESS_FIELDS = ("name", "contact", "siret", "address_lines")
+_ADDRESS_FIELDS = ("postal_code", "city", "country")
+_SECRETARY_FIELDS = ("name", "legal_form", "siret", "address_lines", "vat_exempt", *_ADDRESS_FIELDS)
+_BUSINESS_FIELDS = ("name", "contact", "siret", "address_lines", *_ADDRESS_FIELDS)
 
 
 def _party(party: InvoiceParty, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -111,14 +151,29 @@ def issue_for_release(
 
 
 def _common(facts: InvoiceFacts, now: datetime) -> dict[str, Any]:
+    end = facts.service_date
+    start = min(facts.period_start, end) if facts.period_start else end
     return {
         "contract_id": str(facts.contract.id),
         "mission_title": facts.contract.mission_title,
         "issued_on": now.date().isoformat(),
-        "service_date": facts.service_date.isoformat(),
+        "service_date": end.isoformat(),
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "paid_on": (facts.paid_on or now.date()).isoformat(),
         "currency": "EUR",
+        "category": CATEGORY_MENTION,
         "mentions": LATE_PAYMENT_MENTIONS,
+        "coded_mentions": CODED_MENTIONS,
     }
+
+
+def _quantity(facts: InvoiceFacts, excl_cents: int) -> dict[str, Any]:
+    """Quantity, unit (UN/ECE rec. 20) and net unit price of the service line."""
+    if facts.hours:
+        hours = Decimal(str(facts.hours))
+        price = (Decimal(excl_cents) / 100 / hours).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        return {"quantity": f"{hours.normalize():f}", "unit": "HUR", "unit_price": f"{price:f}"}
+    return {"quantity": "1", "unit": "C62", "unit_price": f"{Decimal(excl_cents) / 100:.2f}"}
 
 
 def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
@@ -131,10 +186,12 @@ def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
         "detail": facts.work_detail
         + (" (montant fixé par la résolution du litige)" if partial else ""),
         "amount_excl_tax_cents": excl,
+        **_quantity(facts, excl),
     }
     return _store(
         facts,
         kind=InvoiceKind.SERVICE,
+        self_billed=True,
         issuer_key=secretary_issuer(contract.secretary_id),
         prefix="F",
         issuer_user_id=contract.secretary_id,
@@ -145,8 +202,8 @@ def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
         totals=(excl, vat, amount_cents),
         vat_mention=VAT_EXEMPT_MENTION if issuer["vat_exempt"] else None,
         payment=(
-            "Facture acquittée : payée par le client en séquestre sur la plateforme, "
-            "versée à la prestataire à la validation."
+            f"Facture acquittée : payée par le client le {_french_date(_paid_on(facts))} "
+            "en séquestre sur la plateforme, versée à la prestataire à la validation."
         ),
     )
 
@@ -161,10 +218,14 @@ def _issue_commission(facts: InvoiceFacts, commission_cents: int) -> Invoice:
         "description": "Commission de mise en relation et de paiement sécurisé",
         "detail": f"Mission : {contract.mission_title} ({rate} %)",
         "amount_excl_tax_cents": excl,
+        "quantity": "1",
+        "unit": "C62",
+        "unit_price": f"{Decimal(excl) / 100:.2f}",
     }
     return _store(
         facts,
         kind=InvoiceKind.COMMISSION,
+        self_billed=False,
         issuer_key=PLATFORM_ISSUER,
         prefix="COM-",
         issuer_user_id=None,
@@ -174,7 +235,10 @@ def _issue_commission(facts: InvoiceFacts, commission_cents: int) -> Invoice:
         line=line,
         totals=(excl, vat, commission_cents),
         vat_mention=None,
-        payment="Facture acquittée : retenue sur le montant versé par le séquestre.",
+        payment=(
+            "Facture acquittée : retenue le "
+            f"{_french_date(utcnow().date().isoformat())} sur le montant versé par le séquestre."
+        ),
     )
 
 
@@ -182,6 +246,7 @@ def _store(
     facts: InvoiceFacts,
     *,
     kind: InvoiceKind,
+    self_billed: bool,
     issuer_key: str,
     prefix: str,
     issuer_user_id: uuid.UUID | None,
@@ -209,6 +274,8 @@ def _store(
         "total_cents": total,
         "vat_mention": vat_mention,
         "payment": payment,
+        "self_billed": self_billed,
+        "self_billed_mention": SELF_BILLED_MENTION if self_billed else None,
     }
     invoice = Invoice(
         contract_id=facts.contract.id,
@@ -223,7 +290,7 @@ def _store(
         vat_cents=vat,
         total_cents=total,
         data=data,
-        pdf=render_pdf(data, now),
+        pdf=facturx.embed(render_pdf(data, now), facturx.cii_xml(data), data),
     )
     db.session.add(invoice)
     db.session.flush()
@@ -271,23 +338,39 @@ def visible_invoice(user: User, invoice_id: uuid.UUID) -> Invoice:
     return invoice
 
 
-def filename(invoice: Invoice) -> str:
-    return f"facture-{invoice.number}.pdf"
+def filename(invoice: Invoice, extension: str = "pdf") -> str:
+    return f"facture-{invoice.number}.{extension}"
+
+
+def invoice_xml(invoice: Invoice) -> bytes:
+    """The CII XML embedded in the invoice's stored PDF (the one the PDF carries, byte for
+    byte); an invoice issued before Factur-X has none (404)."""
+    try:
+        return facturx.embedded_xml(invoice.pdf)
+    except facturx.NoEmbeddedXml:
+        raise NotFound("Cette facture a été émise avant la facturation électronique.") from None
+
+
+def _paid_on(facts: InvoiceFacts) -> str:
+    return (facts.paid_on or utcnow().date()).isoformat()
 
 
 # --- PDF ------------------------------------------------------------------
 
 
 def _text(value: object) -> str:
-    """Text the PDF core fonts (Windows-1252) can show; anything else becomes '?'."""
-    text = str(value).replace("\u202f", "\u00a0")
-    return text.encode("cp1252", errors="replace").decode("cp1252")
+    # Babel's narrow no-break space (in "1 100,00 €") shown as a plain no-break space.
+    return str(value).replace("\u202f", "\u00a0")
 
 
 def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:
     """The invoice as a PDF, from the stored data only (A4, French)."""
-    pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = "windows-1252"
+    # PDF/A-3B: fonts embedded (PDF/A forbids the core fonts), sRGB output intent; the
+    # Factur-X XML is embedded afterwards (facturx.embed).
+    pdf = FPDF(format="A4", enforce_compliance="PDF/A-3B")
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_lang("fr-FR")
     pdf.set_creation_date(issued_at)
     pdf.set_title(_text(f"Facture {data['number']}"))
     pdf.set_author(_text(data["issuer"]["name"]))
@@ -296,7 +379,7 @@ def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:
     width = pdf.epw
 
     def line(text: str, size: float = 10, style: str = "", align: str = "L") -> None:
-        pdf.set_font("Helvetica", style=style, size=size)
+        pdf.set_font("DejaVu", style=style, size=size)
         pdf.multi_cell(width, 5.5, _text(text), align=align, new_x="LMARGIN", new_y="NEXT")
 
     def party(title: str, who: dict[str, Any]) -> None:
@@ -316,21 +399,35 @@ def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:
 
     line(f"FACTURE N° {data['number']}", 16, "B")
     line(f"Date d'émission : {_french_date(data['issued_on'])}", 10)
-    line(f"Date de la prestation : {_french_date(data['service_date'])}", 10)
+    period = data.get("period")
+    if period and period["start"] != period["end"]:
+        line(
+            f"Période de la prestation : du {_french_date(period['start'])} "
+            f"au {_french_date(period['end'])}",
+            10,
+        )
+    else:
+        line(f"Date de la prestation : {_french_date(data['service_date'])}", 10)
+    if data.get("category"):
+        line(data["category"], 10)
+    if data.get("self_billed_mention"):
+        line(data["self_billed_mention"], 9, "B")
     pdf.ln(4)
     party("ÉMETTEUR", data["issuer"])
     party("CLIENT", data["recipient"])
 
-    pdf.set_font("Helvetica", style="B", size=10)
-    pdf.cell(width * 0.72, 8, _text("Désignation"), border=1)
+    pdf.set_font("DejaVu", style="B", size=10)
+    columns = (("Désignation", 0.50, "L"), ("Quantité", 0.14, "R"), ("Prix unitaire HT", 0.18, "R"))
+    for title, share, align in columns:
+        pdf.cell(width * share, 8, _text(title), border=1, align=align)
     pdf.cell(
-        width * 0.28, 8, _text("Montant HT"), border=1, align="R", new_x="LMARGIN", new_y="NEXT"
+        width * 0.18, 8, _text("Montant HT"), border=1, align="R", new_x="LMARGIN", new_y="NEXT"
     )
     for item in data["lines"]:
-        pdf.set_font("Helvetica", size=10)
+        pdf.set_font("DejaVu", size=10)
         y = pdf.get_y()
         pdf.multi_cell(
-            width * 0.72,
+            width * 0.50,
             6,
             _text(f"{item['description']}\n{item['detail']}"),
             border=1,
@@ -338,19 +435,18 @@ def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:
             new_y="TOP",
         )
         height = pdf.get_y() - y if pdf.get_y() > y else 12
-        pdf.set_xy(pdf.l_margin + width * 0.72, y)
-        pdf.cell(
-            width * 0.28,
-            max(height, 12),
-            _text(euros(item["amount_excl_tax_cents"])),
-            border=1,
-            align="R",
-        )
+        pdf.set_xy(pdf.l_margin + width * 0.50, y)
+        for share, text in (
+            (0.14, _quantity_text(item)),
+            (0.18, _unit_price_text(item)),
+            (0.18, euros(item["amount_excl_tax_cents"])),
+        ):
+            pdf.cell(width * share, max(height, 12), _text(text), border=1, align="R")
         pdf.set_xy(pdf.l_margin, y + max(height, 12))
     pdf.ln(3)
 
     def total(label: str, cents: int, style: str = "") -> None:
-        pdf.set_font("Helvetica", style=style, size=10)
+        pdf.set_font("DejaVu", style=style, size=10)
         pdf.cell(width * 0.72, 7, _text(label), align="R")
         pdf.cell(width * 0.28, 7, _text(euros(cents)), align="R", new_x="LMARGIN", new_y="NEXT")
 
@@ -368,6 +464,18 @@ def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:
         line(mention, 8)
     line(f"Référence du contrat : {data['contract_id']}", 8)
     return bytes(pdf.output())
+
+
+def _quantity_text(item: dict[str, Any]) -> str:
+    quantity = item.get("quantity", "1").replace(".", ",")
+    return f"{quantity} h" if item.get("unit") == "HUR" else quantity
+
+
+def _unit_price_text(item: dict[str, Any]) -> str:
+    if "unit_price" not in item:  # an invoice issued before quantities were stored
+        return euros(item["amount_excl_tax_cents"])
+    cents = (Decimal(item["unit_price"]) * 100).quantize(Decimal(1), ROUND_HALF_UP)
+    return euros(int(cents))
 
 
 def _french_date(iso: str) -> str:
