@@ -111,6 +111,25 @@ class InvoicePdf(MethodView):
         return pdf_response(invoices.visible_invoice(api_user(), invoice_id))
 
 
+@blp.route("/invoices/<uuid:invoice_id>.xml")
+class InvoiceXml(MethodView):
+    @blp.response(200, {"type": "string"}, content_type="application/xml")
+    def get(self, invoice_id: uuid.UUID) -> Response:
+        """The invoice's Factur-X XML alone (UN/CEFACT CII, profile EN 16931): the very file
+        its PDF carries as `factur-x.xml`. 404 for an invoice issued before Factur-X."""
+        invoice = invoices.visible_invoice(api_user(), invoice_id)
+        return Response(
+            invoices.invoice_xml(invoice),
+            mimetype="application/xml",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="{invoices.filename(invoice, "xml")}"'
+                ),
+                "Cache-Control": "private, no-store",
+            },
+        )
+
+
 def pdf_response(invoice: Invoice) -> Response:
     return Response(
         invoice.pdf,
