@@ -1,0 +1,210 @@
+"""Factur-X: every invoice a release issues is a PDF/A-3 carrying its CII XML (EN 16931),
+judged valid by a validator nobody here wrote: Mustangproject's (PDF/A-3 through veraPDF,
+the Factur-X XSD, the EN 16931 schematron). The XML alone at /api/v1/invoices/{id}.xml.
+
+The validator jar is fetched and pinned by scripts/services/mustang.sh; scripts/test exports
+MUSTANG_JAVA and MUSTANG_JAR. Without them these tests FAIL (never skip): CI cannot go green
+without having validated an invoice.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from lxml import etree
+from pypdf import PdfReader
+
+from marketplace.extensions import db
+from marketplace.payments import facturx
+from marketplace.payments.models import Invoice
+from tests import factories as f
+from tests.conftest import ApiClient, make_app
+
+VALIDATE_JAVA = Path(__file__).parent / "mustang" / "Validate.java"
+PLATFORM = {
+    "PLATFORM_LEGAL_NAME": "Secrétariats Indépendants SAS",
+    "PLATFORM_SIRET": "44306184100047",
+    "PLATFORM_VAT_NUMBER": "FR64443061841",
+    "PLATFORM_ADDRESS": "8 rue de Londres, 75009 Paris, France",
+}
+NS = facturx.NSMAP
+
+
+def mustang(path: Path) -> tuple[bool, str]:
+    """(valid, report) of Mustangproject's validator on one file."""
+    java, jar = os.environ.get("MUSTANG_JAVA"), os.environ.get("MUSTANG_JAR")
+    if not java or not jar:
+        pytest.fail(
+            "MUSTANG_JAVA / MUSTANG_JAR are not set: run the tests with scripts/test "
+            "(scripts/services/mustang.sh fetches the validator)"
+        )
+    run = subprocess.run(  # noqa: S603 - our own pinned jar and source file
+        [java, "-cp", jar, str(VALIDATE_JAVA), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.fixture
+def platform_api(app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory):
+    """An app whose platform identity is configured (its commission invoices charge VAT,
+    which EN 16931 accepts only with the seller's VAT number)."""
+    return ApiClient(make_app(database_url, tmp_path_factory, **PLATFORM).test_client())
+
+
+def _released_invoices(api: ApiClient, **deal: Any) -> tuple[f.Deal, dict[str, Any], dict]:
+    released = f.Deal(api, **deal).to("released")
+    status, body = api.get(
+        f"/api/v1/contracts/{released.contract_id}/invoices", token=released.secretary["token"]
+    )
+    assert status == 200, body
+    by_kind = {i["kind"]: i for i in body}
+    return released, by_kind["service"], by_kind["commission"]
+
+
+def _download(api: ApiClient, url: str, token: str) -> Any:
+    response = api.client.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.data[:300]
+    return response
+
+
+def test_each_invoice_of_a_release_is_a_valid_facturx_en16931(
+    platform_api: ApiClient, tmp_path: Path
+) -> None:
+    deal, service, commission = _released_invoices(platform_api)
+    for invoice, who in ((service, deal.business), (commission, deal.secretary)):
+        pdf = _download(platform_api, invoice["pdf_url"], who["token"]).data
+        path = tmp_path / f"{invoice['number']}.pdf"
+        path.write_bytes(pdf)
+        valid, report = mustang(path)
+        assert valid, report
+        assert 'status="valid"' in report
+
+
+def test_the_xml_says_what_the_invoice_says(platform_api: ApiClient, app: Flask) -> None:
+    deal, service, commission = _released_invoices(platform_api)
+    with app.app_context():
+        stored = db.session.get(Invoice, uuid.UUID(service["id"]))
+        assert stored is not None
+        funded_on, delivered_on = stored.data["period"]["start"], stored.data["period"]["end"]
+        stored_seller = stored.data["issuer"]["name"]
+    response = _download(
+        platform_api, f"/api/v1/invoices/{service['id']}.xml", deal.business["token"]
+    )
+    assert response.mimetype == "application/xml"
+    assert f'filename="facture-{service["number"]}.xml"' in response.headers["Content-Disposition"]
+    xml = etree.fromstring(response.data)
+
+    def text(path: str) -> list[str]:
+        return [str(v) for v in xml.xpath(path + "/text()", namespaces=NS)]
+
+    assert text("//rsm:ExchangedDocumentContext//ram:ID") == ["urn:cen.eu:en16931:2017"]
+    assert text("rsm:ExchangedDocument/ram:ID") == [service["number"]]
+    assert text("rsm:ExchangedDocument/ram:TypeCode") == ["389"]  # self-billed, under mandate
+    notes = " ".join(text("//ram:IncludedNote/ram:Content"))
+    assert "Autofacturation" in notes and "40 €" in notes
+    assert "TVA non applicable, art. 293 B du CGI" in text("//ram:ExemptionReason")
+    assert text(
+        "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode"
+    ) == ["E"]
+    seller = "//ram:SellerTradeParty"
+    assert text(f"{seller}/ram:Name") == [stored_seller]
+    assert text(f"{seller}/ram:SpecifiedLegalOrganization/ram:ID") == ["732829320"]
+    # under the franchise she has no VAT number: her SIREN as tax registration (BR-E-02)
+    assert text(f"{seller}/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='FC']") == ["732829320"]
+    assert text(f"{seller}//ram:PostcodeCode") == ["69003"]
+    assert text(f"{seller}//ram:CountryID") == ["FR"]
+    assert text("//ram:BuyerTradeParty/ram:Name") == ["Cabinet du Dr Martin"]
+    # the period of service: from the funding to the delivery, in the stored data
+    period = "//ram:BillingSpecifiedPeriod"
+    assert text(f"{period}/ram:StartDateTime/udt:DateTimeString") == [funded_on.replace("-", "")]
+    assert text(f"{period}/ram:EndDateTime/udt:DateTimeString") == [delivered_on.replace("-", "")]
+    assert text("//ram:GrandTotalAmount") == ["1100.00"]
+    assert text("//ram:DuePayableAmount") == ["0.00"]
+    assert text("//ram:BilledQuantity") == ["1"]
+
+    # the XML route returns the very file the PDF carries
+    pdf = _download(platform_api, service["pdf_url"], deal.business["token"]).data
+    attachments = PdfReader(io.BytesIO(pdf)).attachments
+    assert attachments["factur-x.xml"] == [response.data]
+
+    commission_xml = etree.fromstring(
+        _download(
+            platform_api, f"/api/v1/invoices/{commission['id']}.xml", deal.secretary["token"]
+        ).data
+    )
+    assert commission_xml.xpath("string(rsm:ExchangedDocument/ram:TypeCode)", namespaces=NS) == (
+        "380"
+    )
+    assert (
+        commission_xml.xpath(
+            "string(//ram:SellerTradeParty//ram:ID[@schemeID='VA'])", namespaces=NS
+        )
+        == "FR64443061841"
+    )
+
+
+def test_the_xml_route_alone_passes_the_validator(platform_api: ApiClient, tmp_path: Path) -> None:
+    deal, service, _ = _released_invoices(platform_api)
+    path = tmp_path / "service.xml"
+    path.write_bytes(
+        _download(
+            platform_api, f"/api/v1/invoices/{service['id']}.xml", deal.business["token"]
+        ).data
+    )
+    valid, report = mustang(path)
+    assert valid, report
+
+
+def test_the_xml_is_visible_to_the_invoices_parties_only(api: ApiClient) -> None:
+    deal, service, commission = _released_invoices(api)
+    outsider = f.business(api)
+    for invoice in (service, commission):
+        url = f"/api/v1/invoices/{invoice['id']}.xml"
+        r = api.client.get(url, headers={"Authorization": f"Bearer {outsider['token']}"})
+        assert r.status_code == 404
+        assert api.client.get(url).status_code == 401
+    url = f"/api/v1/invoices/{commission['id']}.xml"
+    r = api.client.get(url, headers={"Authorization": f"Bearer {deal.business['token']}"})
+    assert r.status_code == 404
+
+
+def test_hourly_work_is_billed_in_hours_and_stays_valid(
+    platform_api: ApiClient, tmp_path: Path
+) -> None:
+    deal = f.Deal(platform_api)
+    deal.mission = f.mission(platform_api, deal.business, pricing="hourly", estimated_hours=38)
+    deal.bid = f.bid(platform_api, deal.secretary, deal.mission["id"], 106_400)  # 38 h
+    deal.to("released")
+    status, body = platform_api.get(
+        f"/api/v1/contracts/{deal.contract_id}/invoices", token=deal.business["token"]
+    )
+    assert status == 200, body
+    [service] = body
+    xml = _download(platform_api, f"/api/v1/invoices/{service['id']}.xml", deal.business["token"])
+    tree = etree.fromstring(xml.data)
+    [quantity] = tree.xpath("//ram:BilledQuantity", namespaces=NS)
+    assert (quantity.text, quantity.get("unitCode")) == ("38", "HUR")
+    assert tree.xpath(
+        "string(//ram:NetPriceProductTradePrice/ram:ChargeAmount)", namespaces=NS
+    ) == ("28.0000")
+    path = tmp_path / "hourly.pdf"
+    path.write_bytes(_download(platform_api, service["pdf_url"], deal.business["token"]).data)
+    valid, report = mustang(path)
+    assert valid, report
+
+
+def test_the_xml_route_is_in_the_openapi_document(client) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/invoices/{invoice_id}.xml"]["get"]
+    assert "application/xml" in operation["responses"]["200"]["content"]
