@@ -23,6 +23,7 @@ mandate (autofacturation, CGI art. 289 I-2): it says so, and its XML is typed 38
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import date, datetime
@@ -33,6 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 from babel.dates import format_date
 from flask import current_app
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from sqlalchemy.exc import IntegrityError
 
@@ -358,9 +360,22 @@ def _paid_on(facts: InvoiceFacts) -> str:
 # --- PDF ------------------------------------------------------------------
 
 
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """The characters both embedded fonts have a glyph for."""
+    maps = [
+        TTFont(FONTS / name).getBestCmap() for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+    ]
+    return frozenset(maps[0]).intersection(maps[1])
+
+
 def _text(value: object) -> str:
-    # Babel's narrow no-break space (in "1 100,00 €") shown as a plain no-break space.
-    return str(value).replace("\u202f", "\u00a0")
+    """Text the embedded fonts can draw: anything else (an emoji in a title) becomes '?',
+    as PDF/A forbids drawing a missing glyph. Babel's narrow no-break space (in
+    "1 100,00 €") is shown as a plain no-break space."""
+    drawable = _drawable()
+    text = str(value).replace("\u202f", "\u00a0")
+    return "".join(c if ord(c) in drawable or c == "\n" else "?" for c in text)
 
 
 def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:

@@ -185,3 +185,8 @@ def test_no_invoice_without_release(api) -> None:
 
 def test_vat_is_split_from_the_amount_all_taxes_included() -> None:
     assert invoices.split_vat(120, vat_exempt=False) == (100, 20)
+
+
+def test_characters_the_fonts_cannot_draw_become_question_marks() -> None:
+    # PDF/A forbids drawing a missing glyph; the XML keeps the text as it is.
+    assert invoices._text("Zoë Łukasiewicz, 中文") == "Zoë Łukasiewicz, ??"
