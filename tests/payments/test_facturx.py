@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from fpdf import FPDF
 from lxml import etree
 from pypdf import PdfReader
 
+from marketplace.errors import NotFound
 from marketplace.extensions import db
-from marketplace.payments import facturx
+from marketplace.payments import facturx, invoices
 from marketplace.payments.models import Invoice
 from tests import factories as f
 from tests.conftest import ApiClient, make_app
@@ -208,3 +210,10 @@ def test_the_xml_route_is_in_the_openapi_document(client) -> None:
     spec = client.get("/api/v1/openapi.json").get_json()
     operation = spec["paths"]["/api/v1/invoices/{invoice_id}.xml"]["get"]
     assert "application/xml" in operation["responses"]["200"]["content"]
+
+
+def test_an_invoice_issued_before_facturx_has_no_xml(app: Flask) -> None:
+    plain = FPDF()
+    plain.add_page()
+    with app.app_context(), pytest.raises(NotFound):
+        invoices.invoice_xml(Invoice(number="F000001", pdf=bytes(plain.output())))
