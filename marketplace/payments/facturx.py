@@ -11,7 +11,11 @@ How a Factur-X invoice is made here:
   extension schema, `/AF` with `AFRelationship /Data`, the file named `factur-x.xml`).
 - `factur-x` (Akretion, the reference implementation) then embeds the XML into that
   PDF/A-3 base, checks it against the Factur-X XSD, and writes the Factur-X XMP
-  metadata. It needs a PDF/A-3 base: it does not convert a plain PDF.
+  metadata. It needs a PDF/A-3 base: it does not convert a plain PDF. Its XMP is then
+  rewritten in the canonical form older veraPDF versions can parse
+  (`_xmp_in_canonical_form`), same content.
+- The result is checked in the tests by Mustangproject's validator (PDF/A-3, XSD,
+  EN 16931 schematron): tests/payments/test_facturx.py.
 
 What the XML says (BT = EN 16931 business term):
 - Type 389 (self-billed invoice) for the secretary's invoice, which the platform issues
@@ -19,7 +23,9 @@ What the XML says (BT = EN 16931 business term):
   "Autofacturation"; 380 for the platform's own commission invoice.
 - Seller and buyer: name, SIREN (BT-30, scheme 0002) and SIRET (BT-29, scheme 0009)
   when known, postal code, city and country (no street address is stored yet), the
-  platform's VAT number (BT-31) when configured.
+  platform's VAT number (BT-31) when configured. A seller under the franchise has no
+  VAT number, yet EN 16931 wants one or a tax registration on an exempt invoice
+  (BR-E-02): her SIREN is given as that registration (BT-32, scheme FC).
 - One line per stored line: quantity (hours, unit HUR, for hourly work; 1 otherwise),
   net unit price, the line total excluding tax, the service as the item.
 - VAT: category S at 20 %, or E (exempt) with the franchise mention "TVA non applicable,
