@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Response, request, send_file
 from flask.views import MethodView
 
 from marketplace.accounts import recovery, services
@@ -10,6 +10,7 @@ from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.schemas import (
     AcceptedOut,
+    AccountDeleteIn,
     EmailChangeIn,
     PasswordChangeIn,
     PasswordResetConfirmIn,
@@ -23,6 +24,7 @@ from marketplace.accounts.schemas import (
     VerifyEmailIn,
 )
 from marketplace.http import Blueprint
+from marketplace.privacy import erasure, export
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 
@@ -60,6 +62,45 @@ class Me(MethodView):
     def get(self) -> User:
         """The caller."""
         return api_user()
+
+    @blp.arguments(AccountDeleteIn)
+    @blp.response(202, AcceptedOut)
+    def delete(self, data: dict[str, Any]) -> dict[str, bool]:
+        """Delete the caller's account (RGPD): personal data erased, invoices, ledger,
+        contracts, reviews and the conversations of contracts kept, pointing to an account
+        named "Compte supprimé" (see the README, "Personal data"). Every session and token
+        ends; the address may sign up again.
+
+        A wrong `password` is a 422 naming it (and counts as a failed sign-in); 409
+        `contract_under_way` while a contract of the caller awaits funding, is funded,
+        delivered or disputed."""
+        erasure.delete_account(api_user(), data["password"])
+        return {"accepted": True}
+
+
+@blp.route("/me/export")
+class MyExport(MethodView):
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/zip")
+    def get(self) -> Response:
+        """A ZIP of everything held about the caller: `data.json` (account, profile,
+        missions, quotes, contracts with their events and ledger rows, reviews,
+        notifications and settings, conversations and messages, invoices) and `files/`
+        (the attachments of her conversations, her invoices' PDFs). Other people appear by
+        their display name only. Throttled (429 with `Retry-After`): it is expensive."""
+        user = api_user()
+        return export_response(user)
+
+
+def export_response(user: User) -> Response:
+    response = send_file(
+        export.build_archive(user),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=export.archive_name(user),
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @blp.route("/me/password")

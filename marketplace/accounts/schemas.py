@@ -69,6 +69,12 @@ class TokenOut(Schema):
     token = fields.String()
 
 
+class AccountDeleteIn(Schema):
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=256)
+    )
+
+
 class PasswordChangeIn(Schema):
     current_password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=256)
