@@ -70,7 +70,9 @@ def test_export_holds_her_data_her_files_and_her_invoices(api) -> None:
     names = set(archive.namelist())
     attachment_files = {n for n in names if n.startswith("files/attachments/")}
     assert len(attachment_files) == 2  # the one she sent and the one she received
-    received = next(n for n in attachment_files if n.startswith(f"files/attachments/{received_id[:8]}"))
+    received = next(
+        n for n in attachment_files if n.startswith(f"files/attachments/{received_id[:8]}")
+    )
     assert received.endswith("dictées.pdf")
     assert archive.read(received) == files.pdf("Dictees")
     invoice_files = [n for n in names if n.startswith("files/invoices/")]
@@ -85,7 +87,7 @@ def test_export_never_holds_other_peoples_email_or_their_other_threads(api) -> N
     deal, _thread_id, _file = _released_deal_with_files(api, other)
 
     for me, them in ((deal.secretary, deal.business), (deal.business, deal.secretary)):
-        archive, data, raw = _export(api, me)
+        archive, _data, raw = _export(api, me)
         text = raw.decode()
         assert them["email"] not in text
         assert other["email"] not in text
