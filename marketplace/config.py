@@ -117,6 +117,9 @@ class Settings:
     storage: FileStorageSettings | S3StorageSettings | None = None
     # The largest accepted upload, in MiB ("Mo" on the pages).
     attachment_max_mb: int = DEFAULT_ATTACHMENT_MAX_MB
+    # This install runs on a certified health-data host (HDS, Code de la santé publique
+    # art. L1111-8): medical missions then say so instead of warning against patient data.
+    hds_hosted: bool = False
 
     @property
     def attachment_max_bytes(self) -> int:
@@ -242,6 +245,7 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         ratelimit_storage_url=_ratelimit_storage_url(env),
         storage=_storage(env),
         attachment_max_mb=_int(env, "ATTACHMENT_MAX_MB", DEFAULT_ATTACHMENT_MAX_MB, 1, 200),
+        hds_hosted=_bool(env, "HDS_HOSTED", default=False),
     )
 
 

@@ -31,6 +31,7 @@ from marketplace.config import (
         ({"ELASTICSEARCH_URL": "localhost:9200"}, "ELASTICSEARCH_URL"),
         ({"SECRET_KEY": "court"}, "SECRET_KEY"),
         ({"RATELIMIT_ENABLED": "peut-être"}, "RATELIMIT_ENABLED"),
+        ({"HDS_HOSTED": "oui"}, "HDS_HOSTED"),
         ({"RATELIMIT_STORAGE_URL": "127.0.0.1:6379"}, "RATELIMIT_STORAGE_URL"),
         ({"RATELIMIT_STORAGE_URL": "mongodb://x"}, "RATELIMIT_STORAGE_URL"),
         ({"ATTACHMENT_MAX_MB": "0"}, "ATTACHMENT_MAX_MB"),
@@ -72,6 +73,8 @@ def test_defaults(tmp_path: Path) -> None:
     )
     assert not redis.ratelimit_enabled and redis.ratelimit_storage_url.startswith("redis://")
     assert settings.elasticsearch_url is None
+    assert settings.hds_hosted is False
+    assert load_settings({"HDS_HOSTED": "true"}, tmp_path).hds_hosted is True
     # The generated secret key is kept and reused, never a constant.
     assert load_settings({}, tmp_path).secret_key == settings.secret_key
     assert len(settings.secret_key) > 40

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request, send_file
+from flask import Response, request
 from flask.views import MethodView
 
 from marketplace.accounts import recovery, services
@@ -87,20 +87,7 @@ class MyExport(MethodView):
         notifications and settings, conversations and messages, invoices) and `files/`
         (the attachments of her conversations, her invoices' PDFs). Other people appear by
         their display name only. Throttled (429 with `Retry-After`): it is expensive."""
-        user = api_user()
-        return export_response(user)
-
-
-def export_response(user: User) -> Response:
-    response = send_file(
-        export.build_archive(user),
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=export.archive_name(user),
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+        return export.archive_response(api_user())
 
 
 @blp.route("/me/password")

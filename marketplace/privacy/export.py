@@ -29,6 +29,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 import sqlalchemy as sa
+from flask import Response, send_file
 from sqlalchemy.orm import selectinload, undefer
 
 from marketplace.accounts.models import ApiToken, User, WebSession
@@ -293,3 +294,16 @@ def build_archive(user: User) -> IO[bytes]:
 
 def archive_name(user: User) -> str:
     return f"export-{user.id.hex[:8]}-{date.today().isoformat()}.zip"
+
+
+def archive_response(user: User) -> Response:
+    """The archive as a download (the API and the account page send the same)."""
+    response = send_file(
+        build_archive(user),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=archive_name(user),
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -31,6 +31,7 @@ from marketplace.accounts.schemas import (
 from marketplace.accounts.throttle import TooManyAttempts
 from marketplace.errors import Conflict, FieldErrors, Unauthorized
 from marketplace.extensions import db
+from marketplace.privacy import erasure, export
 from marketplace.web.blueprint import bp
 from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import local_next
@@ -184,9 +185,54 @@ def change_password() -> ResponseReturnValue:
 
 @bp.get("/compte")
 def account() -> ResponseReturnValue:
-    """Her account: the sign-in address (and the one waiting for its link), the password."""
+    """Her account: the sign-in address (and the one waiting for its link), the password,
+    her data (export, deletion)."""
     user = web_user()
     return render_template("auth/account.html", form=FormState(), user=user)
+
+
+@bp.get("/compte/export.zip")
+def export_data() -> ResponseReturnValue:
+    """Everything held about her, as a ZIP (the same as GET /api/v1/me/export)."""
+    return export.archive_response(web_user())
+
+
+@bp.post("/compte/supprimer")
+def delete_account() -> ResponseReturnValue:
+    """Delete her account after her password and an explicit checkbox; she is signed out."""
+    user = web_user()
+
+    def again(errors: dict[str, list[str]], status: int) -> ResponseReturnValue:
+        db.session.rollback()
+        delete_form = FormState(request.form, errors, hidden=("delete_password",))
+        body = render_template(
+            "auth/account.html", form=FormState(), delete_form=delete_form, user=user
+        )
+        return body, status
+
+    if request.form.get("confirm") != "y":
+        return again({"confirm": [_("Cochez la case pour confirmer la suppression.")]}, 422)
+    try:
+        erasure.delete_account(user, request.form.get("delete_password", ""))
+    except TooManyAttempts as exc:
+        return again({"_schema": [exc.message]}, 429)
+    except FieldErrors as exc:
+        return again({"delete_password": exc.errors.get("password", [exc.message])}, 422)
+    except erasure.ContractUnderWay as exc:
+        return again({"_schema": [exc.message]}, 409)
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(
+        _(
+            "Votre compte est supprimé. Vos factures et les écritures de paiement sont "
+            "conservées, sans vos coordonnées, pendant leur durée légale."
+        ),
+        "success",
+    )
+    return redirect(url_for("web.index"))
 
 
 @bp.post("/compte/adresse-email")

@@ -19,6 +19,7 @@ from marketplace.conversations import services as conversations
 from marketplace.extensions import db
 from marketplace.files import ACCEPT_ATTRIBUTE
 from marketplace.notifications import services as notifications
+from marketplace.privacy.health import hds_hosted, health_data_notice
 from marketplace.web import filters, labels
 from marketplace.web.blueprint import bp
 from marketplace.web.helpers import local_next, referrer_path
@@ -44,6 +45,7 @@ def _layout_globals() -> dict[str, Any]:
         "unread_notifications": _unread(notifications.unread_count),
         "unread_conversations": _unread(conversations.unread_conversations),
         "accept_files": ACCEPT_ATTRIBUTE,  # the file pickers' hint (checked from content)
+        "health_data_notice": health_data_notice,
     }
 
 
@@ -82,6 +84,12 @@ def _csrf_refused(error: CSRFError) -> ResponseReturnValue:
 @bp.get("/")
 def index() -> str:
     return render_template("index.html")
+
+
+@bp.get("/confidentialite")
+def privacy() -> str:
+    """What is kept about people, why and how long (RGPD art. 13); see privacy/erasure.py."""
+    return render_template("privacy.html", hds_hosted=hds_hosted())
 
 
 @bp.get("/favicon.ico")
