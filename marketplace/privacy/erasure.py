@@ -102,6 +102,18 @@ def contracts_under_way(user_id: uuid.UUID) -> int:
     )
 
 
+def _refuse_if_under_way(user_id: uuid.UUID) -> None:
+    if contracts_under_way(user_id):
+        db.session.rollback()
+        raise ContractUnderWay(
+            _(
+                "Un de vos contrats est en cours (paiement attendu, fonds en séquestre, "
+                "travail livré ou litige) : terminez-le ou annulez-le avant de supprimer "
+                "votre compte."
+            )
+        )
+
+
 def delete_account(user: User, password: str) -> None:
     """Erase her personal data (see the module docstring), commit, then remove the files
     of what was deleted from the storage. A wrong password is a 422 naming `password` and
@@ -110,17 +122,13 @@ def delete_account(user: User, password: str) -> None:
     if not passwords.verify_password(user.password_hash, password):
         SIGN_IN.hit(user.email)
         raise FieldErrors({"password": _("Mot de passe incorrect.")})
-    # Lock her row: two deletions, or a hire racing the check below, wait for each other.
+    # Her row locked: two deletions of one account wait for each other.
     db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
-    if contracts_under_way(user.id):
-        raise ContractUnderWay(
-            _(
-                "Un de vos contrats est en cours (paiement attendu, fonds en séquestre, "
-                "travail livré ou litige) : terminez-le ou annulez-le avant de supprimer "
-                "votre compte."
-            )
-        )
+    _refuse_if_under_way(user.id)
     keys = _erase(user)
+    # Again once her quotes and missions are claimed: a quote accepted while this ran has
+    # committed its contract before our claim on the quote could proceed.
+    _refuse_if_under_way(user.id)
     db.session.commit()
     log.info("account %s deleted (%d files to remove)", user.id, len(keys))
     storage = current_storage()

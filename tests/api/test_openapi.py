@@ -12,6 +12,7 @@ API_PATHS = [
     "/api/v1/me",
     "/api/v1/me/profile",
     "/api/v1/me/email",
+    "/api/v1/me/export",
     "/api/v1/secretaries/{secretary_id}",
     "/api/v1/missions",
     "/api/v1/missions/{mission_id}",
