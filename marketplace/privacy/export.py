@@ -297,13 +297,23 @@ def archive_name(user: User) -> str:
 
 
 def archive_response(user: User) -> Response:
-    """The archive as a download (the API and the account page send the same)."""
-    response = send_file(
-        build_archive(user),
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=archive_name(user),
-        max_age=0,
-    )
+    """The archive as a download (the API and the account page send the same). One still
+    in memory is sent as bytes and its buffer closed at once; one spooled to disk is
+    streamed from its file, which the server closes after the last byte."""
+    archive = build_archive(user)
+    size = archive.seek(0, 2)
+    archive.seek(0)
+    if size <= SPOOL_BYTES:
+        with archive:
+            response = Response(archive.read(), mimetype="application/zip")
+        response.headers["Content-Disposition"] = f'attachment; filename="{archive_name(user)}"'
+    else:
+        response = send_file(
+            archive,
+            mimetype="application/zip",
+            as_attachment=True,
+            download_name=archive_name(user),
+            max_age=0,
+        )
     response.headers["Cache-Control"] = "private, no-store"
     return response

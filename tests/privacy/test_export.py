@@ -123,3 +123,13 @@ def test_export_is_throttled(app: Flask, database_url: str, tmp_path_factory) ->
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     assert response.get_json()["error"] == "too_many_attempts"
+
+
+def test_a_large_export_is_streamed_from_disk(api, monkeypatch) -> None:
+    from marketplace.privacy import export
+
+    monkeypatch.setattr(export, "SPOOL_BYTES", 64)  # every archive is "large"
+    deal, _thread_id, received_id = _released_deal_with_files(api)
+    archive, data, _raw = _export(api, deal.secretary)
+    assert data["contracts"][0]["id"] == deal.contract_id
+    assert any(n.startswith(f"files/attachments/{received_id[:8]}") for n in archive.namelist())
