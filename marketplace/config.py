@@ -216,6 +216,7 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
             raise ConfigError("STRIPE_SECRET_KEY is required when PAYMENTS_PROVIDER=stripe")
         if not webhook_secret:
             raise ConfigError("STRIPE_WEBHOOK_SECRET is required when PAYMENTS_PROVIDER=stripe")
+        _require_platform_identity(env)
 
     es_url = env.get("ELASTICSEARCH_URL") or None
     if es_url and not es_url.startswith(("http://", "https://")):
@@ -234,7 +235,7 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         review_window_days=_int(env, "REVIEW_WINDOW_DAYS", DEFAULT_REVIEW_WINDOW_DAYS, 1, 365),
         platform_legal_name=env.get("PLATFORM_LEGAL_NAME") or DEFAULT_PLATFORM_LEGAL_NAME,
         platform_siret=_platform_siret(env),
-        platform_vat_number=env.get("PLATFORM_VAT_NUMBER") or None,
+        platform_vat_number=_platform_vat_number(env),
         platform_address=env.get("PLATFORM_ADDRESS") or DEFAULT_PLATFORM_ADDRESS,
         public_url=_public_url(env),
         smtp=_smtp(env),
@@ -284,6 +285,44 @@ def _public_url(env: Mapping[str, str]) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConfigError(f"PUBLIC_URL must be an http:// or https:// base URL, got {raw!r}")
+    return raw
+
+
+def _require_platform_identity(env: Mapping[str, str]) -> None:
+    """With real money, the platform's commission invoices must carry its real identity
+    (CGI art. 242 nonies A): the placeholders are for the sandbox only."""
+    for name in (
+        "PLATFORM_LEGAL_NAME",
+        "PLATFORM_ADDRESS",
+        "PLATFORM_SIRET",
+        "PLATFORM_VAT_NUMBER",
+    ):
+        if not (env.get(name) or "").strip():
+            raise ConfigError(
+                f"{name} is required when PAYMENTS_PROVIDER=stripe "
+                "(the platform's identity on its commission invoices)"
+            )
+
+
+def _platform_vat_number(env: Mapping[str, str]) -> str | None:
+    """PLATFORM_VAT_NUMBER: a French intra-EU VAT number, FR + 2 key characters + the
+    SIREN; with a numeric key, the key is checked ((12 + 3 × (SIREN mod 97)) mod 97) and
+    the SIREN must be PLATFORM_SIRET's first 9 digits."""
+    raw = (env.get("PLATFORM_VAT_NUMBER") or "").replace(" ", "").upper() or None
+    if raw is None:
+        return None
+    if not re.fullmatch(r"FR[0-9A-HJ-NP-Z]{2}\d{9}", raw):
+        raise ConfigError(
+            f"PLATFORM_VAT_NUMBER must be FR, a 2-character key and the 9-digit SIREN, got {raw!r}"
+        )
+    key, siren = raw[2:4], raw[4:]
+    if key.isdigit() and int(key) != (12 + 3 * (int(siren) % 97)) % 97:
+        raise ConfigError(f"PLATFORM_VAT_NUMBER's key does not match its SIREN, got {raw!r}")
+    siret = (env.get("PLATFORM_SIRET") or "").replace(" ", "")
+    if siret and siret[:9] != siren:
+        raise ConfigError(
+            f"PLATFORM_VAT_NUMBER's SIREN ({siren}) is not PLATFORM_SIRET's ({siret[:9]})"
+        )
     return raw
 
 

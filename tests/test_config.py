@@ -13,6 +13,17 @@ from marketplace.config import (
     load_settings,
 )
 
+# A live install's settings that pass (the platform's identity included).
+LIVE = {
+    "PAYMENTS_PROVIDER": "stripe",
+    "STRIPE_SECRET_KEY": "sk_test_1",
+    "STRIPE_WEBHOOK_SECRET": "whsec_1",
+    "PLATFORM_LEGAL_NAME": "Secrétaires indépendantes SAS",
+    "PLATFORM_ADDRESS": "12 rue de la République, 69002 Lyon",
+    "PLATFORM_SIRET": "44306184100047",
+    "PLATFORM_VAT_NUMBER": "FR64443061841",
+}
+
 
 @pytest.mark.parametrize(
     ("env", "variable"),
@@ -23,6 +34,14 @@ from marketplace.config import (
             {"PAYMENTS_PROVIDER": "stripe", "STRIPE_SECRET_KEY": "sk_test_1"},
             "STRIPE_WEBHOOK_SECRET",
         ),
+        # Real money: the platform's own identity on its commission invoices is required.
+        ({**LIVE, "PLATFORM_LEGAL_NAME": ""}, "PLATFORM_LEGAL_NAME"),
+        ({**LIVE, "PLATFORM_ADDRESS": ""}, "PLATFORM_ADDRESS"),
+        ({**LIVE, "PLATFORM_SIRET": ""}, "PLATFORM_SIRET"),
+        ({**LIVE, "PLATFORM_VAT_NUMBER": ""}, "PLATFORM_VAT_NUMBER"),
+        ({**LIVE, "PLATFORM_VAT_NUMBER": "FR00443061841"}, "PLATFORM_VAT_NUMBER"),  # key
+        ({**LIVE, "PLATFORM_VAT_NUMBER": "DE123456789"}, "PLATFORM_VAT_NUMBER"),
+        ({**LIVE, "PLATFORM_SIRET": "55208131766522"}, "PLATFORM_VAT_NUMBER"),  # other SIREN
         ({"PLATFORM_COMMISSION_PERCENT": "douze"}, "PLATFORM_COMMISSION_PERCENT"),
         ({"PLATFORM_COMMISSION_PERCENT": "80"}, "PLATFORM_COMMISSION_PERCENT"),
         ({"ESCROW_AUTO_RELEASE_DAYS": "0"}, "ESCROW_AUTO_RELEASE_DAYS"),
@@ -58,6 +77,12 @@ from marketplace.config import (
 def test_bad_settings_name_the_variable(tmp_path: Path, env, variable) -> None:
     with pytest.raises(ConfigError, match=variable):
         load_settings(env, tmp_path)
+
+
+def test_a_live_install_with_the_platforms_identity_starts(tmp_path: Path) -> None:
+    settings = load_settings({**LIVE, "PLATFORM_VAT_NUMBER": "fr 64 443061841"}, tmp_path)
+    assert settings.platform_vat_number == "FR64443061841"
+    assert settings.platform_siret == "44306184100047"
 
 
 def test_defaults(tmp_path: Path) -> None:

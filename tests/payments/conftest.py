@@ -58,6 +58,11 @@ def stripe_app(
         STRIPE_SECRET_KEY="sk_test_123",
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         STRIPE_API_BASE=stripe_base,
+        # With real money the platform's identity is required (marketplace/config.py).
+        PLATFORM_LEGAL_NAME="Secrétaires indépendantes SAS",
+        PLATFORM_ADDRESS="12 rue de la République, 69002 Lyon",
+        PLATFORM_SIRET="44306184100047",
+        PLATFORM_VAT_NUMBER="FR64443061841",
     )
     yield application
     # Its own pool: close it before the test database is dropped.
