@@ -24,7 +24,6 @@ from marketplace.conversations.schemas import (
     OpenConversationIn,
     UploadIn,
 )
-from marketplace.extensions import db
 from marketplace.http import Blueprint
 from marketplace.pagination import SelectPage
 
@@ -38,13 +37,7 @@ PEOPLE = (Role.BUSINESS, Role.SECRETARY)
 def conversation_out(
     conversation: Conversation, user: User, unread: int | None = None
 ) -> dict[str, Any]:
-    other_id = (
-        conversation.other_party_id(user.id)
-        if conversation.party_role(user.id)
-        else conversation.business_id
-    )
-    other = db.session.get(User, other_id)
-    assert other is not None
+    other = services.other_party(conversation, user)
     contract = services.contract_of(conversation)
     return {
         "id": conversation.id,
@@ -59,7 +52,7 @@ def conversation_out(
         "last_message_at": conversation.last_message_at,
         "unread_count": services.unread_in(conversation, user) if unread is None else unread,
         "closed": services.closed_reason(conversation) is not None,
-        "operator_reading": contract is not None and services.operator_may_read(conversation),
+        "operator_reading": services.is_disputed(contract),
     }
 
 

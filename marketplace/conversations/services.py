@@ -89,9 +89,25 @@ def contract_of(conversation: Conversation) -> Contract | None:
     )
 
 
-def operator_may_read(conversation: Conversation) -> bool:
-    contract = contract_of(conversation)
+def is_disputed(contract: Contract | None) -> bool:
+    """While the parties' contract is disputed an operator may read their thread."""
     return contract is not None and contract.status is ContractStatus.DISPUTED
+
+
+def operator_may_read(conversation: Conversation) -> bool:
+    return is_disputed(contract_of(conversation))
+
+
+def other_party(conversation: Conversation, user: User) -> User:
+    """Whom `user` talks with; for an operator reading the thread, the business."""
+    other_id = (
+        conversation.other_party_id(user.id)
+        if conversation.party_role(user.id)
+        else conversation.business_id
+    )
+    other = db.session.get(User, other_id)
+    assert other is not None
+    return other
 
 
 def visible_conversation(user: User, conversation_id: uuid.UUID) -> Conversation:
@@ -488,20 +504,13 @@ def thread(conversation: Conversation, user: User) -> Thread:
         # Steps only (a note added to a contract keeps its status and is not one).
         entries += [ThreadEntry(at=e.at, event=e) for e in events if e.from_status != e.to_status]
     entries.sort(key=lambda e: e.at)
-    other_id = (
-        conversation.other_party_id(user.id)
-        if conversation.party_role(user.id)
-        else conversation.business_id
-    )
-    other = db.session.get(User, other_id)
-    assert other is not None
     return Thread(
         conversation=conversation,
         mission=conversation.mission,
-        other_party=other,
+        other_party=other_party(conversation, user),
         contract=contract,
         entries=entries,
-        operator_reading=contract is not None and contract.status is ContractStatus.DISPUTED,
+        operator_reading=is_disputed(contract),
         closed_reason=closed_reason(conversation),
         files_hidden=not files_visible(conversation, user),
     )

@@ -31,7 +31,7 @@ from marketplace.urls import external_url
 from marketplace.web.blueprint import bp
 from marketplace.web.conversation_pages import uploaded_files
 from marketplace.web.forms import FormSpec, FormState
-from marketplace.web.helpers import refused_as_flash, signed_in
+from marketplace.web.helpers import refusal_text, refused_as_flash, signed_in
 
 DISPUTE = FormSpec(DisputeIn, text=("reason",))
 REVIEW = FormSpec(ReviewIn, text=("rating", "comment"))
@@ -89,7 +89,7 @@ def _exchanges(contract: Contract, user: User) -> dict[str, Any]:
     secretary who sent them) and the conversation of the two parties."""
     conversation = conversations.existing_for_contract(contract)
     if conversation is not None and not (
-        conversation.party_role(user.id) or conversations.operator_may_read(conversation)
+        conversation.party_role(user.id) or conversations.is_disputed(contract)
     ):
         conversation = None
     delivered = conversations.deliverables(contract) if conversation is not None else []
@@ -183,7 +183,7 @@ def contract_deliver(contract_id: uuid.UUID) -> ResponseReturnValue:
         conversations.deliver(contract, user, note, uploaded_files(user))
     except FieldErrors as refused:  # a refused file: the note is kept, the reason shown
         db.session.rollback()
-        flash(" ".join(m for ms in refused.errors.values() for m in ms), "error")
+        flash(refusal_text(refused), "error")
         return _contract_page(contract, user, deliver_note=note, status=422)
     except Conflict as refused:
         db.session.rollback()

@@ -24,7 +24,7 @@ from marketplace.errors import Conflict, FieldErrors
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.web.blueprint import bp
-from marketplace.web.helpers import signed_in
+from marketplace.web.helpers import refusal_text, signed_in
 
 PER_PAGE = 30
 
@@ -70,15 +70,9 @@ def conversation_open(mission_id: uuid.UUID) -> ResponseReturnValue:
     try:
         conversation, _created = services.open_conversation(user, mission_id, secretary_id)
     except (Conflict, FieldErrors) as refused:
-        flash(_message(refused), "error")
+        flash(refusal_text(refused), "error")
         return redirect(url_for("web.mission_detail", mission_id=mission_id), code=303)
     return redirect(url_for("web.conversation_page", conversation_id=conversation.id), code=303)
-
-
-def _message(refused: Conflict | FieldErrors) -> str:
-    if isinstance(refused, FieldErrors):
-        return " ".join(m for messages in refused.errors.values() for m in messages)
-    return refused.message
 
 
 def _thread_page(
@@ -127,7 +121,9 @@ def conversation_post(conversation_id: uuid.UUID) -> ResponseReturnValue:
     except (Conflict, FieldErrors) as refused:
         db.session.rollback()
         status = 409 if isinstance(refused, Conflict) else 422
-        return _thread_page(conversation, user, draft=body, error=_message(refused), status=status)
+        return _thread_page(
+            conversation, user, draft=body, error=refusal_text(refused), status=status
+        )
     return redirect(
         url_for("web.conversation_page", conversation_id=conversation.id) + "#dernier", code=303
     )

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from marketplace.accounts.auth import web_user
 from marketplace.accounts.models import Role, User
-from marketplace.errors import Conflict, Unauthorized
+from marketplace.errors import Conflict, FieldErrors, Unauthorized
 from marketplace.extensions import db
 from marketplace.payments.interfaces import PaymentError
 
@@ -64,6 +64,14 @@ def refused_as_flash() -> Iterator[None]:
         flash(exc.message, "error")
     except PaymentError as exc:
         flash(_("Le paiement n'a pas abouti : %(reason)s. Réessayez.", reason=str(exc)), "error")
+
+
+def refusal_text(refused: Conflict | FieldErrors) -> str:
+    """What a page says about a refused action: the conflict's message, or every field
+    error's messages (a form that keeps what was typed shows them above it)."""
+    if isinstance(refused, FieldErrors):
+        return " ".join(m for messages in refused.errors.values() for m in messages)
+    return refused.message
 
 
 def first_rows(query: sa.Select[Any], limit: int) -> list[Any]:
