@@ -6,6 +6,7 @@
 #   PID_FILE        where its pid is kept
 #   EXE_GLOB        a glob its /proc/<pid>/exe must match (our binary, or *redis*)
 #   URL             where it answers (for messages)
+#   LOG_FILE        its log (its end is shown when it fails to start: wait_until_up)
 # and, for go_install_pinned: MODULE, VERSION, BIN, BIN_DIR, STAMP, CACHE_DIR.
 
 port_in_use() {
@@ -106,4 +107,54 @@ go_install_pinned() {
     rm -rf "$CACHE_DIR/go/build"
     echo "$VERSION" >"$STAMP"
     log "built $BIN in $((SECONDS - start))s"
+}
+
+# Wait up to 30 s for the process $1, just started in the background, to answer (is_up);
+# if it exits or never answers, show the end of LOG_FILE and stop the script.
+wait_until_up() {
+    local pid=$1 start=$SECONDS
+    for _ in $(seq 1 150); do
+        if is_up; then
+            log "ready (pid $pid) in $((SECONDS - start))s: $URL"
+            return 0
+        fi
+        if ! alive "$pid"; then
+            tail -n 20 "$LOG_FILE" >&2 || true
+            rm -f "$PID_FILE"
+            die "$NAME exited during startup"
+        fi
+        sleep 0.2
+    done
+    tail -n 20 "$LOG_FILE" >&2 || true
+    die "$NAME did not answer on $URL within 30s"
+}
+
+# What the Go tools need before they start: curl (is_up) and their pinned build.
+install_go_tool() {
+    command -v curl >/dev/null 2>&1 || die "curl is required"
+    go_install_pinned
+}
+
+# The command line every service script has: `start` (the default) or `stop`.
+# Start: nothing to do when it answers already; otherwise install ($1), replace a stale
+# process of ours that stopped answering, start ($2). The URL is printed last.
+service_main() {
+    local install=$1 start=$2 cmd=${3:-start} pid
+    case "$cmd" in
+        stop) stop_service; exit 0 ;;
+        start|"") ;;
+        *) die "unknown argument '$cmd' (expected: start | stop)" ;;
+    esac
+    if is_up; then
+        log "already running: $URL"
+        echo "$URL"
+        exit 0
+    fi
+    "$install"
+    if pid="$(running_pid)"; then
+        log "pid $pid is alive but not answering; restarting it"
+        stop_service
+    fi
+    "$start"
+    echo "$URL"
 }

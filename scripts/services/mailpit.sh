@@ -87,41 +87,7 @@ start_mailpit() {
         </dev/null >>"$LOG_FILE" 2>&1 &
     local pid=$!
     echo "$pid" >"$PID_FILE"
-    for _ in $(seq 1 150); do
-        if is_up; then
-            log "ready (pid $pid): $URL"
-            return 0
-        fi
-        if ! alive "$pid"; then
-            tail -n 20 "$LOG_FILE" >&2 || true
-            rm -f "$PID_FILE"
-            die "mailpit exited during startup"
-        fi
-        sleep 0.2
-    done
-    tail -n 20 "$LOG_FILE" >&2 || true
-    die "mailpit did not answer on $URL within 30s"
+    wait_until_up "$pid"
 }
 
-cmd="${1:-start}"
-case "$cmd" in
-    stop) stop_service; exit 0 ;;
-    start|"") ;;
-    *) die "unknown argument '$cmd' (expected: start | stop)" ;;
-esac
-
-if is_up; then
-    log "already running: $URL"
-    echo "$URL"
-    exit 0
-fi
-
-command -v curl >/dev/null 2>&1 || die "curl is required"
-go_install_pinned
-# A stale process of ours that stopped answering: replace it.
-if pid="$(running_pid)"; then
-    log "pid $pid is alive but not answering; restarting it"
-    stop_service
-fi
-start_mailpit
-echo "$URL"
+service_main install_go_tool start_mailpit "$@"

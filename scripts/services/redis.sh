@@ -87,22 +87,4 @@ CONF
     die "redis did not answer on port $PORT within 10s"
 }
 
-cmd="${1:-start}"
-case "$cmd" in
-    stop) stop_service; exit 0 ;;
-    start|"") ;;
-    *) die "unknown argument '$cmd' (expected: start | stop)" ;;
-esac
-
-if is_up; then
-    log "already running: $URL"
-    echo "$URL"
-    exit 0
-fi
-install_redis
-if pid="$(running_pid)"; then
-    log "pid $pid is alive but not answering; restarting it"
-    stop_service
-fi
-start_redis
-echo "$URL"
+service_main install_redis start_redis "$@"
