@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.bids.api import blp as bids_api
     from marketplace.cli import register_commands
     from marketplace.contracts.api import blp as contracts_api
+    from marketplace.contracts.regular_api import blp as regular_work_api
     from marketplace.conversations.api import blp as conversations_api
     from marketplace.extensions import api, csrf
     from marketplace.missions.api import blp as missions_api
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         missions_api,
         bids_api,
         contracts_api,
+        regular_work_api,
         reviews_api,
         payments_api,
         search_api,

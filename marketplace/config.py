@@ -23,6 +23,13 @@ class ConfigError(Exception):
 # Documented defaults (README, "Configuration").
 DEFAULT_COMMISSION_PERCENT = Decimal("12")
 DEFAULT_AUTO_RELEASE_DAYS = 7
+# A submitted timesheet approves itself after this many days (TIMESHEET_AUTO_APPROVE_DAYS).
+DEFAULT_TIMESHEET_AUTO_APPROVE_DAYS = 5
+# An hourly budget under this is flagged to the business before its mission is posted:
+# the SMIC's gross hourly rate (11,88 EUR since 1 November 2024), rounded up. An
+# independent secretary bills more (she pays her own charges); under it, the figure is
+# almost certainly a mistake (30 EUR for 36 hours).
+DEFAULT_PLAUSIBLE_HOURLY_FLOOR_CENTS = 1_200
 DEFAULT_REVIEW_WINDOW_DAYS = 14
 DEFAULT_PLATFORM_LEGAL_NAME = "Marketplace des secrétaires indépendantes"
 DEFAULT_PLATFORM_ADDRESS = "France"
@@ -93,6 +100,8 @@ class Settings:
     commission_basis_points: int
     auto_release_days: int
     review_window_days: int
+    timesheet_auto_approve_days: int = DEFAULT_TIMESHEET_AUTO_APPROVE_DAYS
+    plausible_hourly_floor_cents: int = DEFAULT_PLAUSIBLE_HOURLY_FLOOR_CENTS
     # The platform's identity on the commission invoices it issues (set them in production).
     platform_legal_name: str = DEFAULT_PLATFORM_LEGAL_NAME
     platform_siret: str | None = None
@@ -233,6 +242,9 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         commission_basis_points=_percent_basis_points(env),
         auto_release_days=_int(env, "ESCROW_AUTO_RELEASE_DAYS", DEFAULT_AUTO_RELEASE_DAYS, 1, 90),
         review_window_days=_int(env, "REVIEW_WINDOW_DAYS", DEFAULT_REVIEW_WINDOW_DAYS, 1, 365),
+        timesheet_auto_approve_days=_int(
+            env, "TIMESHEET_AUTO_APPROVE_DAYS", DEFAULT_TIMESHEET_AUTO_APPROVE_DAYS, 1, 30
+        ),
         platform_legal_name=env.get("PLATFORM_LEGAL_NAME") or DEFAULT_PLATFORM_LEGAL_NAME,
         platform_siret=_platform_siret(env),
         platform_vat_number=_platform_vat_number(env),

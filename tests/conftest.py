@@ -302,6 +302,9 @@ class ApiClient:
     def patch(self, path: str, json: Any, token: str | None = None) -> tuple[int, Any]:
         return self.call("PATCH", path, json=json, token=token)
 
+    def delete(self, path: str, token: str | None = None) -> tuple[int, Any]:
+        return self.call("DELETE", path, token=token)
+
 
 @pytest.fixture
 def api(client: FlaskClient) -> ApiClient:

@@ -37,6 +37,10 @@ class Bid(db.Model):  # type: ignore[name-defined]
     )
     amount_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     estimated_hours: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
+    # Hourly or recurring missions: the rate she asks, and for recurring work the hours of
+    # one period; `amount_cents` is then what those hours come to (the cap of a period).
+    hourly_rate_cents: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    hours_per_period: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
     start_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     message: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     status: Mapped[BidStatus] = mapped_column(
@@ -50,6 +54,9 @@ class Bid(db.Model):  # type: ignore[name-defined]
 
     __table_args__ = (
         sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
+        sa.CheckConstraint(
+            "hourly_rate_cents IS NULL OR hourly_rate_cents > 0", name="rate_positive"
+        ),
         # One live bid per secretary per mission, enforced by the database itself.
         sa.Index(
             "uq_bids_one_live_per_secretary",

@@ -6,9 +6,19 @@ from marketplace.pagination import PageOut
 
 
 class BidIn(Schema):
-    amount_cents = fields.Integer(required=True, validate=validate.Range(min=1_000, max=10_000_000))
+    # Fixed missions: the price. Hourly or recurring ones: `hourly_rate_cents` (the amount
+    # is then the rate times the hours, computed); an amount alone with its hours still works.
+    amount_cents = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1_000, max=10_000_000)
+    )
     estimated_hours = fields.Float(
         load_default=None, allow_none=True, validate=validate.Range(min=0.5, max=2_000)
+    )
+    hourly_rate_cents = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=500, max=50_000)
+    )
+    hours_per_period = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(min=0.5, max=250)
     )
     start_date = fields.Date(load_default=None, allow_none=True)
     message = fields.String(load_default="", validate=validate.Length(max=4000))
@@ -21,6 +31,8 @@ class BidOut(Schema):
     secretary_name = fields.String(attribute="secretary.display_name")
     amount_cents = fields.Integer()
     estimated_hours = fields.Float(allow_none=True)
+    hourly_rate_cents = fields.Integer(allow_none=True)
+    hours_per_period = fields.Float(allow_none=True)
     start_date = fields.Date(allow_none=True)
     message = fields.String()
     status = fields.String()

@@ -24,7 +24,7 @@ from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.missions import services as missions
-from marketplace.missions.models import MISSION, Invitation, Mission
+from marketplace.missions.models import MISSION, Invitation, Mission, Pricing, Schedule
 from marketplace.notifications.services import notify
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.urls import path_for
@@ -36,6 +36,35 @@ class NdaRequired(Conflict):
 
 class AlreadyBid(Conflict):
     code = "already_bid"
+
+
+def _price(mission: Mission, data: dict[str, Any]) -> tuple[int, int | None, float | None]:
+    """The bid's amount, hourly rate and hours per period, by the mission's kind of work:
+    a fixed one-off mission takes an amount; hourly or recurring work an hourly rate (the
+    amount is then what the hours come to: the estimate, or one period's hours)."""
+    recurring = mission.schedule is Schedule.RECURRING
+    rate = data.get("hourly_rate_cents")
+    if not recurring and mission.pricing is Pricing.FIXED:
+        if data.get("amount_cents") is None:
+            raise FieldErrors({"amount_cents": _("Indiquez le montant de votre devis.")})
+        return data["amount_cents"], None, None
+    hours = (
+        data.get("hours_per_period") or mission.hours_per_period
+        if recurring
+        else data.get("estimated_hours") or mission.estimated_hours
+    )
+    if rate is None:
+        amount = data.get("amount_cents")
+        if amount is None or not hours:
+            raise FieldErrors({"hourly_rate_cents": _("Indiquez votre tarif horaire.")})
+        return amount, max(500, round(amount / hours)), data.get("hours_per_period")
+    if not hours:
+        field = "hours_per_period" if recurring else "estimated_hours"
+        raise FieldErrors({field: _("Indiquez le nombre d'heures.")})
+    amount = (rate * round(hours * 60) + 30) // 60
+    if amount < 1_000:
+        raise FieldErrors({"hourly_rate_cents": _("Le devis doit faire au moins 10 €.")})
+    return amount, rate, (hours if recurring else None)
 
 
 def place_bid(mission: Mission, user: User, data: dict[str, Any]) -> Bid:
@@ -59,10 +88,13 @@ def place_bid(mission: Mission, user: User, data: dict[str, Any]) -> Bid:
     )
     if live is not None:
         raise AlreadyBid(_("Vous avez déjà un devis en cours sur cette mission."))
+    amount, rate, per_period = _price(mission, data)
     bid = Bid(
         mission_id=mission.id,
         secretary_id=user.id,
-        amount_cents=data["amount_cents"],
+        amount_cents=amount,
+        hourly_rate_cents=rate,
+        hours_per_period=per_period,
         estimated_hours=data.get("estimated_hours"),
         start_date=start,
         message=(data.get("message") or "").strip(),
@@ -81,7 +113,7 @@ def place_bid(mission: Mission, user: User, data: dict[str, Any]) -> Bid:
         params={
             "secretary": user.display_name,
             "mission": mission.title,
-            "amount_cents": data["amount_cents"],
+            "amount_cents": amount,
         },
     )
     db.session.commit()

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
-from marketplace.db import created_at, str_enum, uuid_pk
+from marketplace.db import created_at, str_enum, utcnow, uuid_pk
 from marketplace.extensions import db
-from marketplace.missions.models import Mission
+from marketplace.missions.models import Mission, PeriodUnit
 from marketplace.workflow import Workflow
 
 
@@ -23,6 +23,16 @@ class ContractStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     DISPUTED = "disputed"
     RESOLVED = "resolved"
+    # Regular work (hourly and recurring contracts): the work goes on period after period.
+    ACTIVE = "active"  # a period is funded or being approved
+    PAUSED = "paused"  # a period's charge failed: nothing new is funded until it is paid
+    ENDED = "ended"  # the last period closed after the notice
+
+
+class ContractKind(enum.StrEnum):
+    FIXED = "fixed"  # one amount, funded, delivered and approved once
+    HOURLY = "hourly"  # one-off work paid by the hour: one period, capped at the hours agreed
+    RECURRING = "recurring"  # regular work: a period each week or month until either side ends it
 
 
 class Contract(db.Model):  # type: ignore[name-defined]
@@ -47,7 +57,33 @@ class Contract(db.Model):  # type: ignore[name-defined]
         index=True,
         nullable=False,
     )
+    kind: Mapped[ContractKind] = mapped_column(
+        str_enum(ContractKind, 10), default=ContractKind.FIXED, nullable=False
+    )
+    # Fixed: the price. Hourly and recurring: what one full period's capped hours come to at
+    # the normal rate (what a period funds), with its commission and payout.
     amount_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # Hourly and recurring contracts: the terms frozen from the accepted bid and her profile.
+    hourly_rate_cents: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    cap_minutes_per_period: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    period: Mapped[PeriodUnit | None] = mapped_column(str_enum(PeriodUnit, 8), nullable=True)
+    notice_days: Mapped[int] = mapped_column(sa.Integer, default=7, nullable=False)
+    urgent_surcharge_percent: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    evening_surcharge_percent: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    weekend_surcharge_percent: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    starts_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    # Set when a party ends the contract: the last day of work (after the notice).
+    ends_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    end_requested_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    ended_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), nullable=True
+    )
+    end_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The payment method the business saved with the provider for the next periods
+    # (Stripe: a Customer and its PaymentMethod, charged off-session).
+    payment_customer_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    payment_method_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
     # The commission rate is frozen when the contract is made.
     commission_basis_points: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     commission_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
@@ -84,6 +120,14 @@ class Contract(db.Model):  # type: ignore[name-defined]
     events: Mapped[list[ContractEvent]] = relationship(
         back_populates="contract", order_by="ContractEvent.at"
     )
+    periods: Mapped[list[ContractPeriod]] = relationship(
+        back_populates="contract", order_by="ContractPeriod.sequence"
+    )
+
+    @property
+    def is_regular(self) -> bool:
+        """Hourly or recurring: paid period by period for the time logged."""
+        return self.kind is not ContractKind.FIXED
 
     __table_args__ = (
         sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
@@ -123,6 +167,148 @@ class ContractEvent(db.Model):  # type: ignore[name-defined]
     contract: Mapped[Contract] = relationship(back_populates="events")
 
 
+class PeriodStatus(enum.StrEnum):
+    AWAITING_FUNDING = "awaiting_funding"
+    FUNDED = "funded"  # money held: she logs her time
+    SUBMITTED = "submitted"  # her timesheet waits for the business's approval
+    APPROVED = "approved"  # released for the approved amount, the rest refunded
+    DISPUTED = "disputed"
+    RESOLVED = "resolved"
+    CANCELLED = "cancelled"  # never funded: the contract ended or was cancelled before it
+
+
+class ContractPeriod(db.Model):  # type: ignore[name-defined]
+    """One week or month of an hourly or recurring contract, with its own escrow.
+
+    Funded before it starts (up to its cap), released on approval for the approved
+    time, what was funded and not used refunded when it closes. Its money movements are
+    ledger rows with `part_id` = this period's id; they balance on their own.
+    """
+
+    __tablename__ = "contract_periods"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    contract_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("contracts.id", ondelete="RESTRICT"), index=True, nullable=False
+    )
+    sequence: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    starts_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    ends_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    status: Mapped[PeriodStatus] = mapped_column(
+        str_enum(PeriodStatus, 20),
+        default=PeriodStatus.AWAITING_FUNDING,
+        index=True,
+        nullable=False,
+    )
+    cap_minutes: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    cap_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    funded_cents: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    approved_cents: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    commission_cents: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    released_cents: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    refunded_cents: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    charge_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    payment_error: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)
+    transfer_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    refund_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    dispute_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    resolution_note: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    auto_approved: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    created_at: Mapped[datetime] = created_at()
+    funded_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    disputed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    contract: Mapped[Contract] = relationship(back_populates="periods")
+
+    __table_args__ = (
+        sa.UniqueConstraint("contract_id", "sequence", name="uq_contract_periods_sequence"),
+        # Two rollover jobs at once cannot both open the same period.
+        sa.UniqueConstraint("contract_id", "starts_on", name="uq_contract_periods_start"),
+        sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+        sa.CheckConstraint("cap_minutes >= 0 AND cap_cents >= 0", name="cap_positive"),
+        sa.CheckConstraint(
+            "approved_cents <= funded_cents AND released_cents + refunded_cents <= funded_cents",
+            name="within_funded",
+        ),
+    )
+
+
+class RateKind(enum.StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+    EVENING = "evening"
+    WEEKEND = "weekend"
+
+
+class TimeEntry(db.Model):  # type: ignore[name-defined]
+    """Time the secretary logged in a funded period, priced when logged (rate and surcharge
+    frozen on the contract)."""
+
+    __tablename__ = "time_entries"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    contract_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("contracts.id", ondelete="RESTRICT"), index=True, nullable=False
+    )
+    period_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("contract_periods.id", ondelete="RESTRICT"), index=True, nullable=False
+    )
+    urgent_request_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("urgent_requests.id", ondelete="RESTRICT"), nullable=True
+    )
+    worked_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    minutes: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    rate_kind: Mapped[RateKind] = mapped_column(str_enum(RateKind, 8), nullable=False)
+    # The hourly rate with this kind's surcharge, and what the minutes come to at it.
+    rate_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    amount_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    created_at: Mapped[datetime] = created_at()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("minutes > 0 AND minutes <= 1440", name="minutes_range"),
+        sa.CheckConstraint("amount_cents >= 0", name="amount_positive"),
+    )
+
+
+class UrgentStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"  # the deadline passed without an answer
+
+
+class UrgentRequest(db.Model):  # type: ignore[name-defined]
+    """An urgent task the business asks for within a recurring contract. She may decline
+    (nobody can order an independent secretary to drop everything); accepted, its time is
+    billed with her urgent surcharge."""
+
+    __tablename__ = "urgent_requests"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    contract_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("contracts.id", ondelete="RESTRICT"), index=True, nullable=False
+    )
+    secretary_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True, nullable=False
+    )
+    title: Mapped[str] = mapped_column(sa.String(140), nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    deadline: Mapped[datetime] = mapped_column(nullable=False)
+    status: Mapped[UrgentStatus] = mapped_column(
+        str_enum(UrgentStatus, 10), default=UrgentStatus.PENDING, nullable=False
+    )
+    decline_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    created_at: Mapped[datetime] = created_at()
+    answered_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
 S = ContractStatus
 
 # The contract workflow (the services in `contracts/services.py` claim along it).
@@ -143,7 +329,18 @@ CONTRACT: Workflow[ContractStatus] = Workflow(
         "cancel": {S.AWAITING_FUNDING: S.CANCELLED, S.FUNDED: S.CANCELLED},
         "dispute": {S.FUNDED: S.DISPUTED, S.DELIVERED: S.DISPUTED},
         "resolve": {S.DISPUTED: S.RESOLVED},
-        "review": {S.RELEASED: S.RELEASED, S.RESOLVED: S.RESOLVED},
+        "review": {S.RELEASED: S.RELEASED, S.RESOLVED: S.RESOLVED, S.ENDED: S.ENDED},
+        # Regular work: the first funded period starts it; a failed charge pauses it, a paid
+        # one resumes it; it ends once the last period after the notice has closed.
+        "activate": {S.AWAITING_FUNDING: S.ACTIVE, S.PAUSED: S.ACTIVE},
+        "pause": {S.ACTIVE: S.PAUSED, S.AWAITING_FUNDING: S.AWAITING_FUNDING},
+        "give_notice": {
+            S.AWAITING_FUNDING: S.AWAITING_FUNDING,
+            S.ACTIVE: S.ACTIVE,
+            S.PAUSED: S.PAUSED,
+        },
+        "end": {S.ACTIVE: S.ENDED, S.PAUSED: S.ENDED},
+        "cancel_regular": {S.AWAITING_FUNDING: S.CANCELLED},
     },
     labels={
         S.AWAITING_FUNDING: _l("En attente de paiement"),
@@ -153,6 +350,9 @@ CONTRACT: Workflow[ContractStatus] = Workflow(
         S.CANCELLED: _l("Annulé"),
         S.DISPUTED: _l("En litige"),
         S.RESOLVED: _l("Litige résolu"),
+        S.ACTIVE: _l("En cours"),
+        S.PAUSED: _l("Suspendu, paiement en attente"),
+        S.ENDED: _l("Terminé"),
     },
     stamps={
         S.FUNDED: "funded_at",
@@ -161,5 +361,42 @@ CONTRACT: Workflow[ContractStatus] = Workflow(
         S.CANCELLED: "cancelled_at",
         S.DISPUTED: "disputed_at",
         S.RESOLVED: "resolved_at",
+        S.ENDED: "ended_at",
+    },
+)
+
+P = PeriodStatus
+
+# The period workflow (`contracts/periods.py` claims along it).
+PERIOD: Workflow[PeriodStatus] = Workflow(
+    model=ContractPeriod,
+    entity=_l("la période"),
+    transitions={
+        "fund": {P.AWAITING_FUNDING: P.FUNDED},
+        # Logging time (and changing it) keeps the period funded; the claim locks its row.
+        "log_time": {P.FUNDED: P.FUNDED},
+        "submit": {P.FUNDED: P.SUBMITTED},
+        "approve": {P.SUBMITTED: P.APPROVED},
+        "auto_approve": {P.SUBMITTED: P.APPROVED},
+        "dispute": {P.SUBMITTED: P.DISPUTED},
+        "resolve": {P.DISPUTED: P.RESOLVED},
+        "cancel": {P.AWAITING_FUNDING: P.CANCELLED},
+    },
+    labels={
+        P.AWAITING_FUNDING: _l("À payer"),
+        P.FUNDED: _l("Payée, en cours"),
+        P.SUBMITTED: _l("Relevé envoyé, à valider"),
+        P.APPROVED: _l("Validée, versée"),
+        P.DISPUTED: _l("En litige"),
+        P.RESOLVED: _l("Litige résolu"),
+        P.CANCELLED: _l("Annulée"),
+    },
+    stamps={
+        P.FUNDED: "funded_at",
+        P.SUBMITTED: "submitted_at",
+        P.APPROVED: "approved_at",
+        P.DISPUTED: "disputed_at",
+        P.RESOLVED: "resolved_at",
+        P.CANCELLED: "cancelled_at",
     },
 )

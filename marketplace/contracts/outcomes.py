@@ -13,8 +13,8 @@ import uuid
 
 import sqlalchemy as sa
 
-from marketplace.contracts import services
-from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.contracts import periods, services
+from marketplace.contracts.models import Contract, ContractPeriod, ContractStatus, PeriodStatus
 from marketplace.extensions import db
 from marketplace.payments.interfaces import EscrowState
 
@@ -30,13 +30,40 @@ class ContractOutcomes:
     ) -> uuid.UUID | None:
         if contract_id is not None:
             return db.session.scalar(sa.select(Contract.id).where(Contract.id == contract_id))
-        for column, value in (
-            (Contract.payment_intent_id, payment_intent),
-            (Contract.charge_id, charge),
-            (Contract.transfer_id, transfer),
+        # A fixed contract's own references, then those of a period of regular work.
+        for owner, column, value in (
+            (Contract.id, Contract.payment_intent_id, payment_intent),
+            (Contract.id, Contract.charge_id, charge),
+            (Contract.id, Contract.transfer_id, transfer),
+            (ContractPeriod.contract_id, ContractPeriod.payment_intent_id, payment_intent),
+            (ContractPeriod.contract_id, ContractPeriod.charge_id, charge),
+            (ContractPeriod.contract_id, ContractPeriod.transfer_id, transfer),
         ):
             if value:
-                return db.session.scalar(sa.select(Contract.id).where(column == value).limit(1))
+                found = db.session.scalar(sa.select(owner).where(column == value).limit(1))
+                if found is not None:
+                    return found
+        return None
+
+    def _period(
+        self, contract: Contract, part_id: uuid.UUID | None, payment_intent: str | None
+    ) -> ContractPeriod | None:
+        """The period a payment is about: named in its metadata, or found by its intent."""
+        if not contract.is_regular:
+            return None
+        if part_id is not None:
+            period = db.session.get(ContractPeriod, part_id, populate_existing=True)
+            if period is not None and period.contract_id == contract.id:
+                return period
+        if payment_intent:
+            return db.session.scalar(
+                sa.select(ContractPeriod)
+                .where(
+                    ContractPeriod.contract_id == contract.id,
+                    ContractPeriod.payment_intent_id == payment_intent,
+                )
+                .execution_options(populate_existing=True)
+            )
         return None
 
     def _contract(self, contract_id: uuid.UUID) -> Contract:
@@ -46,28 +73,66 @@ class ContractOutcomes:
         assert contract is not None, contract_id
         return contract
 
-    def lock(self, contract_id: uuid.UUID) -> EscrowState | None:
+    def lock(
+        self,
+        contract_id: uuid.UUID,
+        *,
+        part_id: uuid.UUID | None = None,
+        payment_intent: str | None = None,
+    ) -> EscrowState | None:
         contract = db.session.get(
             Contract, contract_id, with_for_update=True, populate_existing=True
         )
         if contract is None:
             return None
+        period = self._period(contract, part_id, payment_intent)
+        if period is not None:
+            return EscrowState(
+                ref=periods.part_ref(contract, period, period.cap_cents),
+                awaiting_payment=period.status is PeriodStatus.AWAITING_FUNDING,
+            )
         return EscrowState(
             ref=services.ref(contract),
             awaiting_payment=contract.status is ContractStatus.AWAITING_FUNDING,
         )
 
-    def funded(self, contract_id: uuid.UUID, payment: str, charge: str | None) -> bool:
+    def funded(
+        self,
+        contract_id: uuid.UUID,
+        payment: str,
+        charge: str | None,
+        *,
+        part_id: uuid.UUID | None = None,
+        payment_method: str | None = None,
+    ) -> bool:
         contract = self._contract(contract_id)
+        period = self._period(contract, part_id, payment)
+        if period is not None:
+            return periods.confirm_funding(
+                contract, period, payment, charge_id=charge, method=payment_method
+            )
         return services.confirm_funding(contract, payment, charge_id=charge)
 
-    def charge_known(self, contract_id: uuid.UUID, charge: str) -> None:
+    def charge_known(
+        self, contract_id: uuid.UUID, charge: str, *, part_id: uuid.UUID | None = None
+    ) -> None:
         contract = self._contract(contract_id)
+        period = self._period(contract, part_id, None)
+        if period is not None:
+            if period.charge_id is None:
+                period.charge_id = charge
+            return
         if contract.charge_id is None:
             contract.charge_id = charge
 
-    def payment_failed(self, contract_id: uuid.UUID, message: str) -> None:
+    def payment_failed(
+        self, contract_id: uuid.UUID, message: str, *, part_id: uuid.UUID | None = None
+    ) -> None:
         contract = self._contract(contract_id)
+        period = self._period(contract, part_id, None)
+        if period is not None:
+            periods.payment_failed(contract, period, message)
+            return
         if contract.status is ContractStatus.AWAITING_FUNDING:
             contract.payment_error = message
 

@@ -31,7 +31,19 @@ class ContractOut(Schema):
     business_id = fields.UUID()
     secretary_id = fields.UUID()
     status = fields.String()
+    kind = fields.String()
     amount_cents = fields.Integer()
+    # Hourly and recurring work (API.md, Regular work).
+    hourly_rate_cents = fields.Integer(allow_none=True)
+    cap_minutes_per_period = fields.Integer(allow_none=True)
+    period = fields.String(allow_none=True)
+    notice_days = fields.Integer()
+    surcharges = fields.Method("_surcharges")
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    end_requested_at = fields.DateTime(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
     commission_cents = fields.Integer(
         attribute="view.money.commission_cents",
         metadata={"description": "Agreed commission; once settled, the commission taken."},
@@ -69,8 +81,94 @@ class ContractOut(Schema):
         metadata={"description": "Approved, held until the secretary can be paid: why."},
     )
 
+    def _surcharges(self, obj: Any) -> dict[str, int]:
+        return {
+            "urgent_percent": obj.urgent_surcharge_percent,
+            "evening_percent": obj.evening_surcharge_percent,
+            "weekend_percent": obj.weekend_surcharge_percent,
+        }
+
     def _commission_percent(self, obj: Any) -> float:
         return float(obj.commission_basis_points) / 100
+
+
+class PeriodOut(Schema):
+    id = fields.UUID()
+    contract_id = fields.UUID()
+    sequence = fields.Integer()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    status = fields.String()
+    status_label = fields.Method("_label")
+    cap_minutes = fields.Integer()
+    cap_cents = fields.Integer()
+    funded_cents = fields.Integer()
+    logged_minutes = fields.Integer(attribute="usage.minutes")
+    logged_cents = fields.Integer(attribute="usage.amount_cents")
+    approved_cents = fields.Integer()
+    commission_cents = fields.Integer()
+    released_cents = fields.Integer()
+    refunded_cents = fields.Integer()
+    held_cents = fields.Method("_held")
+    auto_approved = fields.Boolean()
+    auto_approve_at = fields.DateTime(allow_none=True)
+    payment_error = fields.String(allow_none=True)
+    dispute_reason = fields.String(allow_none=True)
+    funded_at = fields.DateTime(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
+
+    def _label(self, obj: Any) -> str:
+        from marketplace.contracts.models import PERIOD
+
+        return PERIOD.label(obj.status)
+
+    def _held(self, obj: Any) -> int:
+        return int(
+            obj.funded_cents - obj.released_cents - obj.commission_cents - obj.refunded_cents
+        )
+
+
+class PeriodFundOut(Schema):
+    id = fields.UUID()
+    status = fields.String()
+    payment = fields.Nested(lambda: PaymentOut())
+    period = fields.Nested(PeriodOut)
+
+
+class TimeEntryIn(Schema):
+    date = fields.Date(required=True)
+    minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=1440))
+    description = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+    rate_kind = fields.String(
+        load_default="normal", validate=validate.OneOf(["normal", "urgent", "evening", "weekend"])
+    )
+
+
+class TimeEntryPatch(TimeEntryIn):
+    """Every field optional; only the fields sent change."""
+
+
+class TimeEntryOut(Schema):
+    id = fields.UUID()
+    contract_id = fields.UUID()
+    period_id = fields.UUID()
+    date = fields.Date(attribute="worked_on")
+    minutes = fields.Integer()
+    description = fields.String()
+    rate_kind = fields.String()
+    rate_cents = fields.Integer()
+    amount_cents = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class TimeEntryQuery(Schema):
+    period_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class EndIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
 
 
 class ContractPage(PageOut):
@@ -91,6 +189,9 @@ class ContractListQuery(Schema):
                 "cancelled",
                 "disputed",
                 "resolved",
+                "active",
+                "paused",
+                "ended",
             ]
         ),
     )

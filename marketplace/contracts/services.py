@@ -30,6 +30,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
 from marketplace.bids.models import Bid
 from marketplace.config import Settings
+from marketplace.contracts import parties, periods
 from marketplace.contracts.models import CONTRACT, Contract, ContractEvent
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.db import utcnow
@@ -42,11 +43,10 @@ from marketplace.payments.interfaces import (
     ContractRef,
     FundingStart,
     InvoiceFacts,
-    InvoiceParty,
     PaymentError,
 )
 from marketplace.profiles import services as profiles
-from marketplace.profiles.models import BusinessProfile, SecretaryProfile
+from marketplace.profiles.models import SecretaryProfile
 from marketplace.reviews import services as reviews
 from marketplace.reviews.models import Review
 from marketplace.urls import path_for
@@ -77,6 +77,11 @@ class AlreadyApproved(InvalidTransition):
 def _settings() -> Settings:
     settings: Settings = current_app.config["MARKETPLACE_SETTINGS"]
     return settings
+
+
+def auto_approve_days() -> timedelta:
+    """How long a submitted timesheet waits before it approves itself."""
+    return timedelta(days=_settings().timesheet_auto_approve_days)
 
 
 def visible_contract(user: User, contract_id: uuid.UUID) -> Contract:
@@ -170,25 +175,9 @@ def ref(contract: Contract) -> ContractRef:
     )
 
 
-def _place(profile: Any) -> list[str]:
-    if profile is None:
-        return []
-    return [
-        f"{profile.postal_code} {profile.city}",
-        "France" if profile.country == "FR" else profile.country,
-    ]
-
-
-def _address(profile: Any) -> dict[str, Any]:
-    if profile is None:
-        return {}
-    return {"postal_code": profile.postal_code, "city": profile.city, "country": profile.country}
-
-
 def invoice_facts(contract: Contract) -> InvoiceFacts:
     """What the invoices of a release say about the parties and the work."""
-    secretary = db.session.get(SecretaryProfile, contract.secretary_id)
-    business = db.session.get(BusinessProfile, contract.business_id)
+    secretary, business = parties.invoice_parties(contract)
     bid = db.session.get(Bid, contract.bid_id)
     mission = contract.mission
     hours = None
@@ -205,21 +194,8 @@ def invoice_facts(contract: Contract) -> InvoiceFacts:
         paid_on=contract.funded_at.date() if contract.funded_at else None,
         hours=float(hours) if hours else None,
         work_detail=detail,
-        secretary=InvoiceParty(
-            name=contract.secretary.display_name,
-            legal_form="Entrepreneur individuel (EI)",
-            siret=secretary.siret if secretary else None,
-            address_lines=_place(secretary),
-            **_address(secretary),
-            vat_exempt=secretary.vat_exempt if secretary else True,
-        ),
-        business=InvoiceParty(
-            name=business.company_name if business else contract.business.display_name,
-            contact=contract.business.display_name,
-            siret=business.siret if business else None,
-            address_lines=_place(business),
-            **_address(business),
-        ),
+        secretary=secretary,
+        business=business,
     )
 
 
@@ -271,7 +247,12 @@ def create_from_bid(bid: Bid, actor: User) -> Contract:
     """The contract an accepted bid makes: its amount, the commission frozen at today's
     rate, and its first event. The caller commits."""
     settings = _settings()
+    regular_terms = periods.terms_for_bid(bid, bid.mission)
     terms = terms_of(bid)
+    if regular_terms is not None:  # hourly or recurring: one period's cap at the normal rate
+        amount = regular_terms.pop("amount_cents")
+        rate = terms.commission_basis_points
+        terms = Terms(amount, rate, ledger.commission_for(amount, rate))
     contract = Contract(
         mission_id=bid.mission_id,
         bid_id=bid.id,
@@ -283,9 +264,12 @@ def create_from_bid(bid: Bid, actor: User) -> Contract:
         commission_cents=terms.commission_cents,
         payout_cents=terms.payout_cents,
         payment_provider=settings.payments_provider,
+        **(regular_terms or {}),
     )
     db.session.add(contract)
     db.session.flush()
+    if contract.is_regular:
+        periods.open_first_period(contract)
     _event(contract, "accept_bid", actor, None, "")
     return contract
 
@@ -303,6 +287,14 @@ def fund(
     contract: Contract, user: User, *, success_url: str | None = None, cancel_url: str | None = None
 ) -> FundingAnswer:
     check_role(user, "fund")
+    if contract.is_regular:
+        # Regular work is funded period by period: this pays the first one waiting.
+        period = periods.next_to_fund(contract)
+        answer = periods.fund(
+            contract, period, user, success_url=success_url, cancel_url=cancel_url
+        )
+        db.session.refresh(contract)
+        return FundingAnswer(contract, answer.payment)
     CONTRACT.target("fund", contract.status)
     try:
         start = escrow.provider().start_funding(
@@ -477,6 +469,11 @@ def auto_release_due(now: datetime | None = None) -> int:
 
 def cancel(contract: Contract, user: User, reason: str = "") -> Contract:
     check_role(user, "cancel")
+    if contract.is_regular:
+        # Before any period is paid it is simply called off; afterwards it ends with notice.
+        if contract.status is not S.AWAITING_FUNDING:
+            raise CONTRACT.refusal("cancel", contract.status)
+        return periods.end(contract, user, reason)
     _claim(contract, "cancel", user, note=reason)
     refund = _rolled_back_on_failure(escrow.refund_business, ref(contract))
     contract.refund_id = refund

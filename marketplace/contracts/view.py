@@ -23,7 +23,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
-from marketplace.contracts.models import CONTRACT, Contract
+from marketplace.contracts.models import CONTRACT, Contract, ContractPeriod, PeriodStatus
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.contracts.services import ACTION_ROLES
 from marketplace.db import utcnow
@@ -81,6 +81,10 @@ _YOUR_TURN = {
     "approve": lambda: _("À vous : valider la livraison"),
     "resolve": lambda: _("À vous : arbitrer le litige"),
     "review": lambda: _("À vous : laisser un avis"),
+    "fund_period": lambda: _("À vous : payer la période en séquestre"),
+    "log_time": lambda: _("À vous : saisir vos heures"),
+    "submit_period": lambda: _("À vous : envoyer le relevé d'heures"),
+    "approve_period": lambda: _("À vous : valider le relevé d'heures"),
 }
 
 _WAITING = {
@@ -91,7 +95,52 @@ _WAITING = {
     S.RELEASED: lambda: _("Terminé"),
     S.RESOLVED: lambda: _("Terminé"),
     S.CANCELLED: lambda: _("Annulé"),
+    S.ACTIVE: lambda: _("En cours"),
+    S.PAUSED: lambda: _("Suspendu : une période attend son paiement"),
+    S.ENDED: lambda: _("Terminé"),
 }
+
+
+def _period_statuses(items: list[Contract]) -> dict[uuid.UUID, set[PeriodStatus]]:
+    """The statuses of the periods of each regular contract, in one query."""
+    ids = [c.id for c in items if c.is_regular]
+    found: dict[uuid.UUID, set[PeriodStatus]] = defaultdict(set)
+    if ids:
+        rows = db.session.execute(
+            sa.select(ContractPeriod.contract_id, ContractPeriod.status)
+            .where(ContractPeriod.contract_id.in_(ids))
+            .distinct()
+        )
+        for contract_id, status in rows:
+            found[contract_id].add(PeriodStatus(status))
+    return found
+
+
+def _regular_actions(
+    contract: Contract, user: User, statuses: set[PeriodStatus], reviewed: bool, now: datetime
+) -> list[str]:
+    """What each party can do on hourly or recurring work, from its periods."""
+    role = contract.party_role(user.id)
+    actions: list[str] = []
+    live = contract.status in (S.AWAITING_FUNDING, S.ACTIVE, S.PAUSED)
+    if role == "business" and live and PeriodStatus.AWAITING_FUNDING in statuses:
+        actions.append("fund_period")
+    if role == "business" and PeriodStatus.SUBMITTED in statuses:
+        actions.append("approve_period")
+    if role == "secretary" and PeriodStatus.FUNDED in statuses:
+        actions += ["log_time", "submit_period"]
+    if role is not None and live and contract.end_requested_at is None:
+        actions.append("end")
+    if user.role is Role.OPERATOR and PeriodStatus.DISPUTED in statuses:
+        actions.append("resolve")
+    if (
+        CONTRACT.allows("review", contract.status)
+        and role is not None
+        and not reviewed
+        and (contract.review_deadline is None or contract.review_deadline > now)
+    ):
+        actions.append("review")
+    return actions
 
 
 def _money(contract: Contract, legs: dict[Account, tuple[int, int]]) -> Money:
@@ -103,15 +152,22 @@ def _money(contract: Contract, legs: dict[Account, tuple[int, int]]) -> Money:
     def neg(account: Account) -> int:
         return -legs.get(account, (0, 0))[0]
 
-    settled = contract.status in SETTLED
+    settled = contract.status in SETTLED or (
+        contract.is_regular and contract.status in (S.ENDED, S.CANCELLED)
+    )
     return Money(
         amount_cents=contract.amount_cents,
         funded_cents=neg(Account.BUSINESS),
         held_cents=pos(Account.ESCROW) - neg(Account.ESCROW),
         paid_out_cents=pos(Account.SECRETARY),
         refunded_cents=pos(Account.BUSINESS),
-        commission_cents=pos(Account.PLATFORM) if settled else contract.commission_cents,
-        payout_cents=pos(Account.SECRETARY) if settled else contract.payout_cents,
+        # Regular work: what the ledger shows so far (the contract's figures are one period's).
+        commission_cents=(
+            pos(Account.PLATFORM) if settled or contract.is_regular else contract.commission_cents
+        ),
+        payout_cents=(
+            pos(Account.SECRETARY) if settled or contract.is_regular else contract.payout_cents
+        ),
         settled=settled,
     )
 
@@ -185,7 +241,16 @@ def _auto_release_at(contract: Contract) -> datetime | None:
 
 
 def _waiting(contract: Contract, actions: list[str], pending: str | None) -> Waiting:
-    for action in ("fund", "deliver", "approve", "resolve", "review"):
+    for action in (
+        "fund",
+        "fund_period",
+        "deliver",
+        "approve",
+        "approve_period",
+        "submit_period",
+        "resolve",
+        "review",
+    ):
         if action in actions:
             return Waiting(_YOUR_TURN[action](), True, action)
     if pending:
@@ -208,6 +273,8 @@ def next_step(
     """The "Et maintenant ?" sentence of the contract page, for this party."""
     secretary = contract.secretary.display_name
     status = contract.status
+    if contract.is_regular:
+        return _regular_step(contract, role, money, actions)
     if status is S.AWAITING_FUNDING:
         if role == "business":
             return _(
@@ -287,6 +354,48 @@ def next_step(
     return text
 
 
+def _regular_step(contract: Contract, role: str | None, money: Money, actions: list[str]) -> str:
+    """The "Et maintenant ?" sentence of hourly and recurring work."""
+    if contract.status is S.ENDED:
+        text = _(
+            "Collaboration terminée : %(amount)s versés à la secrétaire en tout.",
+            amount=_euros(money.paid_out_cents),
+        )
+        if "review" in actions:
+            text += " " + _("Il ne reste plus qu'à laisser votre avis.")
+        return text
+    if contract.status is S.CANCELLED:
+        return _("Ce contrat est annulé.")
+    parts = []
+    if "fund_period" in actions:
+        parts.append(
+            _(
+                "Payez la prochaine période en séquestre : la secrétaire est payée des heures "
+                "que vous validez, le reste vous est remboursé."
+            )
+        )
+    if "approve_period" in actions:
+        parts.append(_("Un relevé d'heures attend votre validation."))
+    if "log_time" in actions:
+        parts.append(
+            _("La période est payée : saisissez vos heures puis envoyez le relevé au client.")
+        )
+    if contract.status is S.PAUSED:
+        parts.append(
+            _("Le paiement d'une période a échoué : le contrat est suspendu jusqu'à son paiement.")
+        )
+    if contract.ends_on is not None and contract.end_requested_at is not None:
+        parts.append(
+            _(
+                "Fin du contrat prévue le %(date)s, après le préavis.",
+                date=format_date(contract.ends_on, "long"),
+            )
+        )
+    if not parts:
+        parts.append(_("Le travail suit son cours, période après période."))
+    return " ".join(parts)
+
+
 def build(contracts: Iterable[Contract], user: User) -> list[ContractView]:
     """The views of several contracts for one user, in a fixed number of queries."""
     items = list(contracts)
@@ -294,9 +403,15 @@ def build(contracts: Iterable[Contract], user: User) -> list[ContractView]:
     legs = _ledger_legs(ids)
     reviewed = _reviewed_by(user, ids) if user.role is not Role.OPERATOR else set()
     now = utcnow()
+    period_statuses = _period_statuses(items)
     views = []
     for contract in items:
-        actions = _next_actions(contract, user, contract.id in reviewed, now)
+        if contract.is_regular:
+            actions = _regular_actions(
+                contract, user, period_statuses[contract.id], contract.id in reviewed, now
+            )
+        else:
+            actions = _next_actions(contract, user, contract.id in reviewed, now)
         pending = _payout_pending(contract)
         money = _money(contract, legs.get(contract.id, {}))
         release_at = _auto_release_at(contract)

@@ -26,6 +26,19 @@ class Pricing(enum.StrEnum):
     HOURLY = "hourly"
 
 
+class Schedule(enum.StrEnum):
+    ONE_OFF = "one_off"  # one piece of work
+    RECURRING = "recurring"  # regular work, week after week or month after month
+
+
+class PeriodUnit(enum.StrEnum):
+    """How long one period of regular work lasts: never more than a month, so money held in
+    escrow for a period never waits near the provider's limit for held funds (90 days)."""
+
+    WEEK = "week"
+    MONTH = "month"
+
+
 class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "missions"
 
@@ -46,6 +59,18 @@ class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined]
     start_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
     end_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     urgent: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    # Regular work (`schedule` recurring): hours per period, the period, the weekly time
+    # slots ([{"day": "mon", "start": "08:00", "end": "12:00"}]) and the notice either side
+    # gives to end it. For a recurring mission `budget_cents` is the budget of one period.
+    schedule: Mapped[Schedule] = mapped_column(
+        str_enum(Schedule, 10), default=Schedule.ONE_OFF, nullable=False
+    )
+    period: Mapped[PeriodUnit | None] = mapped_column(str_enum(PeriodUnit, 8), nullable=True)
+    hours_per_period: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
+    weekly_slots: Mapped[list[dict[str, str]]] = mapped_column(
+        JSONList, default=list, nullable=False
+    )
+    notice_days: Mapped[int] = mapped_column(sa.Integer, default=7, nullable=False)
     confidential: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     status: Mapped[MissionStatus] = mapped_column(
         str_enum(MissionStatus, 10), default=MissionStatus.OPEN, index=True, nullable=False
@@ -59,6 +84,11 @@ class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         sa.CheckConstraint("budget_cents > 0", name="budget_positive"),
         sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+        sa.CheckConstraint(
+            "schedule = 'one_off' OR (period IS NOT NULL AND hours_per_period > 0)",
+            name="recurring_has_period",
+        ),
+        sa.CheckConstraint("notice_days BETWEEN 0 AND 90", name="notice_range"),
     )
 
 

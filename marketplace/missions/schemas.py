@@ -2,12 +2,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from flask_babel import lazy_gettext as _
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from marketplace.pagination import PageOut
 from marketplace.profiles.schemas import PlaceOut
 from marketplace.taxonomy import SKILL_CODES, SPECIALTY_CODES
 from marketplace.validation import PostalCode, code_list
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class SlotIn(Schema):
+    """A weekly time slot: {"day": "mon", "start": "08:00", "end": "12:00"}."""
+
+    day = fields.String(required=True, validate=validate.OneOf(WEEKDAYS))
+    start = fields.String(required=True, validate=validate.Regexp(HHMM, error="HH:MM"))
+    end = fields.String(required=True, validate=validate.Regexp(HHMM, error="HH:MM"))
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_kw: Any) -> None:
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            raise ValidationError(_("La fin du créneau doit suivre son début."), "end")
+
+
+class SlotOut(Schema):
+    day = fields.String()
+    start = fields.String()
+    end = fields.String()
+
+
+class WarningOut(Schema):
+    code = fields.String()
+    field = fields.String()
+    message = fields.String()
+    hourly_cents = fields.Integer(allow_none=True)
 
 
 class MissionIn(Schema):
@@ -27,6 +57,20 @@ class MissionIn(Schema):
     end_date = fields.Date(load_default=None, allow_none=True)
     urgent = fields.Boolean(load_default=False)
     confidential = fields.Boolean(load_default=False)
+    # Regular work (API.md, Regular work).
+    schedule = fields.String(
+        load_default="one_off", validate=validate.OneOf(["one_off", "recurring"])
+    )
+    period = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(["week", "month"])
+    )
+    hours_per_period = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(min=0.5, max=250)
+    )
+    weekly_slots = fields.List(
+        fields.Nested(SlotIn), load_default=list, validate=validate.Length(max=21)
+    )
+    notice_days = fields.Integer(load_default=7, validate=validate.Range(min=0, max=90))
 
 
 class MissionPatch(MissionIn):
@@ -62,6 +106,14 @@ class MissionOut(PlaceOut):
     end_date = fields.Date(allow_none=True)
     urgent = fields.Boolean()
     confidential = fields.Boolean()
+    schedule = fields.String()
+    period = fields.String(allow_none=True)
+    hours_per_period = fields.Float(allow_none=True)
+    weekly_slots = fields.List(fields.Nested(SlotOut))
+    notice_days = fields.Integer()
+    # What the business should look at before relying on the mission (an implausible
+    # hourly figure); computed, never stored.
+    warnings = fields.Method("_warnings")
     status = fields.String()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -69,6 +121,11 @@ class MissionOut(PlaceOut):
     # Views set `details_visible` on the object for the caller (confidentiality agreement).
     def _details_visible(self, obj: Any) -> bool:
         return bool(getattr(obj, "viewer_sees_details", True))
+
+    def _warnings(self, obj: Any) -> list[dict[str, Any]]:
+        from marketplace.missions.services import budget_warnings
+
+        return [w.as_dict() for w in budget_warnings(obj)]
 
     def _description(self, obj: Any) -> str | None:
         return obj.description if self._details_visible(obj) else None

@@ -5,16 +5,19 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import require_verified_email, token_user_select
+from marketplace.config import Settings
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
@@ -25,21 +28,39 @@ from marketplace.missions.models import (
     Mission,
     MissionStatus,
     NdaAcceptance,
+    PeriodUnit,
     Pricing,
+    Schedule,
 )
+from marketplace.money import euros
 from marketplace.notifications.services import notify
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.profiles.services import apply_place, resolve_place
 from marketplace.urls import path_for
 
 
+def _settings() -> Settings:
+    settings: Settings = current_app.config["MARKETPLACE_SETTINGS"]
+    return settings
+
+
 def _check(values: dict[str, Any], *, creating: bool) -> Place | None:
     """Rules across fields, all reported in one answer; returns the place when one is given."""
     errors: dict[str, list[str]] = {}
-    if values.get("pricing") == Pricing.HOURLY and not values.get("estimated_hours"):
+    recurring = values.get("schedule") == Schedule.RECURRING
+    if recurring:
+        if not values.get("period"):
+            errors["period"] = [_("Indiquez la période du travail régulier (semaine ou mois).")]
+        if not values.get("hours_per_period"):
+            errors["hours_per_period"] = [_("Indiquez le nombre d'heures par période.")]
+        elif values.get("period") == PeriodUnit.WEEK and values["hours_per_period"] > 60:
+            errors["hours_per_period"] = [_("Au plus 60 heures par semaine.")]
+    elif values.get("pricing") == Pricing.HOURLY and not values.get("estimated_hours"):
         errors["estimated_hours"] = [
             _("Indiquez le nombre d'heures estimé pour une mission à l'heure.")
         ]
+    if values.get("weekly_slots") and not recurring:
+        errors["weekly_slots"] = [_("Les créneaux hebdomadaires sont pour le travail régulier.")]
     start, end = values.get("start_date"), values.get("end_date")
     if creating and start is not None and start < date.today():
         errors["start_date"] = [_("La date de début ne peut pas être passée.")]
@@ -83,7 +104,60 @@ _EDITABLE = (
     "end_date",
     "urgent",
     "confidential",
+    "schedule",
+    "period",
+    "hours_per_period",
+    "weekly_slots",
+    "notice_days",
 )
+
+
+@dataclass(frozen=True)
+class BudgetWarning:
+    code: str
+    field: str
+    message: str
+    hourly_cents: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "field": self.field,
+            "message": self.message,
+            "hourly_cents": self.hourly_cents,
+        }
+
+
+def hourly_figure(mission: Any) -> int | None:
+    """What the budget comes to per hour, when the hours are known (cents)."""
+    recurring = getattr(mission, "schedule", None) == Schedule.RECURRING
+    hours = mission.hours_per_period if recurring else mission.estimated_hours
+    if not hours or not mission.budget_cents:
+        return None
+    return int(mission.budget_cents / hours)
+
+
+def budget_warnings(mission: Any) -> list[BudgetWarning]:
+    """An implausible hourly figure (under the SMIC's hourly rate: 30 EUR for 36 hours),
+    said to the business with the figure before it posts, and on the mission after."""
+    figure = hourly_figure(mission)
+    floor = _settings().plausible_hourly_floor_cents
+    if figure is None or figure >= floor:
+        return []
+    field = "budget_cents"
+    return [
+        BudgetWarning(
+            "implausible_hourly_rate",
+            field,
+            _(
+                "Ce budget revient à %(rate)s de l'heure, moins que le SMIC horaire "
+                "(%(floor)s) : vérifiez le montant ou le nombre d'heures.",
+                rate=euros(figure),
+                floor=euros(floor),
+            ),
+            figure,
+        )
+    ]
 
 
 def _assign(mission: Mission, data: dict[str, Any]) -> None:

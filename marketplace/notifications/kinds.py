@@ -158,6 +158,54 @@ KINDS: dict[str, Kind] = {
             lambda **_p: _("La prochaine période est financée."),
         ),
         _kind(
+            "period_to_fund",
+            "immediate",
+            lambda mission, **_p: _("Période à payer : « %(mission)s »", mission=mission),
+            lambda starts_on, **_p: _(
+                "La période qui commence le %(date)s attend son paiement en séquestre.",
+                date=starts_on,
+            ),
+        ),
+        _kind(
+            "period_payment_failed",
+            "immediate",
+            lambda mission, **_p: _(
+                "Paiement refusé, contrat suspendu : « %(mission)s »", mission=mission
+            ),
+            lambda message="", **_p: _(
+                "Le paiement de la prochaine période a échoué (%(message)s). Payez-la pour "
+                "reprendre : les heures déjà validées ne sont pas touchées.",
+                message=message,
+            ),
+        ),
+        _kind(
+            "timesheet_auto_approve_soon",
+            "immediate",
+            lambda mission, **_p: _(
+                "Relevé d'heures validé demain sans réponse : « %(mission)s »", mission=mission
+            ),
+            lambda date_on="", **_p: _(
+                "Sans validation ni contestation, le relevé sera validé le %(date)s.",
+                date=date_on,
+            ),
+        ),
+        _kind(
+            "urgent_request",
+            "immediate",
+            lambda mission, **_p: _("Demande urgente : « %(mission)s »", mission=mission),
+            lambda title="", **_p: _("« %(title)s » : acceptez-la ou déclinez-la.", title=title),
+        ),
+        _kind(
+            "urgent_request_answered",
+            "immediate",
+            lambda mission, **_p: _(
+                "Réponse à votre demande urgente : « %(mission)s »", mission=mission
+            ),
+            lambda title="", answer="", **_p: _(
+                "« %(title)s » : %(answer)s.", title=title, answer=answer
+            ),
+        ),
+        _kind(
             "engagement_ending",
             "immediate",
             lambda mission, **_p: _("Fin de la collaboration : « %(mission)s »", mission=mission),
@@ -197,6 +245,11 @@ LABELS = {
     "timesheet_submitted": _l("Heures à valider"),
     "timesheet_approved": _l("Heures validées"),
     "period_funded": _l("Périodes payées"),
+    "period_to_fund": _l("Périodes à payer"),
+    "period_payment_failed": _l("Paiements de période refusés"),
+    "timesheet_auto_approve_soon": _l("Validation automatique des heures"),
+    "urgent_request": _l("Demandes urgentes"),
+    "urgent_request_answered": _l("Réponses aux demandes urgentes"),
     "engagement_ending": _l("Fin de collaboration"),
     "document_requested": _l("Documents demandés"),
     "saved_search_match": _l("Recherches enregistrées"),

@@ -55,14 +55,70 @@ def payout_account_id(secretary_id: object) -> str | None:
 def record_funding(ref: ContractRef, reference: str) -> None:
     amount = ref.amount_cents
     ledger.record(
-        ref.id, LedgerKind.FUNDING, {Account.BUSINESS: -amount, Account.ESCROW: amount}, reference
+        ref.id,
+        LedgerKind.FUNDING,
+        {Account.BUSINESS: -amount, Account.ESCROW: amount},
+        reference,
+        part_id=ref.part_id,
     )
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A part of regular work closed: what she was paid, the commission, what went back."""
+
+    transfer_id: str | None
+    refund_id: str | None
+    released_cents: int
+    commission_cents: int
+    refunded_cents: int
+
+
+def settle_part(ref: ContractRef, approved_cents: int, facts: InvoiceFacts | None) -> Settlement:
+    """Close a funded part (a period): the approved amount goes to the secretary minus the
+    commission on it, the rest of what is held back to the business. Two movements, each
+    balanced; the invoices of the approved amount are issued with them."""
+    held = ledger.held_cents(ref.id, ref.part_id)
+    if not 0 <= approved_cents <= held:
+        raise ledger.UnbalancedMovement(f"part {ref.part_id} holds {held}, cannot pay more")
+    commission = ledger.commission_for(approved_cents, ref.commission_basis_points)
+    payout = approved_cents - commission
+    transfer = None
+    if approved_cents:
+        if payout:
+            payouts.require_payouts(ref.secretary_id)
+        transfer = provider().pay_out(ref, payout, purpose="release") if payout else None
+        ledger.record(
+            ref.id,
+            LedgerKind.RELEASE,
+            {
+                Account.ESCROW: -approved_cents,
+                Account.SECRETARY: payout,
+                Account.PLATFORM: commission,
+            },
+            transfer,
+            part_id=ref.part_id,
+        )
+        if facts is not None:
+            invoices.issue_for_release(facts, approved_cents, commission)
+    rest = held - approved_cents
+    refund = None
+    if rest:
+        refund = provider().refund(ref, rest, purpose="unused")
+        ledger.record(
+            ref.id,
+            LedgerKind.REFUND,
+            {Account.ESCROW: -rest, Account.BUSINESS: rest},
+            refund,
+            part_id=ref.part_id,
+        )
+    return Settlement(transfer, refund, payout, commission, rest)
 
 
 def release_to_secretary(ref: ContractRef, facts: InvoiceFacts) -> str | None:
     """The whole amount held goes to the secretary, minus the commission; returns the
     provider's transfer id."""
-    held = ledger.held_cents(ref.id)
+    held = ledger.held_cents(ref.id, ref.part_id)
     if held != ref.amount_cents:
         raise ledger.UnbalancedMovement(f"contract {ref.id} holds {held}, expected full amount")
     payouts.require_payouts(ref.secretary_id)
@@ -76,6 +132,7 @@ def release_to_secretary(ref: ContractRef, facts: InvoiceFacts) -> str | None:
             Account.PLATFORM: ref.commission_cents,
         },
         transfer,
+        part_id=ref.part_id,
     )
     invoices.issue_for_release(facts, held, ref.commission_cents)
     return transfer
@@ -83,12 +140,16 @@ def release_to_secretary(ref: ContractRef, facts: InvoiceFacts) -> str | None:
 
 def refund_business(ref: ContractRef) -> str | None:
     """Whatever is held goes back to the business; returns the provider's refund id."""
-    held = ledger.held_cents(ref.id)
+    held = ledger.held_cents(ref.id, ref.part_id)
     if held == 0:
         return None
     refund = provider().refund(ref, held, purpose="cancel")
     ledger.record(
-        ref.id, LedgerKind.REFUND, {Account.ESCROW: -held, Account.BUSINESS: held}, refund
+        ref.id,
+        LedgerKind.REFUND,
+        {Account.ESCROW: -held, Account.BUSINESS: held},
+        refund,
+        part_id=ref.part_id,
     )
     return refund
 
@@ -107,7 +168,7 @@ def split(ref: ContractRef, release_cents: int, refund_cents: int, facts: Invoic
     With Stripe: one partial Transfer (the payout) and one partial Refund; with
     the commission the platform keeps, they add up to the amount held.
     """
-    held = ledger.held_cents(ref.id)
+    held = ledger.held_cents(ref.id, ref.part_id)
     if release_cents + refund_cents != held:
         raise ledger.UnbalancedMovement("release and refund must add up to the amount held")
     commission = ledger.commission_for(release_cents, ref.commission_basis_points)
@@ -126,6 +187,7 @@ def split(ref: ContractRef, release_cents: int, refund_cents: int, facts: Invoic
             Account.BUSINESS: refund_cents,
         },
         " ".join(r for r in (transfer, refund) if r) or None,
+        part_id=ref.part_id,
     )
     if release_cents:
         invoices.issue_for_release(facts, release_cents, commission)

@@ -33,10 +33,21 @@ class ContractRef:
     # The commission frozen on the contract when it was made.
     commission_basis_points: int = 0
     commission_cents: int = 0
+    # A part of the contract with its own escrow (a period of regular work, a milestone):
+    # `amount_cents` and the provider ids are then the part's, and its ledger legs carry it.
+    part_id: uuid.UUID | None = None
+    # Regular work: the payment method the business saved for the next periods.
+    customer_id: str | None = None
+    payment_method_id: str | None = None
 
     @property
     def payout_cents(self) -> int:
         return self.amount_cents - self.commission_cents
+
+    def key(self, action: str) -> str:
+        """The idempotency key of `action` on this contract (or on this part of it)."""
+        scope = f"{self.id}" if self.part_id is None else f"{self.id}-part-{self.part_id}"
+        return f"contract-{scope}-{action}"
 
 
 @dataclass(frozen=True)
@@ -67,19 +78,39 @@ class EscrowOutcomes(Protocol):
         """The contract these provider references belong to, if any."""
         ...
 
-    def lock(self, contract_id: uuid.UUID) -> EscrowState | None:
-        """The contract's current state, its row locked until the transaction ends."""
+    def lock(
+        self,
+        contract_id: uuid.UUID,
+        *,
+        part_id: uuid.UUID | None = None,
+        payment_intent: str | None = None,
+    ) -> EscrowState | None:
+        """The contract's current state, its row locked until the transaction ends; for a
+        payment of one of its parts (a period), that part's state (`ref.part_id` set)."""
         ...
 
-    def funded(self, contract_id: uuid.UUID, payment: str, charge: str | None) -> bool:
-        """The payment succeeded: move the contract to funded (False if it was not waiting)."""
+    def funded(
+        self,
+        contract_id: uuid.UUID,
+        payment: str,
+        charge: str | None,
+        *,
+        part_id: uuid.UUID | None = None,
+        payment_method: str | None = None,
+    ) -> bool:
+        """The payment succeeded: move the contract (or its part) to funded (False if it was
+        not waiting); a part's payment method is kept for the next periods."""
         ...
 
-    def charge_known(self, contract_id: uuid.UUID, charge: str) -> None:
+    def charge_known(
+        self, contract_id: uuid.UUID, charge: str, *, part_id: uuid.UUID | None = None
+    ) -> None:
         """The charge behind an already recorded payment (needed to pay the secretary)."""
         ...
 
-    def payment_failed(self, contract_id: uuid.UUID, message: str) -> None:
+    def payment_failed(
+        self, contract_id: uuid.UUID, message: str, *, part_id: uuid.UUID | None = None
+    ) -> None:
         """The newest failed payment attempt, shown to the business while it has to pay."""
         ...
 
@@ -121,6 +152,26 @@ class InvoiceFacts:
     paid_on: date | None = None
     # Hourly work: the hours billed (the quantity of the invoice line); None for a fixed price.
     hours: float | None = None
+    # Time billed by kind of hours (a line each: normal, evening...), from the time entries.
+    hour_lines: tuple[HourLine, ...] = ()
+    # The time entries annexed to a period's invoice.
+    annex: tuple[AnnexEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class HourLine:
+    label: str  # "Heures normales", "Heures du soir (+25 %)"
+    minutes: int
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class AnnexEntry:
+    worked_on: date
+    description: str
+    kind: str
+    minutes: int
+    amount_cents: int
 
 
 @dataclass(frozen=True)
@@ -178,7 +229,19 @@ class PaymentProvider(Protocol):
 
     def start_funding(
         self, contract: ContractRef, *, success_url: str | None, cancel_url: str | None
-    ) -> FundingStart: ...
+    ) -> FundingStart:
+        """Ask the business to pay `contract.amount_cents` into escrow. For a part of regular
+        work (`contract.part_id`) the payment method is saved for the next periods."""
+        ...
+
+    def create_customer(self, owner: PayoutOwner, contract_id: uuid.UUID) -> str:
+        """The business as a customer of the provider, to keep a payment method."""
+        ...
+
+    def charge_saved_method(self, contract: ContractRef) -> FundingStart:
+        """Charge the payment method saved on an earlier period, off-session (the business
+        is not there). PaymentError when the provider refuses it."""
+        ...
 
     def pay_out(
         self, contract: ContractRef, payout_cents: int, *, purpose: str = "release"

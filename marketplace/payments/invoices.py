@@ -178,18 +178,62 @@ def _quantity(facts: InvoiceFacts, excl_cents: int) -> dict[str, Any]:
     return {"quantity": "1", "unit": "C62", "unit_price": f"{Decimal(excl_cents) / 100:.2f}"}
 
 
+def _hour_lines(facts: InvoiceFacts, excl_cents: int, total_cents: int) -> list[dict[str, Any]]:
+    """A line per kind of hours (normal, evening...), in hours at their unit price; the
+    amounts excluding tax are shared out so that they add up to the invoice's exactly."""
+    lines: list[dict[str, Any]] = []
+    left = excl_cents
+    for index, hour_line in enumerate(facts.hour_lines):
+        last = index == len(facts.hour_lines) - 1
+        share = left if last else excl_cents * hour_line.amount_cents // max(total_cents, 1)
+        left -= share
+        hours = (Decimal(hour_line.minutes) / 60).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        price = (Decimal(share) / 100 / hours).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        lines.append(
+            {
+                "description": hour_line.label,
+                "detail": f"Mission : {facts.contract.mission_title}",
+                "amount_excl_tax_cents": share,
+                "quantity": f"{hours.normalize():f}",
+                "unit": "HUR",
+                "unit_price": f"{price:f}",
+            }
+        )
+    return lines
+
+
+def _annex(facts: InvoiceFacts) -> list[dict[str, Any]]:
+    return [
+        {
+            "date": entry.worked_on.isoformat(),
+            "description": entry.description,
+            "kind": entry.kind,
+            "minutes": entry.minutes,
+            "amount_cents": entry.amount_cents,
+        }
+        for entry in facts.annex
+    ]
+
+
 def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
     contract = facts.contract
     issuer = _party(facts.secretary, _SECRETARY_FIELDS)
     excl, vat = split_vat(amount_cents, facts.secretary.vat_exempt)
     partial = amount_cents != contract.amount_cents
-    line = {
-        "description": f"Mission : {contract.mission_title}",
-        "detail": facts.work_detail
-        + (" (montant fixé par la résolution du litige)" if partial else ""),
-        "amount_excl_tax_cents": excl,
-        **_quantity(facts, excl),
-    }
+    logged = sum(line.amount_cents for line in facts.hour_lines)
+    if facts.hour_lines and logged == amount_cents:
+        lines = _hour_lines(facts, excl, amount_cents)
+        lines[0]["detail"] = facts.work_detail
+    else:
+        lines = [
+            {
+                "description": f"Mission : {contract.mission_title}",
+                "detail": facts.work_detail
+                + (" (montant fixé par la résolution du litige)" if partial else ""),
+                "amount_excl_tax_cents": excl,
+                **_quantity(facts, excl),
+            }
+        ]
     return _store(
         facts,
         kind=InvoiceKind.SERVICE,
@@ -200,7 +244,7 @@ def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
         recipient_user_id=contract.business_id,
         issuer=issuer,
         recipient=_party(facts.business, _BUSINESS_FIELDS),
-        line=line,
+        lines=lines,
         totals=(excl, vat, amount_cents),
         vat_mention=VAT_EXEMPT_MENTION if issuer["vat_exempt"] else None,
         payment=(
@@ -234,7 +278,7 @@ def _issue_commission(facts: InvoiceFacts, commission_cents: int) -> Invoice:
         recipient_user_id=contract.secretary_id,
         issuer=_platform_party(),
         recipient=recipient,
-        line=line,
+        lines=[line],
         totals=(excl, vat, commission_cents),
         vat_mention=None,
         payment=(
@@ -255,7 +299,7 @@ def _store(
     recipient_user_id: uuid.UUID,
     issuer: dict[str, Any],
     recipient: dict[str, Any],
-    line: dict[str, Any],
+    lines: list[dict[str, Any]],
     totals: tuple[int, int, int],
     vat_mention: str | None,
     payment: str,
@@ -269,7 +313,9 @@ def _store(
         "number": number,
         "issuer": issuer,
         "recipient": recipient,
-        "lines": [line],
+        "lines": lines,
+        # A period of regular work: its time entries, annexed to the service invoice.
+        "annex": _annex(facts) if kind is InvoiceKind.SERVICE else [],
         "total_excl_tax_cents": excl,
         "vat_rate_percent": 0 if vat_mention else VAT_RATE_PERCENT,
         "vat_cents": vat,
@@ -281,6 +327,7 @@ def _store(
     }
     invoice = Invoice(
         contract_id=facts.contract.id,
+        part_id=facts.contract.part_id,
         kind=kind,
         issuer_key=issuer_key,
         issuer_user_id=issuer_user_id,
@@ -478,7 +525,37 @@ def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:
     for mention in data["mentions"]:
         line(mention, 8)
     line(f"Référence du contrat : {data['contract_id']}", 8)
+    if data.get("annex"):
+        _render_annex(pdf, data["annex"], width)
     return bytes(pdf.output())
+
+
+_KIND_WORDS = {"normal": "normale", "urgent": "urgente", "evening": "soir", "weekend": "week-end"}
+
+
+def _render_annex(pdf: FPDF, annex: list[dict[str, Any]], width: float) -> None:
+    """The time entries the invoice bills, one row each, on their own page."""
+    pdf.add_page()
+    pdf.set_font("DejaVu", style="B", size=12)
+    pdf.cell(0, 8, _text("Annexe : relevé des heures"), new_x="LMARGIN", new_y="NEXT")
+    columns = (("Date", 0.14), ("Tâche", 0.50), ("Heures", 0.12), ("Type", 0.10), ("Montant", 0.14))
+    pdf.set_font("DejaVu", style="B", size=9)
+    for title, share in columns:
+        pdf.cell(width * share, 7, _text(title), border=1)
+    pdf.ln(7)
+    pdf.set_font("DejaVu", size=9)
+    for entry in annex:
+        hours, minutes = divmod(int(entry["minutes"]), 60)
+        cells = (
+            _french_date(entry["date"]),
+            str(entry["description"])[:70],
+            f"{hours} h {minutes:02d}",
+            _KIND_WORDS.get(entry["kind"], entry["kind"]),
+            euros(int(entry["amount_cents"])),
+        )
+        for (_title, share), text in zip(columns, cells, strict=True):
+            pdf.cell(width * share, 6, _text(text), border=1)
+        pdf.ln(6)
 
 
 def _quantity_text(item: dict[str, Any]) -> str:

@@ -26,8 +26,10 @@ def record(
     kind: LedgerKind,
     legs: dict[Account, int],
     provider_reference: str | None = None,
+    part_id: uuid.UUID | None = None,
 ) -> list[LedgerEntry]:
-    """Append one movement; legs with a zero amount are left out."""
+    """Append one movement (for the contract, or for one part of it: a period, a
+    milestone); legs with a zero amount are left out."""
     legs = {account: cents for account, cents in legs.items() if cents != 0}
     if sum(legs.values()) != 0 or not legs:
         raise UnbalancedMovement(f"{kind} legs do not balance: {legs}")
@@ -35,6 +37,7 @@ def record(
     entries = [
         LedgerEntry(
             contract_id=contract_id,
+            part_id=part_id,
             transaction_id=transaction_id,
             kind=kind,
             account=account,
@@ -77,13 +80,26 @@ def summary(contract_id: uuid.UUID) -> LedgerSummary:
     return LedgerSummary(entries, balances, balances[Account.ESCROW.value], balanced)
 
 
-def held_cents(contract_id: uuid.UUID) -> int:
+def held_cents(contract_id: uuid.UUID, part_id: uuid.UUID | None = None) -> int:
+    """What escrow holds for the contract (part_id None: its own legs, not its parts') or
+    for one part of it."""
+    part = LedgerEntry.part_id.is_(None) if part_id is None else LedgerEntry.part_id == part_id
     total = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
-            LedgerEntry.contract_id == contract_id, LedgerEntry.account == Account.ESCROW
+            LedgerEntry.contract_id == contract_id, LedgerEntry.account == Account.ESCROW, part
         )
     )
     return int(total or 0)
+
+
+def part_balances(contract_id: uuid.UUID) -> dict[uuid.UUID | None, int]:
+    """Each part's legs summed (zero when the part balances), in one query."""
+    rows = db.session.execute(
+        sa.select(LedgerEntry.part_id, sa.func.sum(LedgerEntry.amount_cents))
+        .where(LedgerEntry.contract_id == contract_id)
+        .group_by(LedgerEntry.part_id)
+    )
+    return {part: int(total) for part, total in rows}
 
 
 def global_imbalance() -> int:

@@ -41,6 +41,9 @@ class LedgerEntry(db.Model):  # type: ignore[name-defined]
     contract_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("contracts.id", ondelete="RESTRICT"), index=True, nullable=False
     )
+    # The part of the contract the money is for: a period of regular work or a milestone
+    # (their own escrow, balanced on its own); None for a fixed contract paid at once.
+    part_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, nullable=True)
     transaction_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, index=True, nullable=False)
     kind: Mapped[LedgerKind] = mapped_column(str_enum(LedgerKind, 12), nullable=False)
     account: Mapped[Account] = mapped_column(str_enum(Account, 12), nullable=False)
@@ -49,7 +52,25 @@ class LedgerEntry(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = created_at()
 
     __table_args__ = (
-        sa.UniqueConstraint("contract_id", "kind", "account", name="uq_ledger_once_per_kind"),
+        # Each kind of movement once per contract, or once per part of it.
+        sa.Index(
+            "uq_ledger_once_per_kind",
+            "contract_id",
+            "kind",
+            "account",
+            unique=True,
+            postgresql_where=sa.text("part_id IS NULL"),
+            sqlite_where=sa.text("part_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_ledger_once_per_kind_and_part",
+            "part_id",
+            "kind",
+            "account",
+            unique=True,
+            postgresql_where=sa.text("part_id IS NOT NULL"),
+            sqlite_where=sa.text("part_id IS NOT NULL"),
+        ),
         sa.CheckConstraint("amount_cents <> 0", name="non_zero"),
         # The money totals (dashboards, contract views) sum a party's legs per contract and
         # account: read from this index alone (an append-only table stays all-visible).
@@ -143,6 +164,8 @@ class Invoice(db.Model):  # type: ignore[name-defined]
         sa.ForeignKey("contracts.id", ondelete="RESTRICT"), index=True, nullable=False
     )
     kind: Mapped[InvoiceKind] = mapped_column(str_enum(InvoiceKind, 12), nullable=False)
+    # The period or milestone invoiced (None: the whole contract).
+    part_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, nullable=True)
     # "secretary:<user id>" or "platform": whose numbering sequence this is.
     issuer_key: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     issuer_user_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -163,7 +186,22 @@ class Invoice(db.Model):  # type: ignore[name-defined]
 
     __table_args__ = (
         sa.UniqueConstraint("issuer_key", "sequence", name="uq_invoices_issuer_sequence"),
-        sa.UniqueConstraint("contract_id", "kind", name="uq_invoices_contract_kind"),
+        sa.Index(
+            "uq_invoices_contract_kind",
+            "contract_id",
+            "kind",
+            unique=True,
+            postgresql_where=sa.text("part_id IS NULL"),
+            sqlite_where=sa.text("part_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_invoices_part_kind",
+            "part_id",
+            "kind",
+            unique=True,
+            postgresql_where=sa.text("part_id IS NOT NULL"),
+            sqlite_where=sa.text("part_id IS NOT NULL"),
+        ),
         sa.CheckConstraint("total_excl_tax_cents + vat_cents = total_cents", name="totals_add_up"),
     )
 

@@ -22,6 +22,13 @@ from marketplace.urls import external_url
 ONBOARDING_SALT = "sandbox-payout-onboarding"
 
 
+def _scope(contract: ContractRef) -> str:
+    """The contract's id, or the contract's and its part's (a period, a milestone)."""
+    if contract.part_id is None:
+        return contract.id.hex
+    return f"{contract.id.hex}_{contract.part_id.hex[:12]}"
+
+
 class SandboxProvider:
     name = "sandbox"
     payouts_enabled_by_default = True
@@ -32,17 +39,24 @@ class SandboxProvider:
     def start_funding(
         self, contract: ContractRef, *, success_url: str | None, cancel_url: str | None
     ) -> FundingStart:
-        return FundingStart(reference=f"sbx_pi_{contract.id.hex}", confirmed=True)
+        return FundingStart(reference=f"sbx_pi_{_scope(contract)}", confirmed=True)
+
+    def create_customer(self, owner: PayoutOwner, contract_id: uuid.UUID) -> str:
+        return f"sbx_cus_{owner.user_id.hex}"
+
+    def charge_saved_method(self, contract: ContractRef) -> FundingStart:
+        # Paying a first period "saves" the sandbox's payment method: the next ones succeed.
+        return FundingStart(reference=f"sbx_pi_{_scope(contract)}", confirmed=True)
 
     def pay_out(
         self, contract: ContractRef, payout_cents: int, *, purpose: str = "release"
     ) -> str | None:
-        return f"sbx_tr_{contract.id.hex}" if payout_cents > 0 else None
+        return f"sbx_tr_{_scope(contract)}" if payout_cents > 0 else None
 
     def refund(
         self, contract: ContractRef, amount_cents: int, *, purpose: str = "cancel"
     ) -> str | None:
-        return f"sbx_re_{contract.id.hex}" if amount_cents > 0 else None
+        return f"sbx_re_{_scope(contract)}" if amount_cents > 0 else None
 
     def refund_stray_payment(
         self, contract_id: uuid.UUID, payment_reference: str, amount_cents: int

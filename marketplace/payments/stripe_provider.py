@@ -68,6 +68,10 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
+def _part(contract: ContractRef) -> str | None:
+    return str(contract.part_id) if contract.part_id is not None else None
+
+
 def transfer_group(contract_id: uuid.UUID) -> str:
     return f"contract_{contract_id}"
 
@@ -129,9 +133,8 @@ class StripeProvider:
                         "locale": "fr",
                     },
                     options={
-                        "idempotency_key": idempotency_key(
-                            contract.id,
-                            f"fund-checkout-{intent.id}-{_digest(success_url, cancel_url)}",
+                        "idempotency_key": contract.key(
+                            f"fund-checkout-{intent.id}-{_digest(success_url, cancel_url)}"
                         )
                     },
                 )
@@ -145,23 +148,66 @@ class StripeProvider:
 
     def _open_payment_intent(self, contract: ContractRef, metadata: dict[str, str]) -> Any:
         """The contract's PaymentIntent: the one already opened, unless it was canceled."""
-        key = idempotency_key(contract.id, "fund-intent")
+        key = contract.key("fund-intent")
         if contract.payment_intent_id and contract.payment_intent_id.startswith("pi_"):
             intent = self.client.v1.payment_intents.retrieve(contract.payment_intent_id)
             if intent.status != "canceled":
                 return intent
-            key = idempotency_key(contract.id, f"fund-intent-after-{contract.payment_intent_id}")
+            key = contract.key(f"fund-intent-after-{contract.payment_intent_id}")
+        params: dict[str, Any] = {
+            "amount": contract.amount_cents,
+            "currency": CURRENCY,
+            "automatic_payment_methods": {"enabled": True},
+            "transfer_group": transfer_group(contract.id),
+            "metadata": metadata,
+            "description": f"Mission : {contract.mission_title}"[:1000],
+        }
+        if contract.part_id is not None and contract.customer_id:
+            # Regular work: the method paid with now is kept for the next periods.
+            params["customer"] = contract.customer_id
+            params["setup_future_usage"] = "off_session"
         return self.client.v1.payment_intents.create(
-            params={
-                "amount": contract.amount_cents,
-                "currency": CURRENCY,
-                "automatic_payment_methods": {"enabled": True},
-                "transfer_group": transfer_group(contract.id),
-                "metadata": metadata,
-                "description": f"Mission : {contract.mission_title}"[:1000],
-            },
+            params=params,  # type: ignore[arg-type]
             options={"idempotency_key": key},
         )
+
+    def create_customer(self, owner: PayoutOwner, contract_id: uuid.UUID) -> str:
+        """The business as a Stripe Customer, so that a period's card can be kept."""
+        with _stripe_errors(contract_id, "customer"):
+            customer = self.client.v1.customers.create(
+                params={
+                    "email": owner.email,
+                    "name": owner.display_name[:250],
+                    "metadata": {"user_id": str(owner.user_id)},
+                },
+                options={"idempotency_key": f"user-{owner.user_id}-customer"},
+            )
+        return str(customer.id)
+
+    def charge_saved_method(self, contract: ContractRef) -> FundingStart:
+        if not (contract.customer_id and contract.payment_method_id):
+            raise PaymentError(
+                "Aucun moyen de paiement enregistré pour ce contrat.",
+                retryable=False,
+                code="no_saved_payment_method",
+            )
+        with _stripe_errors(contract.id, "fund-off-session"):
+            intent = self.client.v1.payment_intents.create(
+                params={
+                    "amount": contract.amount_cents,
+                    "currency": CURRENCY,
+                    "customer": contract.customer_id,
+                    "payment_method": contract.payment_method_id,
+                    "off_session": True,
+                    "confirm": True,
+                    "transfer_group": transfer_group(contract.id),
+                    "metadata": self._metadata(contract, "funding"),
+                    "description": f"Mission : {contract.mission_title}"[:1000],
+                },
+                options={"idempotency_key": contract.key("fund-off-session")},
+            )
+        # The webhook (payment_intent.succeeded / payment_failed) records the outcome.
+        return FundingStart(reference=str(intent.id), confirmed=False)
 
     # --- money out ----------------------------------------------------------
 
@@ -192,7 +238,7 @@ class StripeProvider:
                 params["source_transaction"] = contract.charge_id
             transfer = self.client.v1.transfers.create(
                 params=params,  # type: ignore[arg-type]
-                options={"idempotency_key": idempotency_key(contract.id, f"transfer-{purpose}")},
+                options={"idempotency_key": contract.key(f"transfer-{purpose}")},
             )
         return str(transfer.id)
 
@@ -205,6 +251,7 @@ class StripeProvider:
             if (
                 metadata.get("contract_id") == str(contract.id)
                 and metadata.get("purpose") == purpose
+                and metadata.get("part_id") == _part(contract)
             ):
                 return str(transfer.id)
         return None
@@ -217,7 +264,7 @@ class StripeProvider:
         if not contract.payment_intent_id:
             raise PaymentError("Aucun paiement à rembourser pour ce contrat.", retryable=False)
         with _stripe_errors(contract.id, f"refund-{purpose}"):
-            existing = self._existing_refund(contract.id, contract.payment_intent_id, purpose)
+            existing = self._existing_refund(contract, contract.payment_intent_id, purpose)
             if existing is not None:
                 return existing
             try:
@@ -228,7 +275,7 @@ class StripeProvider:
                         "reason": "requested_by_customer",
                         "metadata": self._metadata(contract, purpose),
                     },
-                    options={"idempotency_key": idempotency_key(contract.id, f"refund-{purpose}")},
+                    options={"idempotency_key": contract.key(f"refund-{purpose}")},
                 )
             except stripe.InvalidRequestError as exc:
                 if exc.code == "charge_already_refunded":
@@ -239,14 +286,15 @@ class StripeProvider:
         return str(refund.id)
 
     def _existing_refund(
-        self, contract_id: uuid.UUID, payment_intent: str, purpose: str
+        self, contract: ContractRef, payment_intent: str, purpose: str
     ) -> str | None:
         page = self.client.v1.refunds.list(params={"payment_intent": payment_intent, "limit": 100})
         for refund in page.data:
             metadata = refund.metadata.to_dict() if refund.metadata else {}
             if (
-                metadata.get("contract_id") == str(contract_id)
+                metadata.get("contract_id") == str(contract.id)
                 and metadata.get("purpose") == purpose
+                and metadata.get("part_id") == _part(contract)
             ):
                 return str(refund.id)
         return None
@@ -323,11 +371,14 @@ class StripeProvider:
 
     @staticmethod
     def _metadata(contract: ContractRef, purpose: str) -> dict[str, str]:
-        return {
+        metadata = {
             "contract_id": str(contract.id),
             "mission": contract.mission_title[:450],
             "purpose": purpose,
         }
+        if contract.part_id is not None:
+            metadata["part_id"] = str(contract.part_id)
+        return metadata
 
 
 class _stripe_errors:

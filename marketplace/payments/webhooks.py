@@ -170,16 +170,28 @@ def _summary(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def _locked(contract_id: uuid.UUID | None) -> EscrowState | None:
-    """The contract's state, row-locked: waits for an API action on it to commit first."""
+def _locked(
+    contract_id: uuid.UUID | None, obj: dict[str, Any] | None = None, kind: str = ""
+) -> EscrowState | None:
+    """The contract's state, row-locked: waits for an API action on it to commit first.
+    For a payment of a period of regular work, the state of that period (found by the
+    `part_id` in its metadata, or by its PaymentIntent)."""
     if contract_id is None:
         return None
-    return escrow.outcomes().lock(contract_id)
+    obj = obj or {}
+    intent = (
+        _id_of(obj) if kind.startswith("payment_intent.") else _id_of(obj.get("payment_intent"))
+    )
+    return escrow.outcomes().lock(
+        contract_id,
+        part_id=_uuid((obj.get("metadata") or {}).get("part_id")),
+        payment_intent=intent,
+    )
 
 
-def _event_contract(event: dict[str, Any]) -> EscrowState | None:
+def _event_contract(event: dict[str, Any], obj: dict[str, Any]) -> EscrowState | None:
     recorded = db.session.get(PaymentEvent, str(event["id"]))
-    return _locked(recorded.contract_id if recorded else None)
+    return _locked(recorded.contract_id if recorded else None, obj, str(event.get("type", "")))
 
 
 ContractHandler = Callable[[dict[str, Any], dict[str, Any], EscrowState], str]
@@ -191,7 +203,7 @@ def _about_a_contract(handler: ContractHandler) -> Callable[[dict[str, Any], dic
 
     @functools.wraps(handler)
     def handle(event: dict[str, Any], obj: dict[str, Any]) -> str:
-        state = _event_contract(event)
+        state = _event_contract(event, obj)
         if state is None:
             return "unknown_contract"
         return handler(event, obj, state)
@@ -248,13 +260,19 @@ def _payment_succeeded(event: dict[str, Any], obj: dict[str, Any], state: Escrow
         return "mismatch"
     charge = _id_of(obj.get("latest_charge"))
     if state.awaiting_payment:
-        hook.funded(ref.id, payment, charge)
+        hook.funded(
+            ref.id,
+            payment,
+            charge,
+            part_id=ref.part_id,
+            payment_method=_id_of(obj.get("payment_method")),
+        )
         db.session.commit()
         _handle_orphans(ref.id, payment, charge)
         return "funded"
     if ref.payment_intent_id == payment:
         if charge and ref.charge_id is None:
-            hook.charge_known(ref.id, charge)
+            hook.charge_known(ref.id, charge, part_id=ref.part_id)
             db.session.commit()
         _handle_orphans(ref.id, payment, charge)
         return "already_funded"
@@ -285,7 +303,7 @@ def _payment_failed(event: dict[str, Any], obj: dict[str, Any], state: EscrowSta
     )
     assert newest is not None
     message = str(newest.summary.get("message") or decline_message(None))[:500]
-    escrow.outcomes().payment_failed(state.ref.id, message)
+    escrow.outcomes().payment_failed(state.ref.id, message, part_id=state.ref.part_id)
     db.session.commit()
     return "payment_error_shown"
 
@@ -324,9 +342,9 @@ def _dispute_created(event: dict[str, Any], obj: dict[str, Any], state: EscrowSt
     payment = _id_of(obj.get("payment_intent"))
     if state.awaiting_payment and payment:
         # A chargeback means the payment went through, even if that event is still to come.
-        hook.funded(contract_id, payment, _id_of(obj.get("charge")))
+        hook.funded(contract_id, payment, _id_of(obj.get("charge")), part_id=state.ref.part_id)
         db.session.commit()
-        _locked(contract_id)
+        _locked(contract_id, obj, "charge.dispute")
     note = (
         f"Contestation bancaire (chargeback, motif « {obj.get('reason') or 'inconnu'} ») de "
         f"{euros(int(obj.get('amount') or 0))} ouverte par la banque du client (litige Stripe "

@@ -35,7 +35,15 @@ class SecretaryProfile(PlaceMixin, db.Model):  # type: ignore[name-defined]
     specialties: Mapped[list[str]] = mapped_column(JSONList, default=list, nullable=False)
     skills: Mapped[list[str]] = mapped_column(JSONList, default=list, nullable=False)
     hourly_rate_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # Surcharges on her hourly rate, each its own percentage: `surcharge_percent` is the
+    # urgent one (its historical name), then evening (after 19:00) and weekend work.
     surcharge_percent: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    evening_surcharge_percent: Mapped[int] = mapped_column(
+        sa.Integer, default=0, server_default="0", nullable=False
+    )
+    weekend_surcharge_percent: Mapped[int] = mapped_column(
+        sa.Integer, default=0, server_default="0", nullable=False
+    )
     remote: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
     onsite_radius_km: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
     languages: Mapped[list[str]] = mapped_column(JSONList, default=list, nullable=False)
@@ -51,6 +59,12 @@ class SecretaryProfile(PlaceMixin, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         sa.CheckConstraint("hourly_rate_cents > 0", name="rate_positive"),
         sa.CheckConstraint("surcharge_percent BETWEEN 0 AND 100", name="surcharge_range"),
+        sa.CheckConstraint(
+            "evening_surcharge_percent BETWEEN 0 AND 100", name="evening_surcharge_range"
+        ),
+        sa.CheckConstraint(
+            "weekend_surcharge_percent BETWEEN 0 AND 100", name="weekend_surcharge_range"
+        ),
         sa.CheckConstraint("onsite_radius_km >= 0", name="radius_positive"),
     )
 

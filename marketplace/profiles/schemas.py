@@ -20,7 +20,14 @@ class SecretaryProfileIn(Schema):
     specialties = code_list(SPECIALTY_CODES, min_items=1, max_items=5)
     skills = code_list(SKILL_CODES)
     hourly_rate_cents = fields.Integer(required=True, validate=validate.Range(min=500, max=50_000))
+    # Her surcharges, each its own: `surcharge_percent` is for urgent work.
     surcharge_percent = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100))
+    evening_surcharge_percent = fields.Integer(
+        load_default=0, validate=validate.Range(min=0, max=100)
+    )
+    weekend_surcharge_percent = fields.Integer(
+        load_default=0, validate=validate.Range(min=0, max=100)
+    )
     postal_code = PostalCode(required=True)
     country = fields.String(load_default="FR", validate=validate.Length(equal=2))
     remote = fields.Boolean(load_default=True)
@@ -86,7 +93,9 @@ class SecretaryCard(PlaceOut):
     specialties = fields.List(fields.String())
     skills = fields.List(fields.String())
     hourly_rate_cents = fields.Integer()
-    surcharge_percent = fields.Integer()
+    surcharge_percent = fields.Integer(metadata={"description": "Urgent work's surcharge."})
+    evening_surcharge_percent = fields.Integer()
+    weekend_surcharge_percent = fields.Integer()
     remote = fields.Boolean()
     onsite_radius_km = fields.Integer()
     languages = fields.List(fields.String())

@@ -46,6 +46,8 @@ def save_secretary_profile(user: User, data: dict[str, Any]) -> SecretaryProfile
     profile.skills = list(data.get("skills", []))
     profile.hourly_rate_cents = data["hourly_rate_cents"]
     profile.surcharge_percent = data.get("surcharge_percent", 0)
+    profile.evening_surcharge_percent = data.get("evening_surcharge_percent", 0)
+    profile.weekend_surcharge_percent = data.get("weekend_surcharge_percent", 0)
     profile.remote = data.get("remote", True)
     profile.onsite_radius_km = data.get("onsite_radius_km", 0)
     profile.languages = list(data.get("languages") or ["fr"])

@@ -36,6 +36,8 @@ SECRETARY_PROFILE = FormSpec(
         "postal_code",
         "siret",
         "surcharge_percent",
+        "evening_surcharge_percent",
+        "weekend_surcharge_percent",
         "onsite_radius_km",
         "hours_per_week",
         "available_from",
@@ -65,6 +67,8 @@ def _secretary_values(profile: SecretaryProfile | None) -> dict[str, Any]:
             "languages": ["fr"],
             "hours_per_week": "35",
             "surcharge_percent": "0",
+            "evening_surcharge_percent": "0",
+            "weekend_surcharge_percent": "0",
             "onsite_radius_km": "0",
         }
     return {
@@ -74,6 +78,8 @@ def _secretary_values(profile: SecretaryProfile | None) -> dict[str, Any]:
         "skills": profile.skills,
         "hourly_rate": euros(profile.hourly_rate_cents, locale_name(), "input"),
         "surcharge_percent": str(profile.surcharge_percent),
+        "evening_surcharge_percent": str(profile.evening_surcharge_percent),
+        "weekend_surcharge_percent": str(profile.weekend_surcharge_percent),
         "postal_code": profile.postal_code,
         "remote": "y" if profile.remote else None,
         "onsite_radius_km": str(profile.onsite_radius_km),

@@ -181,29 +181,39 @@ def test_the_xml_is_visible_to_the_invoices_parties_only(api: ApiClient) -> None
     assert r.status_code == 404
 
 
-def test_hourly_work_is_billed_in_hours_and_stays_valid(
+def test_hourly_work_is_billed_in_hours_by_kind_with_its_entries_annexed(
     platform_api: ApiClient, tmp_path: Path
 ) -> None:
-    deal = f.Deal(platform_api)
-    deal.mission = f.mission(platform_api, deal.business, pricing="hourly", estimated_hours=38)
-    deal.bid = f.bid(platform_api, deal.secretary, deal.mission["id"], 106_400)  # 38 h
-    deal.to("released")
-    status, body = platform_api.get(
-        f"/api/v1/contracts/{deal.contract_id}/invoices", token=deal.business["token"]
-    )
+    from tests.regular.steps import Engagement
+
+    e = Engagement(platform_api, hourly_one_off=True)
+    [period] = e.periods()
+    e.fund(period["id"])
+    e.log(150, task="Prise de rendez-vous")
+    e.log(50, "evening", task="Rappels des patients")
+    e.act(period["id"], "submit", "secretary")
+    status, body = e.act(period["id"], "approve", "business")
     assert status == 200, body
-    [service] = body
-    xml = _download(platform_api, f"/api/v1/invoices/{service['id']}.xml", deal.business["token"])
+    status, invoices = platform_api.get(
+        f"/api/v1/contracts/{e.id}/invoices", token=e.business["token"]
+    )
+    assert status == 200, invoices
+    [service] = invoices
+    assert service["total_cents"] == 7_500 + 3_125  # 2 h 30 at 30 EUR, 50 min at 37.50 EUR
+    xml = _download(platform_api, f"/api/v1/invoices/{service['id']}.xml", e.business["token"])
     tree = etree.fromstring(xml.data)
-    [quantity] = tree.xpath("//ram:BilledQuantity", namespaces=NS)
-    assert (quantity.text, quantity.get("unitCode")) == ("38", "HUR")
-    assert tree.xpath(
-        "string(//ram:NetPriceProductTradePrice/ram:ChargeAmount)", namespaces=NS
-    ) == ("28.0000")
+    quantities = [
+        (q.text, q.get("unitCode")) for q in tree.xpath("//ram:BilledQuantity", namespaces=NS)
+    ]
+    assert quantities == [("2.5", "HUR"), ("0.8333", "HUR")]
     path = tmp_path / "hourly.pdf"
-    path.write_bytes(_download(platform_api, service["pdf_url"], deal.business["token"]).data)
+    pdf = _download(platform_api, service["pdf_url"], e.business["token"]).data
+    path.write_bytes(pdf)
     valid, report = mustang(path)
     assert valid, report
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Annexe : relevé des heures" in text
+    assert "Rappels des patients" in text and "0 h 50" in text
 
 
 def test_the_xml_route_is_in_the_openapi_document(client) -> None:

@@ -79,7 +79,7 @@ def test_secretary_finds_the_mission_bids_and_withdraws(new_browser) -> None:
         action=f"/missions/{mission_id}/devis",
         expect=422,
     )
-    assert page.field_error("amount") == "Ce champ est obligatoire."
+    assert page.field_error("amount") == "Indiquez le montant de votre devis."
     assert page.text_of("f-message") == "Bonjour"
 
     page = place_bid(secretary, mission_id, amount="1 100,00")
