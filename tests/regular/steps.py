@@ -19,7 +19,11 @@ from marketplace.extensions import db
 from tests import factories as f
 
 RATE = 3_000  # 30 EUR an hour
-SURCHARGES = {"surcharge_percent": 50, "evening_surcharge_percent": 25, "weekend_surcharge_percent": 40}
+SURCHARGES = {
+    "surcharge_percent": 50,
+    "evening_surcharge_percent": 25,
+    "weekend_surcharge_percent": 40,
+}
 
 
 def recurring_mission(**overrides: Any) -> dict[str, Any]:

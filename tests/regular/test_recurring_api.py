@@ -191,7 +191,7 @@ def test_the_job_opens_and_charges_the_next_period_and_auto_approves(api, app) -
     with app.app_context():
         report = periods_service.run_due()
     assert (report.reminded, report.approved) == (1, 0)
-    status, notes = api.get("/api/v1/notifications", token=e.business["token"])
+    _status, notes = api.get("/api/v1/notifications", token=e.business["token"])
     assert "timesheet_auto_approve_soon" in {n["kind"] for n in notes["results"]}
     submitted_days_ago(app, first["id"], 5.1)
     with app.app_context():
