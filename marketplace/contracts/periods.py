@@ -85,6 +85,10 @@ from marketplace.workflow import ConcurrentTransition, InvalidTransition
 
 PARIS = ZoneInfo("Europe/Paris")
 
+# The jobs lock a contract's row with FOR NO KEY UPDATE: two jobs wait for each other, but
+# the rows that only reference the contract (entries, events, ledger legs) are not blocked.
+NO_KEY_UPDATE = {"key_share": True}
+
 # How long before a period starts it is opened and, with a saved method, charged.
 FUNDING_LEAD = timedelta(days=1)
 
@@ -514,13 +518,22 @@ def payment_failed(contract: Contract, period: ContractPeriod, message: str) -> 
 
 
 def _charge_saved(contract: Contract, period: ContractPeriod) -> None:
-    """Charge the saved method for a period, in its own transaction (the job's)."""
+    """Charge the saved method for a period, in its own transaction (the job's). The
+    contract's row is locked first, as every writer of its periods does (contract, then
+    period: one lock order, no deadlock with a second job opening the same period)."""
+    db.session.get(Contract, contract.id, with_for_update=NO_KEY_UPDATE, populate_existing=True)
+    db.session.refresh(period)
+    if period.status is not P.AWAITING_FUNDING:
+        db.session.rollback()
+        return
     ref = part_ref(contract, period, period.cap_cents)
     try:
         start = escrow.provider().charge_saved_method(ref)
     except PaymentError as exc:
         db.session.rollback()
-        locked = db.session.get(Contract, contract.id, with_for_update=True)
+        locked = db.session.get(
+            Contract, contract.id, with_for_update=NO_KEY_UPDATE, populate_existing=True
+        )
         unpaid = db.session.get(ContractPeriod, period.id, populate_existing=True)
         assert locked is not None and unpaid is not None
         payment_failed(locked, unpaid, exc.message)
@@ -986,7 +999,10 @@ def _open_next_periods(day: date, report: DueReport) -> None:
     ).all()
     db.session.rollback()
     for contract_id, last_day in due:
-        contract = db.session.get(Contract, contract_id, with_for_update=True)
+        # The contract's row lock serialises two jobs: the second finds the period opened.
+        contract = db.session.get(
+            Contract, contract_id, with_for_update=NO_KEY_UPDATE, populate_existing=True
+        )
         if contract is None or contract.status is not S.ACTIVE:
             db.session.rollback()
             continue
