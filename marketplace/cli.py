@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from marketplace.accounts.services import create_operator
+from marketplace.contracts.periods import run_due
 from marketplace.contracts.services import auto_release_due, remind_auto_release
 from marketplace.demo.seed import DemoSeedError
 from marketplace.demo.seed import seed as run_seed
@@ -38,17 +39,21 @@ def register_commands(app: Flask) -> None:
     @payments.command("release-due")
     def release_due() -> None:
         """Release escrow whose approval window has passed; warn businesses two days before;
-        publish reviews whose window closed.
+        open and charge the next periods of regular work, send and approve the timesheets
+        whose days passed; publish reviews whose window closed.
 
         Safe from cron, twice at once, or again after a crash.
         """
 
         released = auto_release_due()
         reminded = remind_auto_release()
+        regular = run_due()
         published = publish_due()
         click.echo(
             f"released {released} contract(s), published {published} review(s), "
-            f"reminded {reminded} business(es)"
+            f"reminded {reminded} business(es); regular work: {regular.opened} period(s) "
+            f"opened, {regular.charged} charged, {regular.submitted} timesheet(s) sent, "
+            f"{regular.approved} approved by themselves, {regular.ended} contract(s) ended"
         )
 
     app.cli.add_command(payments)

@@ -66,11 +66,13 @@ def relay_pending() -> int:
 
 @celery.task(name=RELEASE_DUE, base=AppTask)
 def release_due() -> tuple[int, int]:
+    from marketplace.contracts.periods import run_due
     from marketplace.contracts.services import auto_release_due, remind_auto_release
     from marketplace.reviews.services import publish_due
 
     released = auto_release_due()
     remind_auto_release()
+    run_due()  # regular work: next periods, timesheets submitted and approved by themselves
     return released, publish_due()
 
 

@@ -16,6 +16,7 @@ from marketplace.web import (  # noqa: F401  (routes register on import)
     operator_pages,
     payment_pages,
     profile_pages,
+    regular_pages,
     search_pages,
     views,
 )

@@ -32,6 +32,7 @@ from marketplace.web.blueprint import bp
 from marketplace.web.conversation_pages import uploaded_files
 from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import refusal_text, refused_as_flash, signed_in
+from marketplace.web.regular_pages import regular_context
 
 DISPUTE = FormSpec(DisputeIn, text=("reason",))
 REVIEW = FormSpec(ReviewIn, text=("rating", "comment"))
@@ -80,6 +81,7 @@ def _contract_page(
         "payment_error": contract.payment_error if awaiting else None,
         "deliver_note": deliver_note,
         **_exchanges(contract, user),
+        **(regular_context(contract, user) if contract.is_regular else {}),
     }
     return render_template("contracts/detail.html", **context), status
 

@@ -96,6 +96,25 @@ def file_size(size_bytes: int | None) -> str:
     return ""  # unreachable: the last unit always returns
 
 
+def duration(minutes: int | None) -> str:
+    """150 -> "2 h 30", 45 -> "45 min", 120 -> "2 h"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return _("%(m)s min", m=rest)
+    if not rest:
+        return _("%(h)s h", h=hours)
+    return _("%(h)s h %(m)02d", h=hours, m=rest)
+
+
+def weekday_date(value: date | None) -> str:
+    """A day of a timesheet: "lundi 7 déc."."""
+    if value is None:
+        return ""
+    return format_date(value, "EEEE d MMM")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         # 12345 -> "123,45 €" (French) or "€123.45" (English): see marketplace.money
@@ -107,6 +126,8 @@ def register(app: Flask) -> None:
         date_time=date_time,
         iso_datetime=iso_datetime,
         file_size=file_size,
+        duration=duration,
+        weekday_date=weekday_date,
         term=term,
         terms=terms,
     )

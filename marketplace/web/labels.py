@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import Role
 from marketplace.bids.models import BID
-from marketplace.contracts.models import CONTRACT
+from marketplace.contracts.models import CONTRACT, PERIOD
 from marketplace.missions.models import MISSION, Pricing
 from marketplace.moderation.models import ModerationKind
 from marketplace.payments.models import Account, LedgerKind
@@ -29,6 +29,7 @@ MODERATION_KIND = {
 MISSION_STATUS = MISSION.labels
 BID_STATUS = BID.labels
 CONTRACT_STATUS = CONTRACT.labels
+PERIOD_STATUS = PERIOD.labels
 
 PRICING = {
     Pricing.FIXED: _l("Forfait"),
@@ -52,6 +53,22 @@ EVENT_ACTION = {
     "cancel": _l("Contrat annulé"),
     "dispute": _l("Litige ouvert"),
     "resolve": _l("Litige résolu par l'équipe"),
+    # Regular work.
+    "period_funded": _l("Période payée et placée en séquestre"),
+    "period_submitted": _l("Relevé d'heures envoyé"),
+    "period_approved": _l("Relevé d'heures validé, heures versées"),
+    "period_disputed": _l("Relevé d'heures contesté"),
+    "period_resolved": _l("Litige sur une période résolu par l'équipe"),
+    "pause": _l("Contrat suspendu : paiement d'une période refusé"),
+    "end": _l("Fin du contrat annoncée (préavis)"),
+    "ended": _l("Contrat terminé"),
+}
+
+RATE_KIND = {
+    "normal": _l("Normales"),
+    "urgent": _l("Urgentes"),
+    "evening": _l("Soir"),
+    "weekend": _l("Week-end"),
 }
 
 LEDGER_KIND = {

@@ -1,0 +1,73 @@
+"""Regular work on the pages: the business pays a period, the secretary fills in her week
+from the timesheet form, sends it, the business reads the totals by kind and approves,
+then ends the contract with its notice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.regular.steps import Engagement
+from tests.web.steps import sign_in
+
+
+def test_a_week_of_regular_work_through_the_pages(api, new_browser) -> None:
+    e = Engagement(api)
+    business, secretary = new_browser(), new_browser()
+    sign_in(business, e.business["email"])
+    sign_in(secretary, e.secretary["email"])
+    path = f"/contrats/{e.id}"
+
+    page = business.get(path)
+    assert "30,00 €" in page and "/ heure" in page
+    assert "urgent +50 %" in page and "soir +25 %" in page
+    assert "Payer 300,00 €" in page
+    page = business.submit(page, action=f"/contrats/{e.id}/periodes/{e.period()['id']}/payer")
+    assert "Période payée : les fonds sont en séquestre." in page.flashes()
+    assert "Payée, en cours" in page
+
+    page = secretary.get(path)
+    assert "0 min sur 10 h" in page
+    form = f"/contrats/{e.id}/heures"
+    page = secretary.submit(
+        page,
+        {
+            "date": date.today().isoformat(),
+            "hours": "2",
+            "minutes": "30",
+            "rate_kind": "evening",
+            "description": "Rappels des patients",
+        },
+        action=form,
+    )
+    assert "150 min enregistrées." in page.flashes()
+    assert "2 h 30 sur 10 h" in page
+    assert "Rappels des patients" in page and "93,75 €" in page
+    page = secretary.submit(
+        page,
+        {"date": date.today().isoformat(), "hours": "", "minutes": "", "description": "x"},
+        action=form,
+    )
+    assert any("minutes" in f or "tâche" in f.lower() for f in page.flashes()), page.flashes()
+    page = secretary.submit(
+        page,
+        {"date": date.today().isoformat(), "hours": "9", "minutes": "0", "description": "Trop"},
+        action=form,
+    )
+    assert any("plafond" in f for f in page.flashes()), page.flashes()
+    page = secretary.submit(page, action=f"/contrats/{e.id}/periodes/{e.period()['id']}/envoyer")
+    assert "Relevé d'heures envoyé au client pour validation." in page.flashes()
+
+    page = business.get(path)
+    assert "Relevé à valider" in page
+    assert "Soir : 2 h 30 — 93,75 €" in page
+    assert "validé automatiquement le" in page
+    page = business.submit(page, action=f"/contrats/{e.id}/periodes/{e.period()['id']}/valider")
+    [flash] = page.flashes()
+    assert flash.startswith("Relevé validé :")
+    assert "206,25 €" in flash  # refunded: 300,00 € funded, 93,75 € used
+    assert "Validée, versée" in page
+
+    page = business.submit(page, {"reason": "Le cabinet ferme."}, action=f"/contrats/{e.id}/fin")
+    assert any(f.startswith("Fin du contrat enregistrée") for f in page.flashes())
+    assert "Fin du contrat prévue le" in page
+    assert "Mettre fin au contrat" not in page
