@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -20,7 +21,7 @@ from marketplace.errors import FieldErrors
 from marketplace.extensions import db
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission, MissionStatus
-from marketplace.missions.schemas import MissionIn, MissionPatch
+from marketplace.missions.schemas import MissionIn, MissionPatch, SlotIn
 from marketplace.moderation import services as moderation
 from marketplace.money import euros
 from marketplace.pagination import paginate
@@ -41,8 +42,11 @@ _MISSION_FIELDS: dict[str, Any] = {
         "postal_code",
         "start_date",
         "end_date",
+        "schedule",
+        "period",
+        "notice_days",
     ),
-    "decimals": ("estimated_hours",),
+    "decimals": ("estimated_hours", "hours_per_period"),
     "flags": ("remote_ok", "urgent", "confidential"),
     "lists": ("skills",),
     "money": ("budget",),
@@ -53,10 +57,47 @@ EDIT_MISSION = FormSpec(MissionPatch, **_MISSION_FIELDS)
 BID = FormSpec(
     BidIn,
     text=("start_date", "message"),
-    decimals=("estimated_hours",),
-    money=("amount",),
-    paths={"amount": "amount_cents"},
+    decimals=("estimated_hours", "hours_per_period"),
+    money=("amount", "hourly_rate"),
+    paths={"amount": "amount_cents", "hourly_rate": "hourly_rate_cents"},
 )
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekly_slots(form: Any) -> list[dict[str, str]]:
+    """The form's slot days and their common hours -> API.md's weekly_slots (the schema
+    then checks the days and times, its errors naming `weekly_slots`)."""
+    days = [d for d in form.getlist("slot_days") if d in WEEKDAYS]
+    start, end = form.get("slot_start", "").strip(), form.get("slot_end", "").strip()
+    if not days:
+        return []
+    return [{"day": day, "start": start, "end": end} for day in days]
+
+
+def _parse_mission(spec: FormSpec, form: Any) -> dict[str, Any]:
+    data = spec.parse(form)
+    if data.get("schedule") == "recurring" or "slot_days" in form:
+        slots = _weekly_slots(form)
+        if slots:
+            try:
+                data["weekly_slots"] = [load(SlotIn(), slot) for slot in slots]
+            except FieldErrors as exc:
+                raise FieldErrors(
+                    {"weekly_slots": sorted({m for ms in exc.errors.values() for m in ms})}
+                ) from None
+        elif spec is NEW_MISSION or "slot_days" in form:
+            data["weekly_slots"] = []
+    return data
+
+
+def _budget_check(form: Any, data: dict[str, Any]) -> list[missions.BudgetWarning]:
+    """An implausible hourly figure is shown before the mission is posted, until the
+    business confirms it (`confirm_budget`)."""
+    if form.get("confirm_budget"):
+        return []
+    return missions.budget_warnings(SimpleNamespace(**({"estimated_hours": None} | data)))
+
+
 PER_PAGE = 20
 
 
@@ -76,6 +117,13 @@ def _mission_values(mission: Mission) -> dict[str, Any]:
         "end_date": mission.end_date.isoformat() if mission.end_date else None,
         "urgent": "y" if mission.urgent else None,
         "confidential": "y" if mission.confidential else None,
+        "schedule": mission.schedule.value,
+        "period": mission.period.value if mission.period else None,
+        "hours_per_period": number_to_input(mission.hours_per_period, locale),
+        "notice_days": str(mission.notice_days),
+        "slot_days": [slot["day"] for slot in mission.weekly_slots],
+        "slot_start": mission.weekly_slots[0]["start"] if mission.weekly_slots else "",
+        "slot_end": mission.weekly_slots[0]["end"] if mission.weekly_slots else "",
     }
 
 
@@ -102,13 +150,26 @@ def mission_list() -> str:
 def mission_new() -> ResponseReturnValue:
     user = signed_in(Role.BUSINESS)
     if request.method == "GET":
-        values: dict[str, Any] = {"pricing": "fixed", "remote_ok": "y"}
+        values: dict[str, Any] = {
+            "pricing": "fixed",
+            "remote_ok": "y",
+            "schedule": "one_off",
+            "period": "week",
+            "notice_days": "7",
+        }
         business = profiles.own_profile(user)
         if business is not None:
             values["postal_code"] = business.postal_code
         return render_template("missions/form.html", form=FormState(values), mission=None)
     try:
-        mission = missions.create_mission(user, NEW_MISSION.parse(request.form))
+        data = _parse_mission(NEW_MISSION, request.form)
+        warnings = _budget_check(request.form, data)
+        if warnings:
+            form = FormState(request.form)
+            return render_template(
+                "missions/form.html", form=form, mission=None, budget_warnings=warnings
+            )
+        mission = missions.create_mission(user, data)
     except FieldErrors as exc:
         form = NEW_MISSION.state(request.form, exc)
         return render_template("missions/form.html", form=form, mission=None), 422
@@ -132,7 +193,7 @@ def mission_edit(mission_id: uuid.UUID) -> ResponseReturnValue:
         )
     try:
         with refused_as_flash():
-            missions.update_mission(mission, user, EDIT_MISSION.parse(request.form))
+            missions.update_mission(mission, user, _parse_mission(EDIT_MISSION, request.form))
             flash(_("Mission mise à jour."), "success")
     except FieldErrors as exc:
         db.session.rollback()

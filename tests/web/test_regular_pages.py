@@ -71,3 +71,39 @@ def test_a_week_of_regular_work_through_the_pages(api, new_browser) -> None:
     assert any(f.startswith("Fin du contrat enregistrée") for f in page.flashes())
     assert "Fin du contrat prévue le" in page
     assert "Mettre fin au contrat" not in page
+
+
+def test_posting_recurring_work_flags_an_implausible_budget_first(api, new_browser) -> None:
+    from tests import factories as f
+
+    owner = f.business(api)
+    browser = new_browser()
+    sign_in(browser, owner["email"])
+    form = {
+        "title": "Permanence téléphonique du cabinet",
+        "description": "Prise des appels et des rendez-vous du cabinet, chaque matin.",
+        "specialty": "medical",
+        "schedule": "recurring",
+        "period": "week",
+        "hours_per_period": "36",
+        "notice_days": "7",
+        "slot_days": ["mon", "tue", "wed", "thu", "fri"],
+        "slot_start": "08:00",
+        "slot_end": "12:00",
+        "pricing": "hourly",
+        "budget": "30",
+        "postal_code": "69003",
+        "start_date": date.today().isoformat(),
+        "remote_ok": "y",
+    }
+    page = browser.submit("/missions/nouvelle", form)
+    assert page.path == "/missions/nouvelle"
+    assert "Ce budget revient à 0,83 € de l'heure" in page
+    assert browser.get("/missions").text.count("Permanence téléphonique du cabinet") == 0
+    page = browser.submit(page, form | {"confirm_budget": "y"}, action="/missions/nouvelle")
+    assert "Mission publiée." in " ".join(page.flashes())
+    assert "36 h par semaine" in page and "préavis de 7 jours" in page
+    assert "Lundi 08:00–12:00" in page
+    bad = form | {"slot_end": "07:00", "budget": "1 000", "slot_days": ["mon"]}
+    page = browser.submit("/missions/nouvelle", bad, expect=422)
+    assert "La fin du créneau doit suivre son début." in page
