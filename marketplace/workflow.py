@@ -59,6 +59,18 @@ ACTION_LABELS = {
     "hire": _l("attribuer"),
     "close": _l("fermer"),
     "invite": _l("inviter"),
+    # Regular work.
+    "log_time": _l("saisir des heures"),
+    "submit": _l("envoyer le relevé d'heures"),
+    "auto_approve": _l("valider automatiquement"),
+    "activate": _l("reprendre"),
+    "pause": _l("suspendre"),
+    "give_notice": _l("mettre fin au contrat"),
+    "end": _l("terminer le contrat"),
+    "cancel_regular": _l("annuler"),
+    "accept_urgent": _l("accepter la demande urgente"),
+    "decline_urgent": _l("décliner la demande urgente"),
+    "expire": _l("laisser expirer"),
 }
 
 

@@ -51,7 +51,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.accounts.models import Role, User
 from marketplace.bids.models import Bid
 from marketplace.config import Settings
-from marketplace.contracts import parties
+from marketplace.contracts import parties, urgent
 from marketplace.contracts.models import (
     CONTRACT,
     PERIOD,
@@ -567,6 +567,23 @@ def _check_entry(
         raise FieldErrors(errors)
 
 
+def _check_urgent(
+    contract: Contract, rate_kind: RateKind, urgent_request_id: uuid.UUID | None
+) -> None:
+    """Urgent hours in recurring work are those of an urgent request she accepted (one-off
+    hourly work posted as urgent may bill them directly)."""
+    if urgent_request_id is not None:
+        urgent.accepted_request(contract, urgent_request_id)
+        if rate_kind is not RateKind.URGENT:
+            raise FieldErrors({"rate_kind": _("Le temps d'une demande urgente est urgent.")})
+    elif rate_kind is RateKind.URGENT and not (
+        contract.kind is ContractKind.HOURLY and contract.mission.urgent
+    ):
+        raise FieldErrors(
+            {"urgent_request_id": _("Indiquez la demande urgente acceptée que ce temps couvre.")}
+        )
+
+
 def _period_for_date(contract: Contract, worked_on: date) -> ContractPeriod:
     period = db.session.scalar(
         sa.select(ContractPeriod).where(
@@ -613,10 +630,12 @@ def add_entry(
     minutes: int,
     description: str,
     rate_kind: RateKind,
+    urgent_request_id: uuid.UUID | None = None,
 ) -> TimeEntry:
     if contract.secretary_id != user.id:
         raise Forbidden()
     regular(contract)
+    _check_urgent(contract, rate_kind, urgent_request_id)
     period = _period_for_date(contract, worked_on)
     _check_entry(contract, period, worked_on, minutes, rate_kind)
     _lock_for_time(period)
@@ -632,6 +651,7 @@ def add_entry(
         rate_kind=rate_kind,
         rate_cents=rate,
         amount_cents=amount,
+        urgent_request_id=urgent_request_id,
     )
     db.session.add(entry)
     db.session.commit()
@@ -967,6 +987,8 @@ def run_due(now: datetime | None = None) -> DueReport:
     _open_next_periods(day, report)
     _auto_submit(day, days, report)
     _remind_and_auto_approve(now, days, report)
+    urgent.expire_due()
+    db.session.commit()
     for contract_id in db.session.scalars(
         sa.select(Contract.id).where(
             Contract.status.in_((S.ACTIVE, S.PAUSED)), Contract.ends_on < day

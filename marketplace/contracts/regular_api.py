@@ -13,11 +13,12 @@ from flask.views import MethodView
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
-from marketplace.contracts import periods, services
+from marketplace.contracts import periods, services, urgent
 from marketplace.contracts.api import shown
 from marketplace.contracts.models import Contract, ContractPeriod, PeriodStatus, RateKind
 from marketplace.contracts.schemas import (
     ContractOut,
+    DeclineIn,
     DisputeIn,
     EndIn,
     FundIn,
@@ -28,6 +29,8 @@ from marketplace.contracts.schemas import (
     TimeEntryOut,
     TimeEntryPatch,
     TimeEntryQuery,
+    UrgentRequestIn,
+    UrgentRequestOut,
 )
 from marketplace.http import Blueprint
 
@@ -183,6 +186,7 @@ class TimeEntries(MethodView):
             minutes=data["minutes"],
             description=data["description"].strip(),
             rate_kind=RateKind(data["rate_kind"]),
+            urgent_request_id=data["urgent_request_id"],
         )
 
 
@@ -232,3 +236,49 @@ class ContractEnd(MethodView):
         user = api_user()
         contract = _regular(user, contract_id)
         return shown(periods.end(contract, user, data["reason"].strip()), user)
+
+
+@blp.route("/contracts/<uuid:contract_id>/urgent-requests")
+class UrgentRequests(MethodView):
+    @blp.response(200, UrgentRequestOut(many=True))
+    def get(self, contract_id: uuid.UUID) -> list[Any]:
+        """The contract's urgent requests, newest first (past their deadline: expired)."""
+        contract = _regular(api_user(), contract_id)
+        return urgent.requests_of(contract)
+
+    @blp.arguments(UrgentRequestIn)
+    @blp.response(201, UrgentRequestOut)
+    def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> Any:
+        """Ask for an urgent task with a deadline (business, recurring contract in progress);
+        she may accept it (billed at her urgent surcharge) or decline it."""
+        user = api_user(Role.BUSINESS)
+        contract = _regular(user, contract_id)
+        return urgent.send(
+            contract,
+            user,
+            title=data["title"].strip(),
+            description=data["description"].strip(),
+            deadline=data["deadline"],
+        )
+
+
+@blp.route("/urgent-requests/<uuid:request_id>/accept")
+class UrgentAccept(MethodView):
+    @blp.response(200, UrgentRequestOut)
+    def post(self, request_id: uuid.UUID) -> Any:
+        """Accept an urgent request (secretary) before its deadline."""
+        user = api_user(Role.SECRETARY)
+        request, contract = urgent.visible_request(user, request_id)
+        return urgent.answer(request, contract, user, accept=True)
+
+
+@blp.route("/urgent-requests/<uuid:request_id>/decline")
+class UrgentDecline(MethodView):
+    @blp.arguments(DeclineIn, required=False)
+    @blp.response(200, UrgentRequestOut)
+    def post(self, data: dict[str, Any] | None, request_id: uuid.UUID) -> Any:
+        """Decline an urgent request (secretary): nobody can order her to drop everything."""
+        user = api_user(Role.SECRETARY)
+        request, contract = urgent.visible_request(user, request_id)
+        reason = ((data or {}).get("reason") or "").strip()
+        return urgent.answer(request, contract, user, accept=False, reason=reason)

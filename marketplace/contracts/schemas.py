@@ -143,6 +143,29 @@ class TimeEntryIn(Schema):
     rate_kind = fields.String(
         load_default="normal", validate=validate.OneOf(["normal", "urgent", "evening", "weekend"])
     )
+    urgent_request_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class UrgentRequestIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=3, max=140))
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    deadline = fields.AwareDateTime(required=True, default_timezone=None)
+
+
+class DeclineIn(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class UrgentRequestOut(Schema):
+    id = fields.UUID()
+    contract_id = fields.UUID()
+    title = fields.String()
+    description = fields.String()
+    deadline = fields.DateTime()
+    status = fields.String()
+    decline_reason = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)
 
 
 class TimeEntryPatch(TimeEntryIn):
@@ -157,6 +180,7 @@ class TimeEntryOut(Schema):
     minutes = fields.Integer()
     description = fields.String()
     rate_kind = fields.String()
+    urgent_request_id = fields.UUID(allow_none=True)
     rate_cents = fields.Integer()
     amount_cents = fields.Integer()
     created_at = fields.DateTime()

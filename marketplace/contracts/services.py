@@ -30,7 +30,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
 from marketplace.bids.models import Bid
 from marketplace.config import Settings
-from marketplace.contracts import parties, periods
+from marketplace.contracts import parties, periods, urgent
 from marketplace.contracts.models import CONTRACT, Contract, ContractEvent
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.db import utcnow
@@ -581,6 +581,10 @@ def public_secretary(secretary_id: uuid.UUID) -> SecretaryProfile:
     profile.rating_avg = record.rating_avg
     profile.rating_count = record.rating_count
     profile.completed_contracts = record.completed_contracts
+    stats = urgent.answer_stats(secretary_id)
+    profile.urgent_requests_answered = stats.answered
+    profile.urgent_requests_accepted = stats.accepted
+    profile.urgent_answer_minutes = stats.median_minutes
     return profile
 
 

@@ -106,6 +106,12 @@ class SecretaryCard(PlaceOut):
     rating_avg = fields.Float(allow_none=True, metadata={"description": "Published reviews"})
     rating_count = fields.Integer()
     completed_contracts = fields.Integer()
+    # Urgent requests within regular work, measured from what she did.
+    urgent_requests_answered = fields.Integer(dump_default=0)
+    urgent_requests_accepted = fields.Integer(dump_default=0)
+    urgent_answer_minutes = fields.Integer(
+        allow_none=True, metadata={"description": "Median time she took to answer one"}
+    )
 
     def _has_siret(self, obj: Any) -> bool:
         return bool(getattr(obj, "siret", None))

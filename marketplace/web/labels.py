@@ -64,6 +64,13 @@ EVENT_ACTION = {
     "ended": _l("Contrat terminé"),
 }
 
+URGENT_STATUS = {
+    "pending": _l("En attente de réponse"),
+    "accepted": _l("Acceptée"),
+    "declined": _l("Déclinée"),
+    "expired": _l("Expirée sans réponse"),
+}
+
 RATE_KIND = {
     "normal": _l("Normales"),
     "urgent": _l("Urgentes"),

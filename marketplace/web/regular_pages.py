@@ -17,15 +17,17 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
-from marketplace.contracts import periods
+from marketplace.contracts import periods, urgent
 from marketplace.contracts import services as contracts
 from marketplace.contracts.models import (
     Contract,
+    ContractKind,
     ContractPeriod,
     PeriodStatus,
     RateKind,
     TimeEntry,
 )
+from marketplace.db import utcnow
 from marketplace.errors import FieldErrors
 from marketplace.extensions import db
 from marketplace.money import euros
@@ -91,6 +93,9 @@ def regular_context(contract: Contract, user: User) -> dict[str, Any]:
         views.append(PeriodView(period, used[period.id], days, auto))
     open_period = next((v for v in views if v.period.status is PeriodStatus.FUNDED), None)
     return {
+        "urgent_requests": (
+            urgent.requests_of(contract) if contract.kind is ContractKind.RECURRING else []
+        ),
         "periods": views,
         "open_period": open_period,
         "rate_kinds": list(RateKind),
@@ -257,3 +262,49 @@ def contract_end(contract_id: uuid.UUID) -> ResponseReturnValue:
                 "success",
             )
     return _back(contract, "fin")
+
+
+@bp.post("/contrats/<uuid:contract_id>/urgences")
+def urgent_send(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in()
+    contract = periods.regular(contracts.visible_contract(user, contract_id))
+    form = request.form
+    title = (form.get("title") or "").strip()
+    try:
+        hours = float((form.get("within_hours") or "").replace(",", "."))
+    except ValueError:
+        hours = 0
+    if len(title) < 3 or not 0 < hours <= 72:
+        flash(_("Indiquez la tâche (3 caractères au moins) et un délai de 1 à 72 heures."), "error")
+        return _back(contract, "urgences")
+    with refused_as_flash():
+        urgent.send(
+            contract,
+            user,
+            title=title[:140],
+            description=(form.get("description") or "").strip()[:4000],
+            deadline=utcnow() + timedelta(hours=hours),
+        )
+        flash(_("Demande urgente envoyée : elle peut l'accepter ou la décliner."), "success")
+    return _back(contract, "urgences")
+
+
+@bp.post("/urgences/<uuid:request_id>/<any(accepter, decliner):answer>")
+def urgent_answer(request_id: uuid.UUID, answer: str) -> ResponseReturnValue:
+    user = signed_in()
+    urgent_request, contract = urgent.visible_request(user, request_id)
+    with refused_as_flash():
+        urgent.answer(
+            urgent_request,
+            contract,
+            user,
+            accept=answer == "accepter",
+            reason=(request.form.get("reason") or "").strip()[:2000],
+        )
+        flash(
+            _("Demande acceptée : saisissez son temps en heures urgentes.")
+            if answer == "accepter"
+            else _("Demande déclinée."),
+            "success",
+        )
+    return _back(contract, "urgences")

@@ -107,3 +107,25 @@ def test_posting_recurring_work_flags_an_implausible_budget_first(api, new_brows
     bad = form | {"slot_end": "07:00", "budget": "1 000", "slot_days": ["mon"]}
     page = browser.submit("/missions/nouvelle", bad, expect=422)
     assert "La fin du créneau doit suivre son début." in page
+
+
+def test_an_urgent_request_is_offered_on_the_page_and_she_answers_it(api, new_browser) -> None:
+    e = Engagement(api)
+    e.fund(e.period()["id"])
+    business, secretary = new_browser(), new_browser()
+    sign_in(business, e.business["email"])
+    sign_in(secretary, e.secretary["email"])
+    page = business.submit(
+        f"/contrats/{e.id}",
+        {"title": "Relancer les patients de demain", "within_hours": "3"},
+        action=f"/contrats/{e.id}/urgences",
+    )
+    assert "Demande urgente envoyée" in " ".join(page.flashes())
+    page = secretary.get(f"/contrats/{e.id}")
+    assert "Relancer les patients de demain" in page and "En attente de réponse" in page
+    _status, [request] = api.get(
+        f"/api/v1/contracts/{e.id}/urgent-requests", token=e.secretary["token"]
+    )
+    page = secretary.submit(page, action=f"/urgences/{request['id']}/decliner")
+    assert "Demande déclinée." in page.flashes()
+    assert "Déclinée" in page
