@@ -80,6 +80,11 @@ BARE_LISTS = {
     "/api/v1/contracts/{contract_id}/events",
     "/api/v1/contracts/{contract_id}/invoices",
     "/api/v1/contracts/{contract_id}/reviews",
+    # Regular work, one contract's: API.md fixes the periods as an array; time entries are
+    # read a period at a time (`?period_id=`); urgent requests are few per contract.
+    "/api/v1/contracts/{contract_id}/periods",
+    "/api/v1/contracts/{contract_id}/time-entries",
+    "/api/v1/contracts/{contract_id}/urgent-requests",
 }
 # A ranked top-N (`?limit=`), not a paginated list: API.md fixes it so.
 MATCHES = "/api/v1/missions/{mission_id}/matches"
