@@ -48,7 +48,7 @@ from marketplace.contracts import services as contracts
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.conversations import services as conversations
 from marketplace.db import utcnow
-from marketplace.demo import generate, texts
+from marketplace.demo import generate, regular, texts
 from marketplace.demo.generate import BusinessSpec, MissionSpec, SecretarySpec
 from marketplace.extensions import db
 from marketplace.missions import services as missions
@@ -199,6 +199,9 @@ def seed(
     seeder.create_profiles()
     for plan in seeder.plan_missions(missions):
         seeder.play(plan)
+    regular.seed_regular_work(
+        seeder.rng, seeder.business_users, seeder.secretary_users, seeder.today
+    )
     seeder.backdate()
     report = verify()
     return _summary(seeder, report, seed, time.perf_counter() - started)
@@ -330,6 +333,10 @@ class _Seeder:
             used = titles.setdefault(owner, set())
             spec = generate.mission(rng, owner, self.businesses[owner], self.today, avoid=used)
             used.add(spec.template.title)
+            if outcome in CONTRACT_OUTCOMES and spec.payload["pricing"] == "hourly":
+                # The one-off workflow (fund, deliver, approve) is the fixed-price one; hourly
+                # and recurring work are lived period by period (`demo/regular.py`).
+                spec.payload["pricing"] = "fixed"
             plans.append(MissionPlan(outcome, spec))
         self._assign_demo_roles(plans)
         return plans
