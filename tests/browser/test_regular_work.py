@@ -12,6 +12,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from marketplace.contracts import periods
+from tests.browser.audit import audit
 from tests.browser.steps import flash, sign_in
 from tests.conftest import ApiClient
 from tests.regular.steps import Engagement, submitted_days_ago, travel
@@ -51,6 +52,7 @@ def test_two_weeks_of_regular_work_then_notice(new_page: Callable[[], Page], app
     expect(sheet).to_contain_text("3 h sur 10 h")
     expect(sheet).to_contain_text("97,50 € sur 300,00 € payés en séquestre")
     expect(sheet).to_contain_text("Rappels des patients · 37,50 €")  # 30 € + 25 % for 1 h
+    audit(secretary, "timesheet")  # a phone's width included: no sideways scroll, axe clean
     sheet.get_by_role("button", name="Envoyer le relevé au client").click()
     flash(secretary, "Relevé d'heures envoyé au client pour validation.")
 
@@ -59,6 +61,7 @@ def test_two_weeks_of_regular_work_then_notice(new_page: Callable[[], Page], app
     review = business.locator("#periode-1")
     expect(review).to_contain_text("Normales : 2 h — 60,00 €")
     expect(review).to_contain_text("Soir : 1 h — 37,50 €")
+    audit(business, "timesheet-approval")
     review.get_by_role("button", name="Valider le relevé").click()
     flash(business, "202,50 € remboursés")
     expect(business.locator("#periode-1")).to_contain_text("Validée, versée")
