@@ -13,7 +13,9 @@ it. Each period has its own escrow (ledger legs with `part_id` = the period):
   `run_due` a day before they start (the sandbox "saves" its method the same way). A
   failed charge tells the business and pauses the contract: nothing new is funded and she
   cannot log time in the unpaid period, but what was approved before stays hers.
-- **Time entries.** She logs date, minutes, task and kind of hours in a funded period;
+- **Time entries.** She logs date, minutes, task and kind of hours in a funded period
+  (any day of it: a slot booked ahead, such as a planned morning of phone coverage, may be
+  entered in advance; the business approves the whole at the end);
   each entry is priced when logged (the hourly rate plus her surcharge for that kind, all
   frozen on the contract). The cap bounds what she logs in minutes and in money: an
   entry past it is refused (409 `over_cap`). Every change to a period's time first locks
@@ -559,8 +561,6 @@ def _check_entry(
             start=period.starts_on.isoformat(),
             end=period.ends_on.isoformat(),
         )
-    elif worked_on > today():
-        errors["date"] = _("On ne déclare que le temps déjà passé.")
     if rate_kind is RateKind.WEEKEND and worked_on.weekday() < 5:
         errors["rate_kind"] = _("Les heures du week-end sont un samedi ou un dimanche.")
     if errors:
@@ -706,8 +706,6 @@ def submit(contract: Contract, period: ContractPeriod, user: User | None) -> Con
     if user is not None and contract.secretary_id != user.id:
         raise Forbidden()
     regular(contract)
-    if user is not None and period.starts_on > today():
-        raise PERIOD.refusal("submit", period.status)
     _claim(period, "submit")
     used = usage(period)
     _event(contract, "period_submitted", user, f"#{period.sequence}", contract.status.value)

@@ -67,7 +67,8 @@ def test_time_is_priced_with_her_surcharge_and_bounded_by_the_cap(api) -> None:
     first = e.period()
     status, _ = e.log(60)
     assert status == 409  # not funded yet: no time can be logged
-    funded = e.fund(first["id"])
+    status, funded = e.act(first["id"], "fund", "business")  # no body needed
+    assert status == 200, funded
     assert funded["period"]["status"] == "funded"
     assert e.contract_now()["status"] == "active"
     status, normal = e.log(120)
@@ -81,8 +82,8 @@ def test_time_is_priced_with_her_surcharge_and_bounded_by_the_cap(api) -> None:
         status, body = e.log(30, "weekend")  # today is a weekday: refused, naming the field
         if date.today().weekday() < 5:
             assert status == 422 and "rate_kind" in body["errors"]["json"], body
-    status, body = e.log(60, on=date.today() + timedelta(days=1))
-    assert status == 422 and "date" in body["errors"]["json"], body
+    status, body = e.log(60, on=date.fromisoformat(first["ends_on"]) + timedelta(days=1))
+    assert status == 422 and "date" in body["errors"]["json"], body  # outside the period
     status, body = e.log(500)  # 3 h logged, 10 h capped: 7 h left
     assert status == 409 and body["error"] == "over_cap", body
     [period] = e.periods(who="secretary")
@@ -261,7 +262,7 @@ def test_hourly_one_off_work_is_one_period_that_ends_the_contract(api) -> None:
     assert e.contract["kind"] == "hourly"
     [period] = e.periods()
     assert period["cap_minutes"] == 360 and period["cap_cents"] == 6 * RATE
-    status, funded = api.post(f"/api/v1/contracts/{e.id}/fund", {}, token=e.business["token"])
+    status, funded = api.post(f"/api/v1/contracts/{e.id}/fund", None, token=e.business["token"])
     assert status == 200, funded
     assert funded["status"] == "active"
     e.log(240)
