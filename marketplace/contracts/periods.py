@@ -961,6 +961,23 @@ def _end_if_done(contract: Contract) -> None:
     _event(contract, "ended", None, "", frm.value)
 
 
+# --- interim reviews -------------------------------------------------------------------
+
+REVIEW_EVERY = timedelta(days=91)  # about three months
+
+
+def interim_round(contract: Contract) -> int | None:
+    """On a recurring contract still under way, the quarter of work it is in (1 after
+    three months, 2 after six, ...): both parties may rate each other once per quarter.
+    None when no interim review is due (not recurring, ended, or not three months yet)."""
+    if contract.kind is not ContractKind.RECURRING or contract.starts_on is None:
+        return None
+    if contract.status not in (S.ACTIVE, S.PAUSED):
+        return None
+    quarters = (today() - contract.starts_on) // REVIEW_EVERY
+    return quarters or None
+
+
 # --- the periodic job ----------------------------------------------------------------
 
 

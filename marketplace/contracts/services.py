@@ -541,10 +541,18 @@ def resolve(
 
 
 def review(contract: Contract, user: User, rating: int, comment: str) -> Review:
-    """A party rates the other once the contract ended (released or resolved)."""
+    """A party rates the other once the contract ended (released, resolved, ended), and on a
+    long recurring contract also every three months of work (`periods.review_round`)."""
     if contract.party_role(user.id) is None:
         raise Forbidden()
-    CONTRACT.target("review", contract.status)
+    round = periods.interim_round(contract)
+    if round is None:
+        CONTRACT.target("review", contract.status)
+        round = 0
+    elif not reviews.can_review(contract, user, round):
+        raise reviews.AlreadyReviewed(
+            _("Vous avez déjà laissé votre avis de ce trimestre ; le prochain dans trois mois.")
+        )
     subject = _other_party(contract, user)
     notify(
         subject,
@@ -552,12 +560,22 @@ def review(contract: Contract, user: User, rating: int, comment: str) -> Review:
         subject=("contract", contract.id),
         url=path_for("web.contract_detail", contract_id=contract.id),
         params={"author": user.display_name, "mission": contract.mission.title},
-        dedupe_key=f"review_received:{contract.id}",
+        dedupe_key=f"review_received:{contract.id}:{round}",
     )
-    return reviews.post_review(contract, user, rating, comment)
+    return reviews.post_review(
+        contract,
+        user,
+        rating,
+        comment,
+        round=round,
+        publish_after=utcnow() + timedelta(days=_settings().review_window_days) if round else None,
+    )
 
 
 def can_review(contract: Contract, user: User) -> bool:
+    round = periods.interim_round(contract)
+    if round is not None:
+        return reviews.can_review(contract, user, round)
     return CONTRACT.allows("review", contract.status) and reviews.can_review(contract, user)
 
 

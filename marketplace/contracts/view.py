@@ -23,6 +23,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
+from marketplace.contracts import periods
 from marketplace.contracts.models import CONTRACT, Contract, ContractPeriod, PeriodStatus
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.contracts.services import ACTION_ROLES
@@ -133,7 +134,10 @@ def _regular_actions(
         actions.append("end")
     if user.role is Role.OPERATOR and PeriodStatus.DISPUTED in statuses:
         actions.append("resolve")
-    if (
+    interim = periods.interim_round(contract)
+    if role is not None and interim is not None and not reviewed:
+        actions.append("review")  # reviewed: of this quarter (see build)
+    elif (
         CONTRACT.allows("review", contract.status)
         and role is not None
         and not reviewed
@@ -195,16 +199,18 @@ def _ledger_legs(ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[Account, tuple[in
     return found
 
 
-def _reviewed_by(user: User, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+def _reviewed_by(user: User, ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, int]]:
+    """(contract, round) of every review this user wrote on these contracts."""
     if not ids:
         return set()
-    return set(
-        db.session.scalars(
-            sa.select(Review.contract_id).where(
+    return {
+        (contract_id, int(round))
+        for contract_id, round in db.session.execute(
+            sa.select(Review.contract_id, Review.round).where(
                 Review.contract_id.in_(ids), Review.author_id == user.id
             )
         )
-    )
+    }
 
 
 def _next_actions(contract: Contract, user: User, reviewed: bool, now: datetime) -> list[str]:
@@ -407,11 +413,12 @@ def build(contracts: Iterable[Contract], user: User) -> list[ContractView]:
     views = []
     for contract in items:
         if contract.is_regular:
+            round = periods.interim_round(contract) or 0
             actions = _regular_actions(
-                contract, user, period_statuses[contract.id], contract.id in reviewed, now
+                contract, user, period_statuses[contract.id], (contract.id, round) in reviewed, now
             )
         else:
-            actions = _next_actions(contract, user, contract.id in reviewed, now)
+            actions = _next_actions(contract, user, (contract.id, 0) in reviewed, now)
         pending = _payout_pending(contract)
         money = _money(contract, legs.get(contract.id, {}))
         release_at = _auto_release_at(contract)

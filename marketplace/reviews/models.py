@@ -24,6 +24,11 @@ class Review(db.Model):  # type: ignore[name-defined]
     subject_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
     )
+    # 0: the review at the end of the contract. 1, 2, ...: the interim reviews of a long
+    # recurring contract, one per three months of work (`contracts.periods.review_round`).
+    round: Mapped[int] = mapped_column(
+        sa.SmallInteger, default=0, server_default="0", nullable=False
+    )
     rating: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False)
     comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     created_at: Mapped[datetime] = created_at()
@@ -37,6 +42,9 @@ class Review(db.Model):  # type: ignore[name-defined]
     subject: Mapped[User] = relationship(foreign_keys=[subject_id])
 
     __table_args__ = (
-        sa.UniqueConstraint("contract_id", "author_id", name="uq_review_once_per_party"),
+        sa.UniqueConstraint(
+            "contract_id", "author_id", "round", name="uq_review_once_per_party_and_round"
+        ),
+        sa.CheckConstraint("round >= 0", name="round_positive"),
         sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
     )

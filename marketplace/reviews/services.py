@@ -47,29 +47,41 @@ def published_clause(now: datetime) -> sa.ColumnElement[bool]:
     return sa.or_(Review.published_at.is_not(None), Review.publish_after <= now)
 
 
-def can_review(contract: Reviewable, user: User) -> bool:
-    """The window is open and this party has not rated yet (the caller checks the
-    contract's status allows a review)."""
+def can_review(contract: Reviewable, user: User, round: int = 0) -> bool:
+    """The window is open and this party has not rated yet in this round (the caller
+    checks the contract's status allows a review)."""
     if contract.party_role(user.id) is None:
         return False
-    if contract.review_deadline is not None and contract.review_deadline <= utcnow():
+    deadline = contract.review_deadline
+    if round == 0 and deadline is not None and deadline <= utcnow():
         return False
     return (
         db.session.scalar(
             sa.select(Review.id).where(
-                Review.contract_id == contract.id, Review.author_id == user.id
+                Review.contract_id == contract.id,
+                Review.author_id == user.id,
+                Review.round == round,
             )
         )
         is None
     )
 
 
-def post_review(contract: Reviewable, user: User, rating: int, comment: str) -> Review:
-    """Record one party's rating (the caller checked the contract may be reviewed)."""
+def post_review(
+    contract: Reviewable,
+    user: User,
+    rating: int,
+    comment: str,
+    *,
+    round: int = 0,
+    publish_after: datetime | None = None,
+) -> Review:
+    """Record one party's rating (the caller checked the contract may be reviewed). An
+    interim review (`round` >= 1) is public once both rated, or after `publish_after`."""
     role = contract.party_role(user.id)
     if role is None:
         raise Forbidden()
-    if contract.review_deadline is not None and contract.review_deadline <= utcnow():
+    if round == 0 and contract.review_deadline is not None and contract.review_deadline <= utcnow():
         raise Conflict(_("La période pour laisser un avis est terminée."))
     subject = contract.secretary_id if role == "business" else contract.business_id
     review = Review(
@@ -78,7 +90,8 @@ def post_review(contract: Reviewable, user: User, rating: int, comment: str) -> 
         subject_id=subject,
         rating=rating,
         comment=comment.strip(),
-        publish_after=contract.review_deadline,
+        round=round,
+        publish_after=contract.review_deadline if round == 0 else publish_after,
     )
     db.session.add(review)
     try:
@@ -87,12 +100,18 @@ def post_review(contract: Reviewable, user: User, rating: int, comment: str) -> 
         db.session.rollback()
         raise AlreadyReviewed(_("Vous avez déjà laissé un avis sur ce contrat.")) from None
     both = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Review).where(Review.contract_id == contract.id)
+        sa.select(sa.func.count())
+        .select_from(Review)
+        .where(Review.contract_id == contract.id, Review.round == round)
     )
     if both == 2:
         db.session.execute(
             sa.update(Review)
-            .where(Review.contract_id == contract.id, Review.published_at.is_(None))
+            .where(
+                Review.contract_id == contract.id,
+                Review.round == round,
+                Review.published_at.is_(None),
+            )
             .values(published_at=utcnow())
             .execution_options(synchronize_session=False)
         )

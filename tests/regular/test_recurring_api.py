@@ -297,3 +297,25 @@ def test_a_disputed_timesheet_waits_for_the_operator_split(api, app) -> None:
     assert status == 200, body
     assert body["status"] == "resolved" and body["refunded_cents"] == 24_000
     assert e.ledger()["balanced"] is True and e.ledger()["held_cents"] == 0
+
+
+def test_long_contracts_are_rated_every_three_months_and_again_at_the_end(api, app) -> None:
+    e = Engagement(api)
+    e.fund(e.period()["id"])
+    review = {"rating": 5, "comment": "Toujours à l'heure au téléphone."}
+    path = f"/api/v1/contracts/{e.id}/reviews"
+    status, body = api.post(path, review, token=e.business["token"])
+    assert status == 409, body  # not three months yet
+    travel_contract(app, e.id, 92)
+    assert "review" in e.contract_now()["next_actions"]
+    status, first = api.post(path, review, token=e.business["token"])
+    assert status == 201, first
+    status, again = api.post(path, review, token=e.business["token"])
+    assert status == 409, again  # once per quarter
+    assert "review" not in e.contract_now()["next_actions"]
+    status, hers = api.post(
+        path, {"rating": 4, "comment": "Client clair et réactif."}, token=e.secretary["token"]
+    )
+    assert status == 201, hers
+    status, published = api.get(f"/api/v1/secretaries/{e.secretary['id']}/reviews")
+    assert status == 200 and published["total"] == 1, published  # both rated: public
