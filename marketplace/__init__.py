@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.bids.api import blp as bids_api
     from marketplace.cli import register_commands
     from marketplace.contracts.api import blp as contracts_api
+    from marketplace.contracts.milestone_api import blp as milestones_api
     from marketplace.contracts.regular_api import blp as regular_work_api
     from marketplace.conversations.api import blp as conversations_api
     from marketplace.extensions import api, csrf
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         bids_api,
         contracts_api,
         regular_work_api,
+        milestones_api,
         reviews_api,
         payments_api,
         search_api,

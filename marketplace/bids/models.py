@@ -51,6 +51,10 @@ class Bid(db.Model):  # type: ignore[name-defined]
 
     mission: Mapped[Mission] = relationship()
     secretary: Mapped[User] = relationship()
+    # Fixed-price work split into milestones (none: paid at once).
+    milestones: Mapped[list[BidMilestone]] = relationship(
+        order_by="BidMilestone.position", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
@@ -66,6 +70,27 @@ class Bid(db.Model):  # type: ignore[name-defined]
             postgresql_where=sa.text("status IN ('pending', 'accepted')"),
             sqlite_where=sa.text("status IN ('pending', 'accepted')"),
         ),
+    )
+
+
+class BidMilestone(db.Model):  # type: ignore[name-defined]
+    """One step of a fixed-price quote: its title, its share of the amount, its due date.
+    The contract made from the bid copies them (`contracts.milestones`)."""
+
+    __tablename__ = "bid_milestones"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    bid_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("bids.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(140), nullable=False)
+    amount_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    due_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("bid_id", "position", name="uq_bid_milestones_position"),
+        sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
     )
 
 

@@ -5,6 +5,19 @@ from marshmallow import Schema, fields, validate
 from marketplace.pagination import PageOut
 
 
+class BidMilestoneIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=2, max=140))
+    amount_cents = fields.Integer(required=True, validate=validate.Range(min=100))
+    due_date = fields.Date(required=True)
+
+
+class BidMilestoneOut(Schema):
+    position = fields.Integer()
+    title = fields.String()
+    amount_cents = fields.Integer()
+    due_date = fields.Date()
+
+
 class BidIn(Schema):
     # Fixed missions: the price. Hourly or recurring ones: `hourly_rate_cents` (the amount
     # is then the rate times the hours, computed); an amount alone with its hours still works.
@@ -22,6 +35,8 @@ class BidIn(Schema):
     )
     start_date = fields.Date(load_default=None, allow_none=True)
     message = fields.String(load_default="", validate=validate.Length(max=4000))
+    # Fixed missions: the amount split into 2 to 10 milestones adding up to it (optional).
+    milestones = fields.List(fields.Nested(BidMilestoneIn), load_default=None, allow_none=True)
 
 
 class BidOut(Schema):
@@ -35,6 +50,7 @@ class BidOut(Schema):
     hours_per_period = fields.Float(allow_none=True)
     start_date = fields.Date(allow_none=True)
     message = fields.String()
+    milestones = fields.List(fields.Nested(BidMilestoneOut))
     status = fields.String()
     created_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)

@@ -15,11 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import require_verified_email
-from marketplace.bids.models import BID, LIVE_BID_STATUSES, Bid, BidStatus
+from marketplace.bids.models import BID, LIVE_BID_STATUSES, Bid, BidMilestone, BidStatus
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
@@ -67,6 +67,48 @@ def _price(mission: Mission, data: dict[str, Any]) -> tuple[int, int | None, flo
     return amount, rate, (hours if recurring else None)
 
 
+MIN_MILESTONES, MAX_MILESTONES = 2, 10
+
+
+def _milestones(
+    mission: Mission, amount: int, items: list[dict[str, Any]] | None
+) -> list[BidMilestone]:
+    """A fixed-price quote split into milestones: 2 to 10, adding up to the amount, due
+    dates not past and in order (422 naming `milestones` otherwise)."""
+    if not items:
+        return []
+
+    def refuse(message: str) -> FieldErrors:
+        return FieldErrors({"milestones": message})
+
+    if mission.schedule is Schedule.RECURRING or mission.pricing is not Pricing.FIXED:
+        raise refuse(_("Les jalons sont réservés aux missions au forfait."))
+    if not MIN_MILESTONES <= len(items) <= MAX_MILESTONES:
+        raise refuse(
+            _(
+                "Un devis par jalons en compte de %(min)s à %(max)s.",
+                min=MIN_MILESTONES,
+                max=MAX_MILESTONES,
+            )
+        )
+    if sum(item["amount_cents"] for item in items) != amount:
+        raise refuse(_("Les montants des jalons doivent faire le montant du devis."))
+    dues = [item["due_date"] for item in items]
+    if min(dues) < date.today():
+        raise refuse(_("L'échéance d'un jalon ne peut pas être passée."))
+    if dues != sorted(dues):
+        raise refuse(_("Les échéances des jalons doivent se suivre dans l'ordre."))
+    return [
+        BidMilestone(
+            position=i,
+            title=item["title"].strip(),
+            amount_cents=item["amount_cents"],
+            due_date=item["due_date"],
+        )
+        for i, item in enumerate(items, start=1)
+    ]
+
+
 def place_bid(mission: Mission, user: User, data: dict[str, Any]) -> Bid:
     if user.role is not Role.SECRETARY:
         raise Forbidden()
@@ -89,6 +131,7 @@ def place_bid(mission: Mission, user: User, data: dict[str, Any]) -> Bid:
     if live is not None:
         raise AlreadyBid(_("Vous avez déjà un devis en cours sur cette mission."))
     amount, rate, per_period = _price(mission, data)
+    steps = _milestones(mission, amount, data.get("milestones"))
     bid = Bid(
         mission_id=mission.id,
         secretary_id=user.id,
@@ -98,6 +141,7 @@ def place_bid(mission: Mission, user: User, data: dict[str, Any]) -> Bid:
         estimated_hours=data.get("estimated_hours"),
         start_date=start,
         message=(data.get("message") or "").strip(),
+        milestones=steps,
     )
     db.session.add(bid)
     try:
@@ -132,7 +176,12 @@ def visible_bid(user: User, bid_id: uuid.UUID) -> Bid:
 
 
 def bids_on(mission: Mission, user: User) -> list[Bid]:
-    query = sa.select(Bid).where(Bid.mission_id == mission.id).order_by(Bid.created_at)
+    query = (
+        sa.select(Bid)
+        .options(selectinload(Bid.milestones))
+        .where(Bid.mission_id == mission.id)
+        .order_by(Bid.created_at)
+    )
     if user.role is Role.SECRETARY:
         query = query.where(Bid.secretary_id == user.id)
     elif not (user.role is Role.OPERATOR or mission.business_id == user.id):
@@ -143,7 +192,7 @@ def bids_on(mission: Mission, user: User) -> list[Bid]:
 def bids_of(user: User) -> sa.Select[tuple[Bid]]:
     return (
         sa.select(Bid)
-        .options(joinedload(Bid.mission))
+        .options(joinedload(Bid.mission), selectinload(Bid.milestones))
         .where(Bid.secretary_id == user.id)
         .order_by(Bid.created_at.desc())
     )

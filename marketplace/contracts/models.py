@@ -84,6 +84,11 @@ class Contract(db.Model):  # type: ignore[name-defined]
     # (Stripe: a Customer and its PaymentMethod, charged off-session).
     payment_customer_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
     payment_method_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    # Fixed-price work paid milestone by milestone (`contracts.milestones`): each has its
+    # own escrow; the contract is funded with its first and released with its last.
+    by_milestones: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false(), nullable=False
+    )
     # The commission rate is frozen when the contract is made.
     commission_basis_points: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     commission_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
@@ -122,6 +127,10 @@ class Contract(db.Model):  # type: ignore[name-defined]
     )
     periods: Mapped[list[ContractPeriod]] = relationship(
         back_populates="contract", order_by="ContractPeriod.sequence"
+    )
+
+    milestones: Mapped[list[ContractMilestone]] = relationship(
+        back_populates="contract", order_by="ContractMilestone.position"
     )
 
     @property
@@ -238,6 +247,69 @@ class ContractPeriod(db.Model):  # type: ignore[name-defined]
     )
 
 
+class MilestoneStatus(enum.StrEnum):
+    AWAITING_FUNDING = "awaiting_funding"
+    FUNDED = "funded"
+    DELIVERED = "delivered"
+    RELEASED = "released"
+    CANCELLED = "cancelled"
+    DISPUTED = "disputed"  # frozen by a dispute on the contract
+    RESOLVED = "resolved"
+
+
+class ContractMilestone(db.Model):  # type: ignore[name-defined]
+    """One milestone of a fixed-price contract, with its own escrow: funded, delivered and
+    approved on its own. Its money movements are ledger rows with `part_id` = its id; they
+    balance on their own."""
+
+    __tablename__ = "contract_milestones"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    contract_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("contracts.id", ondelete="RESTRICT"), index=True, nullable=False
+    )
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(140), nullable=False)
+    amount_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # Frozen when the contract is made (the contract's rate on this amount).
+    commission_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    payout_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    due_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    status: Mapped[MilestoneStatus] = mapped_column(
+        str_enum(MilestoneStatus, 20),
+        default=MilestoneStatus.AWAITING_FUNDING,
+        index=True,
+        nullable=False,
+    )
+    payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    charge_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    payment_error: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)
+    transfer_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    refund_id: Mapped[str | None] = mapped_column(sa.String(255), nullable=True)
+    # What a dispute's resolution gave this milestone (the rest of what it held refunded).
+    resolution_release_cents: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    resolution_refund_cents: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    created_at: Mapped[datetime] = created_at()
+    funded_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    released_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    disputed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    contract: Mapped[Contract] = relationship(back_populates="milestones")
+
+    __table_args__ = (
+        sa.UniqueConstraint("contract_id", "position", name="uq_contract_milestones_position"),
+        sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
+        sa.CheckConstraint(
+            "commission_cents >= 0 AND payout_cents >= 0 "
+            "AND commission_cents + payout_cents = amount_cents",
+            name="split_adds_up",
+        ),
+    )
+
+
 class RateKind(enum.StrEnum):
     NORMAL = "normal"
     URGENT = "urgent"
@@ -329,6 +401,8 @@ CONTRACT: Workflow[ContractStatus] = Workflow(
         "cancel": {S.AWAITING_FUNDING: S.CANCELLED, S.FUNDED: S.CANCELLED},
         "dispute": {S.FUNDED: S.DISPUTED, S.DELIVERED: S.DISPUTED},
         "resolve": {S.DISPUTED: S.RESOLVED},
+        # Milestones: the contract is released once its last milestone is.
+        "complete": {S.FUNDED: S.RELEASED},
         "review": {S.RELEASED: S.RELEASED, S.RESOLVED: S.RESOLVED, S.ENDED: S.ENDED},
         # Regular work: the first funded period starts it; a failed charge pauses it, a paid
         # one resumes it; it ends once the last period after the notice has closed.
@@ -398,5 +472,41 @@ PERIOD: Workflow[PeriodStatus] = Workflow(
         P.DISPUTED: "disputed_at",
         P.RESOLVED: "resolved_at",
         P.CANCELLED: "cancelled_at",
+    },
+)
+
+M = MilestoneStatus
+
+# The milestone workflow (`contracts/milestones.py` claims along it).
+MILESTONE: Workflow[MilestoneStatus] = Workflow(
+    model=ContractMilestone,
+    entity=_l("le jalon"),
+    transitions={
+        "fund": {M.AWAITING_FUNDING: M.FUNDED},
+        "deliver": {M.FUNDED: M.DELIVERED},
+        "approve": {M.DELIVERED: M.RELEASED},
+        "auto_release": {M.DELIVERED: M.RELEASED},
+        "cancel": {M.AWAITING_FUNDING: M.CANCELLED, M.FUNDED: M.CANCELLED},
+        "dispute": {M.FUNDED: M.DISPUTED, M.DELIVERED: M.DISPUTED},
+        "resolve": {M.DISPUTED: M.RESOLVED},
+        # A dispute's resolution ends the contract: what was never funded is called off.
+        "close": {M.AWAITING_FUNDING: M.CANCELLED},
+    },
+    labels={
+        M.AWAITING_FUNDING: _l("À payer"),
+        M.FUNDED: _l("Payé, en cours"),
+        M.DELIVERED: _l("Livré, à valider"),
+        M.RELEASED: _l("Validé, versé"),
+        M.CANCELLED: _l("Annulé"),
+        M.DISPUTED: _l("En litige"),
+        M.RESOLVED: _l("Litige résolu"),
+    },
+    stamps={
+        M.FUNDED: "funded_at",
+        M.DELIVERED: "delivered_at",
+        M.RELEASED: "released_at",
+        M.CANCELLED: "cancelled_at",
+        M.DISPUTED: "disputed_at",
+        M.RESOLVED: "resolved_at",
     },
 )

@@ -13,8 +13,15 @@ import uuid
 
 import sqlalchemy as sa
 
-from marketplace.contracts import periods, services
-from marketplace.contracts.models import Contract, ContractPeriod, ContractStatus, PeriodStatus
+from marketplace.contracts import milestones, periods, services
+from marketplace.contracts.models import (
+    Contract,
+    ContractMilestone,
+    ContractPeriod,
+    ContractStatus,
+    MilestoneStatus,
+    PeriodStatus,
+)
 from marketplace.extensions import db
 from marketplace.payments.interfaces import EscrowState
 
@@ -30,7 +37,7 @@ class ContractOutcomes:
     ) -> uuid.UUID | None:
         if contract_id is not None:
             return db.session.scalar(sa.select(Contract.id).where(Contract.id == contract_id))
-        # A fixed contract's own references, then those of a period of regular work.
+        # A fixed contract's own references, then those of its parts (periods, milestones).
         for owner, column, value in (
             (Contract.id, Contract.payment_intent_id, payment_intent),
             (Contract.id, Contract.charge_id, charge),
@@ -38,6 +45,9 @@ class ContractOutcomes:
             (ContractPeriod.contract_id, ContractPeriod.payment_intent_id, payment_intent),
             (ContractPeriod.contract_id, ContractPeriod.charge_id, charge),
             (ContractPeriod.contract_id, ContractPeriod.transfer_id, transfer),
+            (ContractMilestone.contract_id, ContractMilestone.payment_intent_id, payment_intent),
+            (ContractMilestone.contract_id, ContractMilestone.charge_id, charge),
+            (ContractMilestone.contract_id, ContractMilestone.transfer_id, transfer),
         ):
             if value:
                 found = db.session.scalar(sa.select(owner).where(column == value).limit(1))
@@ -61,6 +71,27 @@ class ContractOutcomes:
                 .where(
                     ContractPeriod.contract_id == contract.id,
                     ContractPeriod.payment_intent_id == payment_intent,
+                )
+                .execution_options(populate_existing=True)
+            )
+        return None
+
+    def _milestone(
+        self, contract: Contract, part_id: uuid.UUID | None, payment_intent: str | None
+    ) -> ContractMilestone | None:
+        """The milestone a payment is about: named in its metadata, or found by its intent."""
+        if not contract.by_milestones:
+            return None
+        if part_id is not None:
+            milestone = db.session.get(ContractMilestone, part_id, populate_existing=True)
+            if milestone is not None and milestone.contract_id == contract.id:
+                return milestone
+        if payment_intent:
+            return db.session.scalar(
+                sa.select(ContractMilestone)
+                .where(
+                    ContractMilestone.contract_id == contract.id,
+                    ContractMilestone.payment_intent_id == payment_intent,
                 )
                 .execution_options(populate_existing=True)
             )
@@ -91,6 +122,13 @@ class ContractOutcomes:
                 ref=periods.part_ref(contract, period, period.cap_cents),
                 awaiting_payment=period.status is PeriodStatus.AWAITING_FUNDING,
             )
+        milestone = self._milestone(contract, part_id, payment_intent)
+        if milestone is not None:
+            return EscrowState(
+                ref=milestones.part_ref(contract, milestone),
+                awaiting_payment=milestone.status is MilestoneStatus.AWAITING_FUNDING
+                and contract.status in (ContractStatus.AWAITING_FUNDING, ContractStatus.FUNDED),
+            )
         return EscrowState(
             ref=services.ref(contract),
             awaiting_payment=contract.status is ContractStatus.AWAITING_FUNDING,
@@ -111,6 +149,9 @@ class ContractOutcomes:
             return periods.confirm_funding(
                 contract, period, payment, charge_id=charge, method=payment_method
             )
+        milestone = self._milestone(contract, part_id, payment)
+        if milestone is not None:
+            return milestones.confirm_funding(contract, milestone, payment, charge_id=charge)
         return services.confirm_funding(contract, payment, charge_id=charge)
 
     def charge_known(
@@ -122,6 +163,11 @@ class ContractOutcomes:
             if period.charge_id is None:
                 period.charge_id = charge
             return
+        milestone = self._milestone(contract, part_id, None)
+        if milestone is not None:
+            if milestone.charge_id is None:
+                milestone.charge_id = charge
+            return
         if contract.charge_id is None:
             contract.charge_id = charge
 
@@ -132,6 +178,10 @@ class ContractOutcomes:
         period = self._period(contract, part_id, None)
         if period is not None:
             periods.payment_failed(contract, period, message)
+            return
+        milestone = self._milestone(contract, part_id, None)
+        if milestone is not None:
+            milestones.payment_failed(contract, milestone, message)
             return
         if contract.status is ContractStatus.AWAITING_FUNDING:
             contract.payment_error = message

@@ -129,6 +129,47 @@ class PeriodOut(Schema):
         )
 
 
+class MilestoneOut(Schema):
+    """A milestone of a fixed-price contract, with its own escrow."""
+
+    id = fields.UUID()
+    contract_id = fields.UUID()
+    position = fields.Integer()
+    title = fields.String()
+    amount_cents = fields.Integer()
+    commission_cents = fields.Integer()
+    payout_cents = fields.Integer()
+    due_date = fields.Date()
+    status = fields.String()
+    status_label = fields.Method("_label")
+    held_cents = fields.Integer(metadata={"description": "In escrow now for this milestone."})
+    payment_intent_id = fields.String(allow_none=True)
+    payment_error = fields.String(allow_none=True)
+    transfer_id = fields.String(allow_none=True)
+    refund_id = fields.String(allow_none=True)
+    resolution_release_cents = fields.Integer(allow_none=True)
+    resolution_refund_cents = fields.Integer(allow_none=True)
+    funded_at = fields.DateTime(allow_none=True)
+    delivered_at = fields.DateTime(allow_none=True)
+    released_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    disputed_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    auto_release_at = fields.DateTime(allow_none=True)
+
+    def _label(self, obj: Any) -> str:
+        from marketplace.contracts.models import MILESTONE
+
+        return MILESTONE.label(obj.status)
+
+
+class MilestoneFundOut(Schema):
+    id = fields.UUID()
+    status = fields.String()
+    payment = fields.Nested(lambda: PaymentOut())
+    milestone = fields.Nested(MilestoneOut)
+
+
 class PeriodFundOut(Schema):
     id = fields.UUID()
     status = fields.String()

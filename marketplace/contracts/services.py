@@ -30,7 +30,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
 from marketplace.bids.models import Bid
 from marketplace.config import Settings
-from marketplace.contracts import parties, periods, urgent
+from marketplace.contracts import milestones, parties, periods, urgent
 from marketplace.contracts.models import CONTRACT, Contract, ContractEvent
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.db import utcnow
@@ -270,6 +270,8 @@ def create_from_bid(bid: Bid, actor: User) -> Contract:
     db.session.flush()
     if contract.is_regular:
         periods.open_first_period(contract)
+    else:
+        milestones.create_for(contract, bid)
     _event(contract, "accept_bid", actor, None, "")
     return contract
 
@@ -295,6 +297,7 @@ def fund(
         )
         db.session.refresh(contract)
         return FundingAnswer(contract, answer.payment)
+    milestones.refuse_contract_level(contract, _("payer"))
     CONTRACT.target("fund", contract.status)
     try:
         start = escrow.provider().start_funding(
@@ -348,6 +351,7 @@ def mark_delivered(contract: Contract, user: User) -> None:
     """The delivery transition and the business told, in the caller's transaction (a
     delivery with files adds its message: `conversations.services.deliver`)."""
     check_role(user, "deliver")
+    milestones.refuse_contract_level(contract, _("livrer"))
     _claim(contract, "deliver", user)
     _tell(contract, contract.business_id, "contract_delivered", secretary=user.display_name)
 
@@ -382,6 +386,7 @@ def approve(contract: Contract, user: User) -> Contract:
     pays her as soon as it is done (the business's part is done: refusing its approval
     would punish the wrong party)."""
     check_role(user, "approve")
+    milestones.refuse_contract_level(contract, _("valider"))
     CONTRACT.target("approve", contract.status)
     if contract.approved_at is not None:
         raise AlreadyApproved("approve")
@@ -461,7 +466,7 @@ def auto_release_due(now: datetime | None = None) -> int:
         except PaymentError as exc:
             current_app.logger.warning("auto-release of contract %s failed: %s", contract_id, exc)
             continue
-    return released
+    return released + milestones.auto_release_due(now)
 
 
 # --- cancelling and disputes -------------------------------------------------
@@ -474,9 +479,14 @@ def cancel(contract: Contract, user: User, reason: str = "") -> Contract:
         if contract.status is not S.AWAITING_FUNDING:
             raise CONTRACT.refusal("cancel", contract.status)
         return periods.end(contract, user, reason)
-    _claim(contract, "cancel", user, note=reason)
-    refund = _rolled_back_on_failure(escrow.refund_business, ref(contract))
-    contract.refund_id = refund
+    if contract.by_milestones:
+        CONTRACT.target("cancel", contract.status)
+        milestones.check_cancel(contract)
+        _claim(contract, "cancel", user, note=reason)
+        contract.refund_id = milestones.cancel_all(contract)
+    else:
+        _claim(contract, "cancel", user, note=reason)
+        contract.refund_id = _rolled_back_on_failure(escrow.refund_business, ref(contract))
     _tell(contract, _other_party(contract, user), "contract_cancelled", by=user.display_name)
     db.session.commit()
     return contract
@@ -488,6 +498,8 @@ def dispute(contract: Contract, user: User, reason: str) -> Contract:
     if contract.approved_at is not None:
         raise AlreadyApproved("dispute")
     _claim(contract, "dispute", user, note=reason, dispute_reason=reason, disputed_by_id=user.id)
+    if contract.by_milestones:
+        milestones.freeze(contract)
     _tell(contract, _other_party(contract, user), "dispute_opened", by=user.display_name)
     db.session.commit()
     return contract
@@ -500,6 +512,8 @@ def open_bank_dispute(contract: Contract, note: str) -> bool:
         _claim(contract, "bank_dispute", None, note=note, dispute_reason=note)
     except InvalidTransition:
         return False
+    if contract.by_milestones:
+        milestones.freeze(contract)
     for party in (contract.business_id, contract.secretary_id):
         _tell(contract, party, "dispute_opened", by=_("la banque du client"))
     return True
@@ -510,7 +524,11 @@ def resolve(
 ) -> Contract:
     check_role(operator, "resolve")
     CONTRACT.target("resolve", contract.status)
-    held = ledger.held_cents(contract.id)
+    held = (
+        milestones.disputed_held(contract)
+        if contract.by_milestones
+        else ledger.held_cents(contract.id)
+    )
     if release_cents + refund_cents != held:
         message = _(
             "La somme versée et la somme remboursée doivent faire %(held)s centimes.", held=held
@@ -526,9 +544,12 @@ def resolve(
         resolution_note=note,
         review_deadline=utcnow() + timedelta(days=_settings().review_window_days),
     )
-    split = _rolled_back_on_failure(
-        escrow.split, ref(contract), release_cents, refund_cents, invoice_facts(contract)
-    )
+    if contract.by_milestones:
+        split: Any = milestones.resolve_all(contract, release_cents, refund_cents)
+    else:
+        split = _rolled_back_on_failure(
+            escrow.split, ref(contract), release_cents, refund_cents, invoice_facts(contract)
+        )
     contract.transfer_id = split.transfer_id
     contract.refund_id = split.refund_id
     for party in (contract.business_id, contract.secretary_id):

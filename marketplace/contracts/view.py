@@ -23,9 +23,10 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
-from marketplace.contracts import periods
+from marketplace.contracts import milestones, periods
 from marketplace.contracts.models import CONTRACT, Contract, ContractPeriod, PeriodStatus
 from marketplace.contracts.models import ContractStatus as S
+from marketplace.contracts.models import MilestoneStatus as M
 from marketplace.contracts.services import ACTION_ROLES
 from marketplace.db import utcnow
 from marketplace.extensions import db
@@ -86,6 +87,9 @@ _YOUR_TURN = {
     "log_time": lambda: _("À vous : saisir vos heures"),
     "submit_period": lambda: _("À vous : envoyer le relevé d'heures"),
     "approve_period": lambda: _("À vous : valider le relevé d'heures"),
+    "fund_milestone": lambda: _("À vous : payer le jalon en séquestre"),
+    "deliver_milestone": lambda: _("À vous : livrer le jalon"),
+    "approve_milestone": lambda: _("À vous : valider le jalon livré"),
 }
 
 _WAITING = {
@@ -147,6 +151,39 @@ def _regular_actions(
     return actions
 
 
+def _milestone_actions(
+    contract: Contract, user: User, statuses: set[M], reviewed: bool, now: datetime
+) -> list[str]:
+    """What each party can do on a contract paid milestone by milestone."""
+    role = contract.party_role(user.id)
+    live = contract.status in (S.AWAITING_FUNDING, S.FUNDED)
+    actions: list[str] = []
+    if role == "business" and live and M.AWAITING_FUNDING in statuses:
+        actions.append("fund_milestone")
+    if role == "secretary" and live and M.FUNDED in statuses:
+        actions.append("deliver_milestone")
+    if role == "business" and live and M.DELIVERED in statuses:
+        actions.append("approve_milestone")
+    if (
+        role is not None
+        and CONTRACT.allows("cancel", contract.status)
+        and M.DELIVERED not in (statuses)
+    ):
+        actions.append("cancel")
+    if role is not None and CONTRACT.allows("dispute", contract.status):
+        actions.append("dispute")
+    if user.role is Role.OPERATOR and CONTRACT.allows("resolve", contract.status):
+        actions.append("resolve")
+    if (
+        CONTRACT.allows("review", contract.status)
+        and role is not None
+        and not reviewed
+        and (contract.review_deadline is None or contract.review_deadline > now)
+    ):
+        actions.append("review")
+    return actions
+
+
 def _money(contract: Contract, legs: dict[Account, tuple[int, int]]) -> Money:
     """`legs`: per account, (sum of negative legs, sum of positive legs)."""
 
@@ -157,7 +194,8 @@ def _money(contract: Contract, legs: dict[Account, tuple[int, int]]) -> Money:
         return -legs.get(account, (0, 0))[0]
 
     settled = contract.status in SETTLED or (
-        contract.is_regular and contract.status in (S.ENDED, S.CANCELLED)
+        (contract.is_regular or contract.by_milestones)
+        and contract.status in (S.ENDED, S.CANCELLED)
     )
     return Money(
         amount_cents=contract.amount_cents,
@@ -250,9 +288,12 @@ def _waiting(contract: Contract, actions: list[str], pending: str | None) -> Wai
     for action in (
         "fund",
         "fund_period",
+        "fund_milestone",
         "deliver",
+        "deliver_milestone",
         "approve",
         "approve_period",
+        "approve_milestone",
         "submit_period",
         "resolve",
         "review",
@@ -281,6 +322,8 @@ def next_step(
     status = contract.status
     if contract.is_regular:
         return _regular_step(contract, role, money, actions)
+    if contract.by_milestones and status in (S.AWAITING_FUNDING, S.FUNDED):
+        return _milestone_step(role, actions)
     if status is S.AWAITING_FUNDING:
         if role == "business":
             return _(
@@ -402,6 +445,29 @@ def _regular_step(contract: Contract, role: str | None, money: Money, actions: l
     return " ".join(parts)
 
 
+def _milestone_step(role: str | None, actions: list[str]) -> str:
+    """The "Et maintenant ?" sentence while milestones are under way."""
+    parts = []
+    if "approve_milestone" in actions:
+        parts.append(_("Un jalon livré attend votre validation : à la validation, il est versé."))
+    if "fund_milestone" in actions:
+        parts.append(
+            _(
+                "Payez le prochain jalon en séquestre : l'argent reste bloqué jusqu'à votre "
+                "validation de ce jalon."
+            )
+        )
+    if "deliver_milestone" in actions:
+        parts.append(_("Un jalon est payé : livrez-le quand il est terminé."))
+    if not parts:
+        parts.append(
+            _("Le contrat avance jalon par jalon ; chacun est payé, livré et validé à part.")
+            if role is not None
+            else _("Le contrat avance jalon par jalon.")
+        )
+    return " ".join(parts)
+
+
 def build(contracts: Iterable[Contract], user: User) -> list[ContractView]:
     """The views of several contracts for one user, in a fixed number of queries."""
     items = list(contracts)
@@ -410,12 +476,17 @@ def build(contracts: Iterable[Contract], user: User) -> list[ContractView]:
     reviewed = _reviewed_by(user, ids) if user.role is not Role.OPERATOR else set()
     now = utcnow()
     period_statuses = _period_statuses(items)
+    milestone_statuses = milestones.statuses([c.id for c in items if c.by_milestones])
     views = []
     for contract in items:
         if contract.is_regular:
             round = periods.interim_round(contract) or 0
             actions = _regular_actions(
                 contract, user, period_statuses[contract.id], (contract.id, round) in reviewed, now
+            )
+        elif contract.by_milestones:
+            actions = _milestone_actions(
+                contract, user, milestone_statuses[contract.id], (contract.id, 0) in reviewed, now
             )
         else:
             actions = _next_actions(contract, user, (contract.id, 0) in reviewed, now)

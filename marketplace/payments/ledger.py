@@ -106,3 +106,13 @@ def global_imbalance() -> int:
     """Sum of every leg ever written; zero when the whole ledger balances."""
     total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)))
     return int(total or 0)
+
+
+def part_held(contract_id: uuid.UUID) -> dict[uuid.UUID | None, int]:
+    """What escrow holds for each part of the contract, in one query."""
+    rows = db.session.execute(
+        sa.select(LedgerEntry.part_id, sa.func.sum(LedgerEntry.amount_cents))
+        .where(LedgerEntry.contract_id == contract_id, LedgerEntry.account == Account.ESCROW)
+        .group_by(LedgerEntry.part_id)
+    )
+    return {part: int(total) for part, total in rows}

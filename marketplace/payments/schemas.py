@@ -29,6 +29,9 @@ class PayoutAccountOut(Schema):
 class InvoiceOut(Schema):
     id = fields.UUID()
     contract_id = fields.UUID()
+    part_id = fields.UUID(
+        allow_none=True, metadata={"description": "The period or milestone it bills, if any."}
+    )
     kind = fields.String(metadata={"description": "service (secretary → business) or commission"})
     number = fields.String()
     issued_at = fields.DateTime()

@@ -15,9 +15,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
+from marketplace.contracts import milestones, view
 from marketplace.contracts import services as contracts
-from marketplace.contracts import view
-from marketplace.contracts.models import Contract, ContractStatus
+from marketplace.contracts.models import MILESTONE, Contract, ContractStatus
 from marketplace.contracts.schemas import CancelIn, DisputeIn
 from marketplace.conversations import services as conversations
 from marketplace.errors import Conflict, FieldErrors
@@ -63,7 +63,13 @@ def _contract_page(
         contract.secretary_id: contract.secretary.display_name,
     }
     awaiting = contract.status is ContractStatus.AWAITING_FUNDING
+    steps = (
+        milestones.with_money(milestones.milestones_of(contract)) if contract.by_milestones else []
+    )
     context: dict[str, Any] = {
+        "milestones": steps,
+        "milestone_actions": {s.id: milestones.actions(contract, s, user) for s in steps},
+        "milestone_labels": MILESTONE.labels,
         "contract": contract,
         "view": seen,
         "user": user,
@@ -141,8 +147,56 @@ def contract_confirm(contract_id: uuid.UUID, step: str) -> ResponseReturnValue:
         action=action,
         step=step,
         form=FormState(),
-        held_cents=ledger.held_cents(contract.id),
+        held_cents=_held(contract),
     )
+
+
+def _held(contract: Contract) -> int:
+    """What escrow holds for the contract (with its milestones')."""
+    if contract.by_milestones:
+        return sum(ledger.part_held(contract.id).values())
+    return ledger.held_cents(contract.id)
+
+
+@bp.post(
+    "/contrats/<uuid:contract_id>/jalons/<uuid:milestone_id>/<any(payer, livrer, valider):step>"
+)
+def milestone_step(
+    contract_id: uuid.UUID, milestone_id: uuid.UUID, step: str
+) -> ResponseReturnValue:
+    """Fund, deliver or approve one milestone (the buttons of the milestones list)."""
+    user = signed_in()
+    contract = contracts.visible_contract(user, contract_id)
+    milestone = milestones.milestone_of(milestones.by_milestones(contract), milestone_id)
+    with refused_as_flash():
+        if step == "payer":
+            answer = milestones.fund(
+                contract,
+                milestone,
+                user,
+                success_url=external_url(
+                    "web.contract_detail", contract_id=contract.id, paiement="reussi"
+                ),
+                cancel_url=external_url(
+                    "web.contract_detail", contract_id=contract.id, paiement="annule"
+                ),
+            )
+            if answer.payment.checkout_url:
+                return redirect(answer.payment.checkout_url, code=303)
+            flash(_("Jalon payé : les fonds sont en séquestre."), "success")
+        elif step == "livrer":
+            milestones.deliver(contract, milestone, user)
+            flash(_("Jalon marqué comme livré. Le client a été invité à le valider."), "success")
+        else:
+            milestones.approve(contract, milestone, user)
+            flash(
+                _(
+                    "Jalon validé : les fonds sont versés à %(name)s.",
+                    name=contract.secretary.display_name,
+                ),
+                "success",
+            )
+    return redirect(url_for("web.contract_detail", contract_id=contract.id) + "#jalons")
 
 
 @bp.post("/contrats/<uuid:contract_id>/payer")
@@ -235,7 +289,7 @@ def contract_cancel(contract_id: uuid.UUID) -> ResponseReturnValue:
             action="cancel",
             step="annuler",
             form=CANCEL.state(request.form, exc),
-            held_cents=ledger.held_cents(contract.id),
+            held_cents=_held(contract),
         ), 422
     with refused_as_flash():
         contracts.cancel(contract, user, data["reason"])

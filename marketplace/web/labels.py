@@ -62,6 +62,12 @@ EVENT_ACTION = {
     "pause": _l("Contrat suspendu : paiement d'une période refusé"),
     "end": _l("Fin du contrat annoncée (préavis)"),
     "ended": _l("Contrat terminé"),
+    # Milestones (the note names the milestone).
+    "milestone_funded": _l("Jalon payé et placé en séquestre"),
+    "milestone_delivered": _l("Jalon marqué comme livré"),
+    "milestone_approve": _l("Jalon validé, fonds versés"),
+    "milestone_auto_release": _l("Jalon versé automatiquement (délai de validation écoulé)"),
+    "milestones_completed": _l("Tous les jalons sont versés"),
 }
 
 URGENT_STATUS = {
