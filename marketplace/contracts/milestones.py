@@ -232,6 +232,14 @@ def _claim(milestone: ContractMilestone, action: str, **values: Any) -> M:
     return previous
 
 
+def _lock(contract: Contract) -> None:
+    """Lock the contract's row and read it again, before anything else (the ledger's and
+    events' foreign keys share-lock it: locking it later would deadlock). Two milestones
+    moving at once (the first two fundings, the last two approvals) then decide the
+    contract's status one after the other, each seeing what the other committed."""
+    db.session.get(Contract, contract.id, with_for_update=True, populate_existing=True)
+
+
 def _label(milestone: ContractMilestone) -> str:
     return f"#{milestone.position} {milestone.title}"
 
@@ -338,6 +346,7 @@ def confirm_funding(
     """The provider holds the milestone's money: funded, the ledger written, the contract
     funded if it was its first; in the caller's transaction. False if it was not waiting
     (already funded, or the contract was cancelled meanwhile)."""
+    _lock(contract)
     if milestone.status is not M.AWAITING_FUNDING or contract.status not in (
         S.AWAITING_FUNDING,
         S.FUNDED,
@@ -393,6 +402,7 @@ def deliver(contract: Contract, milestone: ContractMilestone, user: User) -> Con
 def _release(
     contract: Contract, milestone: ContractMilestone, actor: User | None, action: str
 ) -> None:
+    _lock(contract)
     _claim(milestone, action)
     transfer = _money_moves(
         escrow.release_to_secretary,
@@ -426,7 +436,8 @@ def approve(contract: Contract, milestone: ContractMilestone, user: User) -> Con
 
 
 def _complete_if_done(contract: Contract) -> None:
-    """Every milestone released (or called off): the contract is released."""
+    """Every milestone released (or called off): the contract is released (its row locked
+    by the caller first)."""
     left = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(ContractMilestone)

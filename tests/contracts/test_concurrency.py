@@ -165,3 +165,48 @@ def test_auto_release_run_twice_at_once_releases_each_contract_once(api, app) ->
         assert ledger["balanced"] and ledger["held_cents"] == 0
         _, contract = api.get(f"/api/v1/contracts/{deal.contract_id}", token=deal.business["token"])
         assert contract["status"] == "released"
+
+
+def test_two_approvals_of_one_milestone_release_it_once(api, app) -> None:
+    from tests.contracts.test_milestones import Split
+
+    for _ in range(ROUNDS):
+        deal = Split(api, (60_000, 40_000)).hire()
+        deal.walk(1, "fund", "deliver")
+        first = deal.milestones()[0]
+        path = f"{deal.path}/milestones/{first['id']}/approve"
+        token = deal.business["token"]
+        codes = race(app, [lambda c: c.post(path, token=token)] * 2)
+        assert sorted(codes) == [200, 409]
+        ledger = deal.ledger()
+        assert ledger["balanced"] and ledger["held_cents"] == 0
+        assert [e["kind"] for e in ledger["entries"]].count("release") == 3  # one movement
+        assert [m["status"] for m in deal.milestones()] == ["released", "awaiting_funding"]
+
+
+def test_the_last_two_milestones_approved_at_once_release_the_contract(api, app) -> None:
+    from tests.contracts.test_milestones import Split
+
+    for _ in range(ROUNDS):
+        deal = Split(api, (60_000, 40_000)).hire()
+        deal.walk(1, "fund", "deliver")
+        deal.walk(2, "fund", "deliver")
+        token = deal.business["token"]
+        paths = [f"{deal.path}/milestones/{m['id']}/approve" for m in deal.milestones()]
+        codes = race(app, [lambda c, p=p: c.post(p, token=token) for p in paths])
+        assert codes == [200, 200]
+        assert deal.get()["status"] == "released"
+        assert deal.ledger()["held_cents"] == 0
+
+
+def test_the_first_two_milestones_funded_at_once_both_hold_their_money(api, app) -> None:
+    from tests.contracts.test_milestones import Split
+
+    for _ in range(ROUNDS):
+        deal = Split(api, (60_000, 40_000)).hire()
+        token = deal.business["token"]
+        paths = [f"{deal.path}/milestones/{m['id']}/fund" for m in deal.milestones()]
+        codes = race(app, [lambda c, p=p: c.post(p, {}, token=token) for p in paths])
+        assert codes == [200, 200]
+        assert deal.get()["status"] == "funded"
+        assert deal.ledger()["held_cents"] == 100_000
