@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,7 +24,7 @@ from marketplace.missions import services as missions
 from marketplace.missions.models import Mission, MissionStatus
 from marketplace.missions.schemas import MissionIn, MissionPatch, SlotIn
 from marketplace.moderation import services as moderation
-from marketplace.money import euros
+from marketplace.money import euros, parse_euros
 from marketplace.pagination import paginate
 from marketplace.profiles import services as profiles
 from marketplace.validation import PaginationQuery, load
@@ -99,6 +100,35 @@ def _budget_check(form: Any, data: dict[str, Any]) -> list[missions.BudgetWarnin
 
 
 PER_PAGE = 20
+# The bid form offers this many milestone rows (the API takes up to ten).
+MILESTONE_ROWS = 5
+
+
+def _milestone_rows(form: Any) -> list[dict[str, Any]] | None:
+    """The milestone rows the secretary filled in (title, euros, due date), for the
+    service's rules; a row half filled or unreadable is a 422 naming `milestones`."""
+    rows: list[dict[str, Any]] = []
+    for i in range(1, MILESTONE_ROWS + 1):
+        title = form.get(f"milestone_title_{i}", "").strip()
+        amount = form.get(f"milestone_amount_{i}", "").strip()
+        due = form.get(f"milestone_due_{i}", "").strip()
+        if not (title or amount or due):
+            continue
+        try:
+            if not (title and amount and due):
+                raise ValueError(_("indiquez son titre, son montant et son échéance."))
+            cents = parse_euros(amount)
+            if len(title) < 2:
+                raise ValueError(_("son titre est trop court."))
+            rows.append(
+                {"title": title[:140], "amount_cents": cents, "due_date": date.fromisoformat(due)}
+            )
+        except ValueError as exc:
+            detail = str(exc) if str(exc).endswith(".") else _("montant ou date illisible.")
+            raise FieldErrors(
+                {"milestones": _("Jalon %(n)s : %(detail)s", n=i, detail=detail)}
+            ) from None
+    return rows or None
 
 
 def _mission_values(mission: Mission) -> dict[str, Any]:
@@ -213,6 +243,7 @@ def _mission_page(
         "is_owner": viewer is not None and mission.business_id == viewer.id,
         "sees_details": missions.details_visible(mission, viewer),
         "bid_form": bid_form or FormState(),
+        "milestone_rows": MILESTONE_ROWS,
         "bids": [],
         "invitations": [],
         "my_bids": [],
@@ -279,7 +310,9 @@ def bid_create(mission_id: uuid.UUID) -> ResponseReturnValue:
     mission = missions.visible_mission(user, mission_id)
     try:
         with refused_as_flash():
-            bids.place_bid(mission, user, BID.parse(request.form))
+            data = BID.parse(request.form)
+            data["milestones"] = _milestone_rows(request.form)
+            bids.place_bid(mission, user, data)
             flash(_("Devis envoyé. Le client vous répondra ici même."), "success")
     except FieldErrors as exc:
         return _mission_page(mission_id, BID.state(request.form, exc), 422)
