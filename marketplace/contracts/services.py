@@ -519,16 +519,19 @@ def open_bank_dispute(contract: Contract, note: str) -> bool:
     return True
 
 
+def held_in_dispute(contract: Contract) -> int:
+    """What a resolution shares out: the contract's escrow, or its disputed milestones'."""
+    if contract.by_milestones:
+        return milestones.disputed_held(contract)
+    return ledger.held_cents(contract.id)
+
+
 def resolve(
     contract: Contract, operator: User, release_cents: int, refund_cents: int, note: str = ""
 ) -> Contract:
     check_role(operator, "resolve")
     CONTRACT.target("resolve", contract.status)
-    held = (
-        milestones.disputed_held(contract)
-        if contract.by_milestones
-        else ledger.held_cents(contract.id)
-    )
+    held = held_in_dispute(contract)
     if release_cents + refund_cents != held:
         message = _(
             "La somme versée et la somme remboursée doivent faire %(held)s centimes.", held=held

@@ -16,7 +16,6 @@ from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.schemas import ResolveIn
 from marketplace.conversations import services as conversations
 from marketplace.errors import FieldErrors
-from marketplace.payments import ledger
 from marketplace.web.blueprint import bp
 from marketplace.web.forms import FormSpec, FormState
 from marketplace.web.helpers import first_rows, refused_as_flash, signed_in
@@ -36,7 +35,9 @@ def _disputes_page(
     disputed: list[Contract] = first_rows(
         contracts.contracts_for(user, ContractStatus.DISPUTED), LIMIT
     )
-    rows = [(c, ledger.held_cents(c.id), (forms or {}).get(c.id, FormState())) for c in disputed]
+    rows = [
+        (c, contracts.held_in_dispute(c), (forms or {}).get(c.id, FormState())) for c in disputed
+    ]
     threads = conversations.conversation_ids(disputed)
     return render_template("operator/disputes.html", rows=rows, threads=threads), status
 
