@@ -85,6 +85,8 @@ BARE_LISTS = {
     "/api/v1/contracts/{contract_id}/periods",
     "/api/v1/contracts/{contract_id}/time-entries",
     "/api/v1/contracts/{contract_id}/urgent-requests",
+    # A fixed contract's milestones: API.md fixes them as an array (ten at most).
+    "/api/v1/contracts/{contract_id}/milestones",
 }
 # A ranked top-N (`?limit=`), not a paginated list: API.md fixes it so.
 MATCHES = "/api/v1/missions/{mission_id}/matches"
