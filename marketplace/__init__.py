@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts.api import blp as accounts_api
     from marketplace.bids.api import blp as bids_api
     from marketplace.cli import register_commands
+    from marketplace.compliance.api import blp as compliance_api
     from marketplace.contracts.api import blp as contracts_api
     from marketplace.contracts.regular_api import blp as regular_work_api
     from marketplace.conversations.api import blp as conversations_api
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
         search_api,
         notifications_api,
         conversations_api,
+        compliance_api,
     ):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
         api.register_blueprint(blp)

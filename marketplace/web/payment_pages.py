@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.services import EmailNotVerified
-from marketplace.payments import escrow, invoices, payouts
+from marketplace.payments import escrow, invoices, mandate, payouts
 from marketplace.payments.api import pdf_response
 from marketplace.payments.sandbox import SandboxProvider
 from marketplace.urls import external_url
@@ -35,6 +35,25 @@ def invoice_pdf(invoice_id: uuid.UUID) -> ResponseReturnValue:
 def payouts_page() -> ResponseReturnValue:
     user = signed_in(Role.SECRETARY)
     return render_template("payments/payouts.html", payout=payouts.summary_for(user))
+
+
+@bp.get("/versements/mandat")
+def billing_mandate_page() -> ResponseReturnValue:
+    user = signed_in(Role.SECRETARY)
+    return render_template("payments/mandate.html", mandate=mandate.state_for(user))
+
+
+@bp.post("/versements/mandat")
+def billing_mandate_accept() -> ResponseReturnValue:
+    mandate.accept(signed_in(Role.SECRETARY))
+    flash(
+        _(
+            "Mandat de facturation accepté : vos factures seront émises en votre nom, et les "
+            "versements en attente partiront au prochain passage."
+        ),
+        "success",
+    )
+    return redirect(url_for("web.payouts_page"))
 
 
 def _to_onboarding() -> ResponseReturnValue:
