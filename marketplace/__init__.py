@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.contracts.api import blp as contracts_api
     from marketplace.contracts.regular_api import blp as regular_work_api
     from marketplace.conversations.api import blp as conversations_api
+    from marketplace.dac7.api import blp as dac7_api
     from marketplace.extensions import api, csrf
     from marketplace.missions.api import blp as missions_api
     from marketplace.notifications.api import blp as notifications_api
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_api,
         conversations_api,
         compliance_api,
+        dac7_api,
     ):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
         api.register_blueprint(blp)
