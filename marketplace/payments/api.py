@@ -13,10 +13,11 @@ from marketplace.accounts.models import Role
 from marketplace.contracts.services import visible_contract
 from marketplace.errors import DomainError, NotFound
 from marketplace.http import Blueprint
-from marketplace.payments import escrow, invoices, mandate, payouts, webhooks
+from marketplace.payments import escrow, exports, invoices, mandate, payouts, webhooks
 from marketplace.payments.models import Invoice
 from marketplace.payments.schemas import (
     BillingMandateOut,
+    ExportIn,
     InvoiceOut,
     OnboardingIn,
     OnboardingOut,
@@ -104,6 +105,27 @@ class AcceptBillingMandate(MethodView):
         second call answers the first acceptance. Payouts held for want of it are released
         by the next `payments release-due`."""
         return mandate.accept(api_user(Role.SECRETARY))
+
+
+@blp.route("/me/invoices/export")
+class AccountantExport(MethodView):
+    @blp.arguments(ExportIn, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/zip")
+    def get(self, query: dict[str, Any]) -> Response:
+        """For the business's accountant: a ZIP of the invoices it received in `year`, each
+        the Factur-X PDF as issued, with `factures-<year>.csv` listing them."""
+        return zip_response(api_user(Role.BUSINESS), query["year"])
+
+
+def zip_response(user: Any, year: int) -> Response:
+    return Response(
+        exports.accountant_zip(user, year),
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{exports.filename(year)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @blp.route("/contracts/<uuid:contract_id>/invoices")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class OnboardingIn(Schema):
@@ -27,6 +27,10 @@ class PayoutAccountOut(Schema):
     message = fields.String()
     account_status = fields.String(metadata={"description": "The payout account alone"})
     billing_mandate_accepted = fields.Boolean()
+
+
+class ExportIn(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
 
 
 class BillingMandateOut(Schema):

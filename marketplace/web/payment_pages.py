@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired
 from marketplace.accounts.models import Role
 from marketplace.accounts.services import EmailNotVerified
 from marketplace.payments import escrow, invoices, mandate, payouts
-from marketplace.payments.api import pdf_response
+from marketplace.payments.api import pdf_response, zip_response
 from marketplace.payments.sandbox import SandboxProvider
 from marketplace.urls import external_url
 from marketplace.web.blueprint import bp
@@ -29,6 +29,14 @@ ONBOARDING_LINK_MAX_AGE = 60 * 60  # seconds
 @bp.get("/factures/<uuid:invoice_id>.pdf")
 def invoice_pdf(invoice_id: uuid.UUID) -> ResponseReturnValue:
     return pdf_response(invoices.visible_invoice(signed_in(), invoice_id))
+
+
+@bp.get("/factures/export")
+def invoices_export() -> ResponseReturnValue:
+    year = request.args.get("annee", type=int)
+    if year is None or not 2000 <= year <= 2100:
+        abort(404)
+    return zip_response(signed_in(Role.BUSINESS), year)
 
 
 @bp.get("/versements")
