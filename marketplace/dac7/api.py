@@ -75,6 +75,7 @@ class TaxReport(MethodView):
         """The platform's DAC7 report for `year` (operator): CSV, or the OECD DPI XML with
         `?format=xml` (or `Accept: application/xml`)."""
         api_user(Role.OPERATOR)
+        services.check_year(year)
         wants_xml = request.args.get("format") == "xml" or (
             request.accept_mimetypes.best_match(["text/csv", "application/xml"])
             == "application/xml"

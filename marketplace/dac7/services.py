@@ -161,7 +161,18 @@ class Statement:
         return sum(q.activities for q in self.quarters)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def check_year(year: int) -> int:
+    """A year a statement or report can be about (404 otherwise)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise NotFound(_("Aucun versement cette année-là."))
+    return year
+
+
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    check_year(year)
     start = datetime(year, 1, 1, tzinfo=PARIS).astimezone(UTC)
     end = datetime(year + 1, 1, 1, tzinfo=PARIS).astimezone(UTC)
     return start, end
