@@ -117,10 +117,12 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts.api import blp as accounts_api
     from marketplace.bids.api import blp as bids_api
     from marketplace.cli import register_commands
+    from marketplace.compliance.api import blp as compliance_api
     from marketplace.contracts.api import blp as contracts_api
     from marketplace.contracts.milestone_api import blp as milestones_api
     from marketplace.contracts.regular_api import blp as regular_work_api
     from marketplace.conversations.api import blp as conversations_api
+    from marketplace.dac7.api import blp as dac7_api
     from marketplace.extensions import api, csrf
     from marketplace.missions.api import blp as missions_api
     from marketplace.notifications.api import blp as notifications_api
@@ -143,6 +145,8 @@ def _register_blueprints(app: Flask) -> None:
         search_api,
         notifications_api,
         conversations_api,
+        compliance_api,
+        dac7_api,
     ):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
         api.register_blueprint(blp)

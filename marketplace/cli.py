@@ -78,6 +78,17 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(files)
 
+    compliance = AppGroup("compliance", help="Legal duties.")
+
+    @compliance.command("remind-vigilance")
+    def remind_vigilance() -> None:
+        """Remind secretaries whose URSSAF attestation expires within a month (cron, daily)."""
+        from marketplace.compliance.vigilance import remind_expiring
+
+        click.echo(f"reminded {remind_expiring()} secretary(ies)")
+
+    app.cli.add_command(compliance)
+
     app.cli.add_command(search)
 
     from marketplace.jobs.cli import jobs_cli

@@ -2,14 +2,16 @@
 
 from marketplace.accounts.models import ApiToken, User, WebSession
 from marketplace.bids.models import Bid
+from marketplace.compliance.models import VigilanceDocument
 from marketplace.contracts.models import Contract, ContractEvent
 from marketplace.conversations.models import Attachment, AttachmentAccess, Conversation, Message
+from marketplace.dac7.models import TaxProfile
 from marketplace.idempotency import IdempotencyKey
 from marketplace.jobs.models import JobOutbox
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance
 from marketplace.moderation.models import ModerationAction
 from marketplace.notifications.models import Notification, NotificationSetting
-from marketplace.payments.models import LedgerEntry
+from marketplace.payments.models import BillingMandate, LedgerEntry
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
 
@@ -18,6 +20,7 @@ __all__ = [
     "Attachment",
     "AttachmentAccess",
     "Bid",
+    "BillingMandate",
     "BusinessProfile",
     "Contract",
     "ContractEvent",
@@ -34,6 +37,8 @@ __all__ = [
     "NotificationSetting",
     "Review",
     "SecretaryProfile",
+    "TaxProfile",
     "User",
+    "VigilanceDocument",
     "WebSession",
 ]

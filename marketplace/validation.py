@@ -45,6 +45,31 @@ class Siret(fields.String):
         return cleaned
 
 
+def french_vat_key(siren: str) -> int:
+    """The numeric key of a French intra-EU VAT number: (12 + 3 × (SIREN mod 97)) mod 97."""
+    return (12 + 3 * (int(siren) % 97)) % 97
+
+
+def validate_vat_number(value: str) -> None:
+    """A French intra-EU VAT number: FR, the 2-digit key, the 9-digit SIREN (key checked)."""
+    if len(value) != 13 or not value.startswith("FR") or not value[2:].isdigit():
+        raise ValidationError(
+            str(_l("Un numéro de TVA français s'écrit FR, une clé de 2 chiffres et le SIREN."))
+        )
+    if int(value[2:4]) != french_vat_key(value[4:]):
+        raise ValidationError(str(_l("Ce numéro de TVA n'est pas valide (clé de contrôle).")))
+
+
+class VatNumber(fields.String):
+    """A French intra-EU VAT number; spaces and lower case are accepted on input."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        cleaned = text.replace(" ", "").replace("\u00a0", "").upper()
+        validate_vat_number(cleaned)
+        return cleaned
+
+
 class PostalCode(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip().replace(" ", "")

@@ -32,6 +32,8 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.geo.places import Place, lookup
 from marketplace.missions.models import Mission, MissionStatus, Pricing
+from marketplace.payments import mandate
+from marketplace.payments.models import BillingMandate
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 
 _counter = itertools.count(1)
@@ -53,6 +55,9 @@ def register(api: Any, role: str, name: str | None = None) -> dict[str, Any]:
     )
     assert status == 201, body
     verify_email(api.client.application, body["user"]["id"])
+    if role == "secretary":  # a secretary who is paid has accepted the billing mandate
+        code, answer = api.post("/api/v1/me/billing-mandate/accept", token=body["token"])
+        assert code == 200, answer
     return {"id": body["user"]["id"], "token": body["token"], "email": email}
 
 
@@ -304,8 +309,19 @@ class ApiTokenFactory(_Model):
     token_hash = factory.LazyAttribute(lambda o: token_params(o.raw)["token_hash"])
 
 
+def accepted_mandate(user: User) -> BillingMandate:
+    """Her acceptance of the current billing mandate, as `payments.mandate.accept` writes it."""
+    return BillingMandate(
+        user=user,
+        version=mandate.VERSION,
+        text_sha256=mandate.text_sha256(),
+        signer_name=user.display_name,
+    )
+
+
 class SecretaryProfileFactory(_Placed):
-    """A secretary and her profile; the defaults are those of `secretary_profile()`."""
+    """A secretary and her profile; the defaults are those of `secretary_profile()`. She has
+    accepted the billing mandate (`mandate=False`: she has not)."""
 
     class Meta:
         model = SecretaryProfile
@@ -328,6 +344,12 @@ class SecretaryProfileFactory(_Placed):
     siret = "73282932000074"
     vat_exempt = True
     postal_code = "69003"
+    street_line1 = "12 rue Paul Bert"
+
+    @factory.post_generation
+    def mandate(obj: SecretaryProfile, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted is not False:
+            db.session.add(accepted_mandate(obj.user))
 
 
 class BusinessProfileFactory(_Placed):
@@ -341,6 +363,7 @@ class BusinessProfileFactory(_Placed):
     siret = None
     sector = "Santé"
     postal_code = "69006"
+    street_line1 = "4 place Maréchal Lyautey"
 
 
 class MissionFactory(_Placed):
@@ -433,7 +456,11 @@ class Rows:
                 role=Role.SECRETARY, **({"display_name": name} if name else {})
             )
             columns = secretary_columns(**profile)
-            return self._account(user, SecretaryProfileFactory.build(user=user, **columns))
+            accepted = columns.pop("mandate", True)
+            others = [SecretaryProfileFactory.build(user=user, **columns)]
+            if accepted:
+                others.append(accepted_mandate(user))
+            return self._account(user, *others)
 
     def business(self, name: str | None = None, **profile: Any) -> dict[str, Any]:
         with self.app.app_context():

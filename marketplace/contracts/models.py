@@ -138,6 +138,19 @@ class Contract(db.Model):  # type: ignore[name-defined]
         """Hourly or recurring: paid period by period for the time logged."""
         return self.kind is not ContractKind.FIXED
 
+    @property
+    def life_total_cents(self) -> int:
+        """What the contract adds up to over its life: its price, or for regular work every
+        period it has (closed ones for what they came to, open ones for their cap)."""
+        if not self.is_regular:
+            return self.amount_cents
+        closed = (PeriodStatus.APPROVED, PeriodStatus.RESOLVED)
+        return sum(
+            p.approved_cents if p.status in closed else p.cap_cents
+            for p in self.periods
+            if p.status is not PeriodStatus.CANCELLED
+        )
+
     __table_args__ = (
         sa.CheckConstraint("amount_cents > 0", name="amount_positive"),
         sa.CheckConstraint(

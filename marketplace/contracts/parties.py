@@ -12,19 +12,33 @@ from marketplace.payments.interfaces import InvoiceParty
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 
 
+def _streets(profile: Any) -> tuple[str, ...]:
+    if profile is None:
+        return ()
+    return tuple(line for line in (profile.street_line1, profile.street_line2) if line)
+
+
 def _place(profile: Any) -> list[str]:
     if profile is None:
         return []
     return [
+        *_streets(profile),
         f"{profile.postal_code} {profile.city}",
         "France" if profile.country == "FR" else profile.country,
     ]
 
 
 def _address(profile: Any) -> dict[str, Any]:
+    """The structured address and, when VAT is charged, the VAT number."""
     if profile is None:
         return {}
-    return {"postal_code": profile.postal_code, "city": profile.city, "country": profile.country}
+    return {
+        "postal_code": profile.postal_code,
+        "city": profile.city,
+        "country": profile.country,
+        "street_lines": _streets(profile),
+        "vat_number": None if profile.vat_exempt else profile.vat_number,
+    }
 
 
 def invoice_parties(contract: Contract) -> tuple[InvoiceParty, InvoiceParty]:

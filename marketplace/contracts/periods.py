@@ -52,6 +52,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.bids.models import Bid
+from marketplace.compliance import vigilance
 from marketplace.config import Settings
 from marketplace.contracts import parties, urgent
 from marketplace.contracts.models import (
@@ -433,6 +434,8 @@ def fund(
     PERIOD.target("fund", period.status)
     if contract.status not in (S.AWAITING_FUNDING, S.ACTIVE, S.PAUSED):
         raise CONTRACT.refusal("fund", contract.status)
+    db.session.refresh(contract)
+    vigilance.require_vigilance(contract)  # from 5,000 EUR over its periods: her attestation
     try:
         _customer(contract)
         start = escrow.provider().start_funding(
@@ -527,6 +530,21 @@ def _charge_saved(contract: Contract, period: ContractPeriod) -> None:
     db.session.refresh(period)
     if period.status is not P.AWAITING_FUNDING:
         db.session.rollback()
+        return
+    try:  # over 5,000 EUR with its new period: her URSSAF attestation first
+        vigilance.require_vigilance(contract)
+    except Conflict as blocked:
+        vigilance.ask_for_document(contract)
+        _tell(
+            contract,
+            contract.business_id,
+            "period_to_fund",
+            str(period.id),
+            starts_on=period.starts_on.isoformat(),
+            amount_cents=period.cap_cents,
+        )
+        _event(contract, "vigilance_blocked", None, blocked.message, contract.status.value)
+        db.session.commit()
         return
     ref = part_ref(contract, period, period.cap_cents)
     try:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import joinedload
 from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
 from marketplace.bids.models import Bid
+from marketplace.compliance.vigilance import ask_for_document, require_vigilance
 from marketplace.config import Settings
 from marketplace.contracts import milestones, parties, periods, urgent
 from marketplace.contracts.models import CONTRACT, Contract, ContractEvent
@@ -209,6 +210,7 @@ def hire(bid: Bid, user: User) -> Contract:
     mission = bids.accept(bid, user)
     contract = create_from_bid(bid, actor=user)
     _tell(contract, contract.secretary_id, "bid_accepted", business=user.display_name)
+    ask_for_document(contract)  # from 5,000 € HT: her URSSAF attestation, before funding
     try:
         db.session.commit()
     except IntegrityError:  # the mission's unique contract: a concurrent accept won
@@ -299,6 +301,7 @@ def fund(
         return FundingAnswer(contract, answer.payment)
     milestones.refuse_contract_level(contract, _("payer"))
     CONTRACT.target("fund", contract.status)
+    require_vigilance(contract)
     try:
         start = escrow.provider().start_funding(
             ref(contract), success_url=success_url, cancel_url=cancel_url

@@ -75,6 +75,8 @@ class ContractView:
     # verified): why, else None.
     payout_pending: str | None
     auto_release_at: datetime | None
+    # What holds it, as a code (`payouts.waiting_reason`), for the page to say what to do.
+    payout_pending_reason: str | None = None
 
 
 _YOUR_TURN = {
@@ -270,8 +272,9 @@ def _next_actions(contract: Contract, user: User, reviewed: bool, now: datetime)
 
 
 def _payout_pending(contract: Contract) -> str | None:
+    """Why an approved contract's payout is held (`payouts.waiting_reason`), else None."""
     if contract.approved_at is not None and contract.status is S.DELIVERED:
-        return payouts.waiting_note(contract.secretary_id)
+        return payouts.waiting_reason(contract.secretary_id)
     return None
 
 
@@ -490,7 +493,8 @@ def build(contracts: Iterable[Contract], user: User) -> list[ContractView]:
             )
         else:
             actions = _next_actions(contract, user, (contract.id, 0) in reviewed, now)
-        pending = _payout_pending(contract)
+        reason = _payout_pending(contract)
+        pending = payouts.note_for(reason)
         money = _money(contract, legs.get(contract.id, {}))
         release_at = _auto_release_at(contract)
         role = contract.party_role(user.id)
@@ -505,6 +509,7 @@ def build(contracts: Iterable[Contract], user: User) -> list[ContractView]:
                 money=money,
                 payout_pending=pending,
                 auto_release_at=release_at,
+                payout_pending_reason=reason,
             )
         )
     return views

@@ -25,6 +25,8 @@ UPLOAD_ENDPOINTS = {
     "conversations.Attachments": 1,
     "web.conversation_post": MAX_FILES_PER_FORM,
     "web.contract_deliver": MAX_FILES_PER_FORM,
+    "compliance.VigilanceDocuments": 1,
+    "web.vigilance_upload": 1,
 }
 
 

@@ -19,7 +19,7 @@ from babel.dates import format_date
 from marketplace.demo import people, texts
 from marketplace.geo.places import Place, department_places, distance_km, lookup
 from marketplace.taxonomy import SKILL_CODES
-from marketplace.validation import luhn_ok
+from marketplace.validation import french_vat_key, luhn_ok
 
 # Overseas departments (DROM). The overseas collectivities (Polynésie, Nouvelle-Calédonie,
 # Saint-Pierre-et-Miquelon...) have their own rules and currencies: not part of the demo.
@@ -122,6 +122,36 @@ def make_siret(rng: random.Random, used: set[str]) -> str:
             return siret
 
 
+STREETS = (
+    "rue de la République",
+    "avenue Jean Jaurès",
+    "rue Victor Hugo",
+    "place de la Mairie",
+    "rue du Général de Gaulle",
+    "boulevard Pasteur",
+    "rue des Écoles",
+    "chemin des Vignes",
+    "rue Gambetta",
+    "allée des Tilleuls",
+)
+
+
+def street_for(key: str) -> str:
+    """A street address of its own for each person, drawn from their key (not from the
+    seed's generator, so the rest of the demo data stays the same)."""
+    own = random.Random(key)
+    return f"{own.randint(1, 120)} {own.choice(STREETS)}"
+
+
+def invoicing(key: str, siret: str | None, vat_exempt: bool) -> dict[str, Any]:
+    """The street and VAT regime fields of a profile payload (VAT needs a SIRET here)."""
+    fields: dict[str, Any] = {"street_address": street_for(key), "vat_regime": "franchise"}
+    if siret and not vat_exempt:
+        siren = siret[:9]
+        fields |= {"vat_regime": "vat", "vat_number": f"FR{french_vat_key(siren):02d}{siren}"}
+    return fields
+
+
 class PlacePicker:
     """Draws places weighted by population (metropolitan France and the DROM)."""
 
@@ -198,6 +228,7 @@ class BusinessSpec:
             "siret": self.siret,
             "sector": self.sector.label,
             "postal_code": self.place.postal_code,
+            **invoicing(self.email, self.siret, vat_exempt=True),
         }
 
 
@@ -378,6 +409,7 @@ def secretary(
         "siret": make_siret(rng, used_sirets) if rng.random() < 0.96 else None,
         "vat_exempt": rng.random() < 0.8,
     }
+    spec.payload |= invoicing(spec.email, spec.payload["siret"], spec.payload["vat_exempt"])
     return spec
 
 
@@ -575,6 +607,7 @@ def demo_secretary(rng: random.Random, email: str, used_sirets: set[str]) -> Sec
         "siret": make_siret(rng, used_sirets),
         "vat_exempt": True,
     }
+    spec.payload |= invoicing(spec.email, spec.payload["siret"], vat_exempt=True)
     return spec
 
 

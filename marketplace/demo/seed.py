@@ -55,8 +55,8 @@ from marketplace.missions import services as missions
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance
 from marketplace.missions.schemas import MissionIn
 from marketplace.money import euros
-from marketplace.payments import ledger
-from marketplace.payments.models import Account, LedgerEntry
+from marketplace.payments import ledger, mandate
+from marketplace.payments.models import Account, BillingMandate, LedgerEntry
 from marketplace.profiles import services as profiles
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.profiles.schemas import BusinessProfileIn, SecretaryProfileIn
@@ -302,6 +302,18 @@ class _Seeder:
     def create_profiles(self) -> None:
         for user, secretary in zip(self.secretary_users, self.secretaries, strict=True):
             profiles.save_secretary_profile(user, load(SecretaryProfileIn(), secretary.payload))
+        # Every demo secretary may be paid: each has accepted the billing mandate.
+        db.session.add_all(
+            BillingMandate(
+                user_id=user.id,
+                version=mandate.VERSION,
+                text_sha256=mandate.text_sha256(),
+                signer_name=user.display_name,
+                accepted_at=user.created_at,
+            )
+            for user in self.secretary_users
+        )
+        db.session.commit()
         for user, business in zip(self.business_users, self.businesses, strict=True):
             profiles.save_business_profile(user, load(BusinessProfileIn(), business.payload))
 

@@ -15,6 +15,7 @@ RELEASE_DUE = "marketplace.jobs.release_due"
 SEARCH_DRAIN = "marketplace.jobs.search_drain"
 NOTIFICATION_DIGESTS = "marketplace.jobs.notification_digests"
 PURGE_UNSENT_FILES = "marketplace.jobs.purge_unsent_files"
+REMIND_VIGILANCE = "marketplace.jobs.remind_vigilance"
 
 
 def make_celery(broker_url: str) -> Celery:

@@ -16,6 +16,7 @@ from marketplace.jobs.celery_app import (
     PURGE_UNSENT_FILES,
     RELAY_PENDING,
     RELEASE_DUE,
+    REMIND_VIGILANCE,
     SEARCH_DRAIN,
 )
 
@@ -30,4 +31,7 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "notification-digests": {"task": NOTIFICATION_DIGESTS, "schedule": crontab(hour=7, minute=0)},
     # Uploads never sent in a message, after a day (`files purge-unsent`).
     "purge-unsent-files": {"task": PURGE_UNSENT_FILES, "schedule": crontab(hour=3, minute=30)},
+    # URSSAF attestations expiring within a month: remind each secretary once
+    # (`compliance remind-vigilance`), at 6:00 UTC.
+    "remind-vigilance": {"task": REMIND_VIGILANCE, "schedule": crontab(hour=6, minute=0)},
 }

@@ -21,6 +21,7 @@ from marketplace.jobs.celery_app import (
     PURGE_UNSENT_FILES,
     RELAY_PENDING,
     RELEASE_DUE,
+    REMIND_VIGILANCE,
     RUN_JOB,
     SEARCH_DRAIN,
     make_celery,
@@ -88,6 +89,13 @@ def purge_unsent_files() -> int:
     from marketplace.conversations.services import purge_unsent
 
     return purge_unsent()
+
+
+@celery.task(name=REMIND_VIGILANCE, base=AppTask)
+def remind_vigilance() -> int:
+    from marketplace.compliance.vigilance import remind_expiring
+
+    return remind_expiring()
 
 
 @celery.task(name=SEARCH_DRAIN, base=AppTask)

@@ -31,6 +31,23 @@ def _kind(code: str, mode: str, title: Callable[..., str], body: Callable[..., s
     return Kind(code, mode, lambda p: title(**p), lambda p: body(**p))
 
 
+def _document_requested_body(
+    document: str | None = None, expires: str | None = None, mission: str | None = None, **_p: Any
+) -> str:
+    if document == "vigilance" and expires:
+        return _(
+            "Votre attestation de vigilance URSSAF expire le %(date)s : déposez-en une nouvelle "
+            "(téléchargée sur urssaf.fr) pour que vos clients puissent continuer à vous payer.",
+            date=expires,
+        )
+    if document == "vigilance":
+        return _(
+            "Un contrat atteint 5 000 € HT : la loi demande votre attestation de vigilance URSSAF "
+            "de moins de six mois avant le paiement. Déposez-la depuis votre espace."
+        )
+    return _("Déposez-le depuis votre espace.")
+
+
 KINDS: dict[str, Kind] = {
     k.code: k
     for k in (
@@ -214,8 +231,12 @@ KINDS: dict[str, Kind] = {
         _kind(
             "document_requested",
             "immediate",
-            lambda **_p: _("Un document vous est demandé"),
-            lambda **_p: _("Déposez-le depuis votre espace."),
+            lambda document=None, **_p: (
+                _("Attestation de vigilance URSSAF demandée")
+                if document == "vigilance"
+                else _("Un document vous est demandé")
+            ),
+            _document_requested_body,
         ),
         _kind(
             "saved_search_match",

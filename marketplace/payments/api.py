@@ -13,9 +13,11 @@ from marketplace.accounts.models import Role
 from marketplace.contracts.services import visible_contract
 from marketplace.errors import DomainError, NotFound
 from marketplace.http import Blueprint
-from marketplace.payments import escrow, invoices, payouts, webhooks
+from marketplace.payments import escrow, exports, invoices, mandate, payouts, webhooks
 from marketplace.payments.models import Invoice
 from marketplace.payments.schemas import (
+    BillingMandateOut,
+    ExportIn,
     InvoiceOut,
     OnboardingIn,
     OnboardingOut,
@@ -83,6 +85,47 @@ class PayoutOnboarding(MethodView):
             return_url=data["return_url"] or external_url("web.payouts_return"),
         )
         return {"url": url}
+
+
+@blp.route("/me/billing-mandate")
+class MyBillingMandate(MethodView):
+    @blp.response(200, BillingMandateOut)
+    def get(self) -> mandate.MandateState:
+        """The billing mandate (mandat de facturation, CGI art. 289 I-2) under which the
+        platform issues her invoices in her name: its text, version, and when she accepted
+        it (`accepted_at` null until she does; until then she is not paid)."""
+        return mandate.state_for(api_user(Role.SECRETARY))
+
+
+@blp.route("/me/billing-mandate/accept")
+class AcceptBillingMandate(MethodView):
+    @blp.response(200, BillingMandateOut)
+    def post(self) -> mandate.MandateState:
+        """Accept the current version (her name and the date are kept). Idempotent: a
+        second call answers the first acceptance. Payouts held for want of it are released
+        by the next `payments release-due`."""
+        return mandate.accept(api_user(Role.SECRETARY))
+
+
+@blp.route("/me/invoices/export")
+class AccountantExport(MethodView):
+    @blp.arguments(ExportIn, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/zip")
+    def get(self, query: dict[str, Any]) -> Response:
+        """For the business's accountant: a ZIP of the invoices it received in `year`, each
+        the Factur-X PDF as issued, with `factures-<year>.csv` listing them."""
+        return zip_response(api_user(Role.BUSINESS), query["year"])
+
+
+def zip_response(user: Any, year: int) -> Response:
+    return Response(
+        exports.accountant_zip(user, year),
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{exports.filename(year)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @blp.route("/contracts/<uuid:contract_id>/invoices")

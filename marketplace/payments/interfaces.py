@@ -131,10 +131,13 @@ class InvoiceParty:
     contact: str | None = None
     legal_form: str | None = None
     vat_exempt: bool = True
-    # The structured address the e-invoice (CII) needs; no street address is stored yet.
+    # The structured address the e-invoice (CII) needs: street lines, postal code, city.
     postal_code: str | None = None
     city: str | None = None
     country: str = "FR"
+    street_lines: tuple[str, ...] = ()
+    # Her (or its) intra-EU VAT number when VAT is charged.
+    vat_number: str | None = None
 
 
 @dataclass(frozen=True)

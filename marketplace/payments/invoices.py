@@ -43,7 +43,7 @@ from marketplace.db import utcnow
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.money import euros
-from marketplace.payments import facturx
+from marketplace.payments import facturx, mandate
 from marketplace.payments.interfaces import InvoiceFacts, InvoiceParty
 from marketplace.payments.models import Invoice, InvoiceCounter, InvoiceKind
 
@@ -130,7 +130,7 @@ def _platform_party() -> dict[str, Any]:
     return party
 
 
-_ADDRESS_FIELDS = ("postal_code", "city", "country")
+_ADDRESS_FIELDS = ("postal_code", "city", "country", "vat_number")
 _SECRETARY_FIELDS = ("name", "legal_form", "siret", "address_lines", "vat_exempt", *_ADDRESS_FIELDS)
 _BUSINESS_FIELDS = ("name", "contact", "siret", "address_lines", *_ADDRESS_FIELDS)
 
@@ -139,6 +139,7 @@ def _party(party: InvoiceParty, fields: tuple[str, ...]) -> dict[str, Any]:
     """What the stored invoice data (and its PDF) say of a party."""
     data = {name: getattr(party, name) for name in fields}
     data["address_lines"] = list(party.address_lines)
+    data["street_lines"] = list(party.street_lines)
     return data
 
 
@@ -234,9 +235,17 @@ def _issue_service(facts: InvoiceFacts, amount_cents: int) -> Invoice:
                 **_quantity(facts, excl),
             }
         ]
+    accepted = mandate.acceptance_of(contract.secretary_id)
+    self_billed_mention = SELF_BILLED_MENTION
+    if accepted is not None:
+        self_billed_mention = SELF_BILLED_MENTION.removesuffix(".") + (
+            f" accepté le {_french_date(accepted.accepted_at.date().isoformat())} "
+            f"(version {accepted.version})."
+        )
     return _store(
         facts,
         kind=InvoiceKind.SERVICE,
+        self_billed_mention=self_billed_mention,
         self_billed=True,
         issuer_key=secretary_issuer(contract.secretary_id),
         prefix="F",
@@ -303,6 +312,7 @@ def _store(
     totals: tuple[int, int, int],
     vat_mention: str | None,
     payment: str,
+    self_billed_mention: str = SELF_BILLED_MENTION,
 ) -> Invoice:
     now = utcnow()
     sequence = next_sequence(issuer_key)
@@ -323,7 +333,7 @@ def _store(
         "vat_mention": vat_mention,
         "payment": payment,
         "self_billed": self_billed,
-        "self_billed_mention": SELF_BILLED_MENTION if self_billed else None,
+        "self_billed_mention": self_billed_mention if self_billed else None,
     }
     invoice = Invoice(
         contract_id=facts.contract.id,

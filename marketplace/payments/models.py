@@ -7,8 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.accounts.models import User
 from marketplace.db import JSONList, created_at, str_enum, utcnow, uuid_pk
 from marketplace.extensions import db
 
@@ -134,6 +135,25 @@ class PaymentEvent(db.Model):  # type: ignore[name-defined]
     summary: Mapped[dict[str, Any]] = mapped_column(JSONList, default=dict, nullable=False)
     received_at: Mapped[datetime] = created_at()
     processed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class BillingMandate(db.Model):  # type: ignore[name-defined]
+    """A secretary's acceptance of one version of the billing mandate (mandat de
+    facturation, CGI art. 289 I-2), under which the platform issues her invoices in her
+    name. Kept as accepted: the version, its text's SHA-256, when, and the name she
+    accepted under; a new version is a new row (`payments/mandate.py`)."""
+
+    __tablename__ = "billing_mandates"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    text_sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    signer_name: Mapped[str] = mapped_column(sa.String(160), nullable=False)
+    accepted_at: Mapped[datetime] = created_at()
+
+    user: Mapped[User] = relationship()
 
 
 class InvoiceKind(enum.StrEnum):

@@ -13,6 +13,9 @@ is released by `payments release-due` once her account is enabled.
 Nor to one whose e-mail address is not verified: she cannot start onboarding
 (409 `email_not_verified`, as for bidding), and should a release find her
 unverified anyway, the money is held the same way (see `can_receive_payouts`).
+
+Nor to one who has not accepted the billing mandate (`mandate.py`): her invoices could
+not be issued, so the money is held the same way until she accepts it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.accounts.models import User
 from marketplace.accounts.services import require_verified_email
 from marketplace.extensions import db
+from marketplace.payments import mandate
 from marketplace.payments.interfaces import PaymentError, PaymentProvider, PayoutOwner
 from marketplace.payments.models import PayoutAccount
 
@@ -42,6 +46,15 @@ CONNECT_MESSAGE = (
 EMAIL_WAITING_NOTE = (
     "Travail validé par le client. Le versement attend que la secrétaire confirme son adresse "
     "e-mail : les fonds restent en séquestre et seront versés dès qu'elle l'aura fait."
+)
+MANDATE_WAITING_NOTE = (
+    "Travail validé par le client. Le versement attend que la secrétaire accepte le mandat de "
+    "facturation (ses factures sont émises en son nom par la plateforme) : les fonds restent en "
+    "séquestre et seront versés dès qu'elle l'aura accepté."
+)
+MANDATE_MESSAGE = (
+    "Acceptez le mandat de facturation (menu « Versements ») : la plateforme émet vos factures "
+    "en votre nom. Sans lui, les fonds des missions validées restent en séquestre."
 )
 VERIFY_MESSAGE = (
     "Confirmez votre adresse e-mail pour connecter votre compte de versement et être payée : "
@@ -67,6 +80,13 @@ def require_payouts(user_id: uuid.UUID) -> None:
             retryable=False,
             code="email_not_verified",
         )
+    if not mandate.has_accepted(user_id):
+        raise PaymentError(
+            "La secrétaire n'a pas encore accepté le mandat de facturation : les fonds restent "
+            "en séquestre jusqu'à ce qu'elle l'accepte (« Versements »).",
+            retryable=False,
+            code="billing_mandate_not_accepted",
+        )
     if not can_receive_payouts(user_id):
         raise PaymentError(
             "La secrétaire n'a pas encore activé son compte de versement : les fonds restent "
@@ -88,16 +108,36 @@ def can_receive_payouts(user_id: uuid.UUID) -> bool:
     money to an account whose owner we cannot reach; refusing the business's approval
     instead would punish the party that did its part.
     """
-    return _email_verified(user_id) and _account_enabled(user_id)
+    return waiting_reason(user_id) is None
+
+
+def waiting_reason(user_id: uuid.UUID) -> str | None:
+    """What holds a payout to her, first thing first: `email_not_verified`,
+    `billing_mandate_not_accepted`, `payouts_not_enabled`; None if she can be paid."""
+    if not _email_verified(user_id):
+        return "email_not_verified"
+    if not mandate.has_accepted(user_id):
+        return "billing_mandate_not_accepted"
+    if not _account_enabled(user_id):
+        return "payouts_not_enabled"
+    return None
+
+
+_WAITING_NOTES = {
+    "email_not_verified": EMAIL_WAITING_NOTE,
+    "billing_mandate_not_accepted": MANDATE_WAITING_NOTE,
+    "payouts_not_enabled": WAITING_NOTE,
+}
+
+
+def note_for(reason: str | None) -> str | None:
+    """The contract's note for a `waiting_reason`."""
+    return _WAITING_NOTES[reason] if reason else None
 
 
 def waiting_note(user_id: uuid.UUID) -> str | None:
     """Why an approved payout to her is held (the contract's note), None if she can be paid."""
-    if not _email_verified(user_id):
-        return EMAIL_WAITING_NOTE
-    if not _account_enabled(user_id):
-        return WAITING_NOTE
-    return None
+    return note_for(waiting_reason(user_id))
 
 
 def _email_verified(user_id: uuid.UUID) -> bool:
@@ -120,19 +160,31 @@ class PayoutSummary:
     payouts_enabled: bool
     details_submitted: bool
     # "enabled", "pending" (started, not finished), "none" (never started), or
-    # "email_not_verified" (she confirms her address first: no onboarding, no payout)
+    # "email_not_verified" (she confirms her address first: no onboarding, no payout), or
+    # "billing_mandate_not_accepted" (her account may be ready; the mandate is not)
     status: str
     message: str
+    # The payout account alone: "enabled", "pending", "none".
+    account_status: str
+    billing_mandate_accepted: bool
 
 
 def summary_for(user: User) -> PayoutSummary:
+    """Where her payouts stand, read once: her payout account and her mandate (two
+    primary-key reads; the dashboards count their statements)."""
     provider = _provider()
     account = account_for(user.id)
     if account is not None and account.provider != provider.name:
         account = None
-    enabled = can_receive_payouts(user.id)
-    if user.email_verified_at is None:
+    accepted = mandate.has_accepted(user.id)
+    account_enabled = account.payouts_enabled if account else provider.payouts_enabled_by_default
+    account_status = "enabled" if account_enabled else "pending" if account else "none"
+    verified = user.email_verified_at is not None
+    enabled = verified and accepted and account_enabled
+    if not verified:
         status, message = "email_not_verified", VERIFY_MESSAGE
+    elif not accepted:
+        status, message = "billing_mandate_not_accepted", MANDATE_MESSAGE
     elif enabled:
         status, message = (
             "enabled",
@@ -152,9 +204,11 @@ def summary_for(user: User) -> PayoutSummary:
         provider=provider.name,
         account_id=account.account_id if account else None,
         payouts_enabled=enabled,
-        details_submitted=bool(account and account.details_submitted) or enabled,
+        details_submitted=bool(account and account.details_submitted) or account_enabled,
         status=status,
         message=message,
+        account_status=account_status,
+        billing_mandate_accepted=accepted,
     )
 
 

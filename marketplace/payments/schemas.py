@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class OnboardingIn(Schema):
@@ -20,10 +20,26 @@ class PayoutAccountOut(Schema):
     status = fields.String(
         metadata={
             "description": "enabled, pending, none, or email_not_verified (she confirms her "
-            "address first: no onboarding, no payout until then)"
+            "address first: no onboarding, no payout until then), or "
+            "billing_mandate_not_accepted (no payout until she accepts the billing mandate)"
         }
     )
     message = fields.String()
+    account_status = fields.String(metadata={"description": "The payout account alone"})
+    billing_mandate_accepted = fields.Boolean()
+
+
+class ExportIn(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+class BillingMandateOut(Schema):
+    version = fields.String(required=True)
+    text = fields.String(required=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    signer_name = fields.String(
+        allow_none=True, metadata={"description": "The name she accepted under"}
+    )
 
 
 class InvoiceOut(Schema):

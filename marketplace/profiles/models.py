@@ -24,7 +24,18 @@ class PlaceMixin:
     lon: Mapped[float] = mapped_column(sa.Float, nullable=False)
 
 
-class SecretaryProfile(PlaceMixin, db.Model):  # type: ignore[name-defined]
+class InvoicingMixin:
+    """What an invoice names the party by besides the place: the street (the postal code
+    and city come from the place) and the VAT regime: `vat_exempt` is the franchise en
+    base (art. 293 B du CGI), otherwise she or it charges VAT under `vat_number`."""
+
+    street_line1: Mapped[str] = mapped_column(sa.String(120), default="", nullable=False)
+    street_line2: Mapped[str] = mapped_column(sa.String(120), default="", nullable=False)
+    vat_exempt: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    vat_number: Mapped[str | None] = mapped_column(sa.String(13), nullable=True)
+
+
+class SecretaryProfile(PlaceMixin, InvoicingMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "secretary_profiles"
 
     user_id: Mapped[uuid.UUID] = mapped_column(
@@ -51,7 +62,6 @@ class SecretaryProfile(PlaceMixin, db.Model):  # type: ignore[name-defined]
     hours_per_week: Mapped[int] = mapped_column(sa.Integer, default=35, nullable=False)
     available_from: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     siret: Mapped[str | None] = mapped_column(sa.String(14), nullable=True)
-    vat_exempt: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
 
     user: Mapped[User] = relationship()
@@ -69,7 +79,7 @@ class SecretaryProfile(PlaceMixin, db.Model):  # type: ignore[name-defined]
     )
 
 
-class BusinessProfile(PlaceMixin, db.Model):  # type: ignore[name-defined]
+class BusinessProfile(PlaceMixin, InvoicingMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "business_profiles"
 
     user_id: Mapped[uuid.UUID] = mapped_column(

@@ -5,7 +5,7 @@ from typing import Any
 from marshmallow import Schema, fields, missing, validate
 
 from marketplace.taxonomy import LANGUAGE_CODES, SKILL_CODES, SPECIALTY_CODES, WEEKDAY_CODES
-from marketplace.validation import PostalCode, Siret, code_list
+from marketplace.validation import PostalCode, Siret, VatNumber, code_list
 
 
 class AvailabilitySchema(Schema):
@@ -14,7 +14,25 @@ class AvailabilitySchema(Schema):
     available_from = fields.Date(load_default=None, allow_none=True)
 
 
-class SecretaryProfileIn(Schema):
+VAT_REGIMES = ("franchise", "vat")
+
+
+class InvoicingIn(Schema):
+    """What an invoice names the party by: the street (postal code and city come from
+    `postal_code`) and the VAT regime: `franchise` (franchise en base, "TVA non applicable,
+    art. 293 B du CGI") or `vat` (charges VAT, with `vat_number`)."""
+
+    street_address = fields.String(
+        load_default="", validate=validate.Length(max=120), metadata={"example": "12 rue Paul Bert"}
+    )
+    street_address_line2 = fields.String(load_default="", validate=validate.Length(max=120))
+    vat_regime = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(VAT_REGIMES)
+    )
+    vat_number = VatNumber(load_default=None, allow_none=True)
+
+
+class SecretaryProfileIn(InvoicingIn):
     headline = fields.String(required=True, validate=validate.Length(min=3, max=120))
     bio = fields.String(load_default="", validate=validate.Length(max=4000))
     specialties = code_list(SPECIALTY_CODES, min_items=1, max_items=5)
@@ -37,10 +55,11 @@ class SecretaryProfileIn(Schema):
         AvailabilitySchema, load_default=lambda: AvailabilitySchema().load({})
     )
     siret = Siret(load_default=None, allow_none=True)
-    vat_exempt = fields.Boolean(load_default=True)
+    # Before `vat_regime`: true is "franchise"; `vat_regime` wins when both are given.
+    vat_exempt = fields.Boolean(load_default=True, metadata={"deprecated": True})
 
 
-class BusinessProfileIn(Schema):
+class BusinessProfileIn(InvoicingIn):
     company_name = fields.String(required=True, validate=validate.Length(min=2, max=160))
     siret = Siret(load_default=None, allow_none=True)
     sector = fields.String(load_default="", validate=validate.Length(max=120))
@@ -117,12 +136,22 @@ class SecretaryCard(PlaceOut):
         return bool(getattr(obj, "siret", None))
 
 
-class SecretaryOwnOut(SecretaryCard):
+class InvoicingOut(Schema):
+    street_address = fields.String(attribute="street_line1")
+    street_address_line2 = fields.String(attribute="street_line2")
+    vat_regime = fields.Function(
+        lambda p: "franchise" if p.vat_exempt else "vat",
+        metadata={"type": "string", "enum": list(VAT_REGIMES)},
+    )
+    vat_number = fields.String(allow_none=True)
+
+
+class SecretaryOwnOut(SecretaryCard, InvoicingOut):
     siret = fields.String(allow_none=True)
     vat_exempt = fields.Boolean()
 
 
-class BusinessProfileOut(PlaceOut):
+class BusinessProfileOut(PlaceOut, InvoicingOut):
     id = fields.UUID(attribute="user_id")
     company_name = fields.String()
     siret = fields.String(allow_none=True)

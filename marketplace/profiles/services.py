@@ -11,7 +11,12 @@ from marketplace.accounts.models import Role, User
 from marketplace.errors import FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.geo.places import Place, lookup
-from marketplace.profiles.models import BusinessProfile, PlaceMixin, SecretaryProfile
+from marketplace.profiles.models import (
+    BusinessProfile,
+    InvoicingMixin,
+    PlaceMixin,
+    SecretaryProfile,
+)
 
 
 def resolve_place(postal_code: str, country: str = "FR") -> Place:
@@ -32,6 +37,26 @@ def apply_place(target: PlaceMixin, place: Place) -> None:
     target.region = place.region
     target.lat = place.lat
     target.lon = place.lon
+
+
+def apply_invoicing(target: InvoicingMixin, data: dict[str, Any], *, default_exempt: bool) -> None:
+    """Street and VAT regime; VAT charged needs a VAT number, whose SIREN is the SIRET's."""
+    regime = data.get("vat_regime")
+    exempt = default_exempt if regime is None else regime == "franchise"
+    vat_number = data.get("vat_number")
+    if not exempt and not vat_number:
+        raise FieldErrors(
+            {"vat_number": _("Indiquez votre numéro de TVA intracommunautaire (TVA facturée).")}
+        )
+    siret = data.get("siret")
+    if vat_number and siret and vat_number[4:] != siret[:9]:
+        raise FieldErrors(
+            {"vat_number": _("Ce numéro de TVA ne correspond pas au SIREN de votre SIRET.")}
+        )
+    target.street_line1 = (data.get("street_address") or "").strip()
+    target.street_line2 = (data.get("street_address_line2") or "").strip()
+    target.vat_exempt = exempt
+    target.vat_number = None if exempt else vat_number
 
 
 def save_secretary_profile(user: User, data: dict[str, Any]) -> SecretaryProfile:
@@ -55,7 +80,7 @@ def save_secretary_profile(user: User, data: dict[str, Any]) -> SecretaryProfile
     profile.hours_per_week = availability.get("hours_per_week", 35)
     profile.available_from = availability.get("available_from")
     profile.siret = data.get("siret")
-    profile.vat_exempt = data.get("vat_exempt", True)
+    apply_invoicing(profile, data, default_exempt=data.get("vat_exempt", True))
     if not profile.remote and profile.onsite_radius_km == 0:
         raise FieldErrors(
             {
@@ -78,6 +103,7 @@ def save_business_profile(user: User, data: dict[str, Any]) -> BusinessProfile:
     profile.company_name = data["company_name"].strip()
     profile.siret = data.get("siret")
     profile.sector = data.get("sector", "").strip()
+    apply_invoicing(profile, data, default_exempt=True)
     apply_place(profile, place)
     db.session.add(profile)
     db.session.commit()

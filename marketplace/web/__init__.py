@@ -7,6 +7,7 @@ redirect. Business rules live in the services, shared with the JSON API.
 
 from marketplace.web import (  # noqa: F401  (routes register on import)
     account_pages,
+    compliance_pages,
     contract_pages,
     conversation_pages,
     dashboard,

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
+from marketplace.compliance import vigilance
 from marketplace.contracts import milestones, view
 from marketplace.contracts import services as contracts
 from marketplace.contracts.models import MILESTONE, Contract, ContractStatus
@@ -80,6 +81,7 @@ def _contract_page(
         "ledger": ledger.summary(contract.id),
         "reviews": reviews.reviews_on_contract(contract, user),
         "invoices": invoices.invoices_for_contract(user, contract.id),
+        "vigilance": vigilance.status_of(contract),
         "dispute_form": dispute_form or FormState(),
         "review_form": review_form or FormState(),
         # The business is back from the provider's payment page while it still has to pay.
@@ -255,7 +257,18 @@ def contract_approve(contract_id: uuid.UUID) -> ResponseReturnValue:
     contract = contracts.visible_contract(user, contract_id)
     with refused_as_flash():
         contracts.approve(contract, user)
-        if view.view(contract, user).payout_pending:
+        held = view.view(contract, user).payout_pending_reason
+        if held == "billing_mandate_not_accepted":
+            flash(
+                _(
+                    "Livraison validée. Les fonds restent en séquestre jusqu'à ce que %(name)s "
+                    "accepte le mandat de facturation ; ils lui seront alors versés "
+                    "automatiquement.",
+                    name=contract.secretary.display_name,
+                ),
+                "success",
+            )
+        elif held:
             flash(
                 _(
                     "Livraison validée. Les fonds restent en séquestre jusqu'à ce que %(name)s "

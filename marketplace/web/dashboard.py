@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import render_template
 
@@ -13,6 +14,7 @@ from marketplace.contracts import services as contracts
 from marketplace.contracts import statements, view
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.view import Waiting
+from marketplace.db import utcnow
 from marketplace.jobs import pending_count
 from marketplace.jobs.runner import failed_jobs
 from marketplace.missions import services as missions
@@ -23,6 +25,8 @@ from marketplace.profiles import services as profiles
 from marketplace.web import search_pages
 from marketplace.web.blueprint import bp
 from marketplace.web.helpers import first_rows, signed_in
+
+PARIS = ZoneInfo("Europe/Paris")
 
 LIMIT = 50
 # The dashboards show what waits for the user first, then the latest contracts; the rest
@@ -82,6 +86,7 @@ def _business(user: User) -> str:
         contracts=box.recent,
         payments=statements.business_payments(user),
         invoice_rows=_invoice_rows(user, box.recent),
+        export_year=utcnow().astimezone(PARIS).year,
     )
 
 

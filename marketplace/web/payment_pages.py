@@ -16,8 +16,8 @@ from itsdangerous import BadSignature, SignatureExpired
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.services import EmailNotVerified
-from marketplace.payments import escrow, invoices, payouts
-from marketplace.payments.api import pdf_response
+from marketplace.payments import escrow, invoices, mandate, payouts
+from marketplace.payments.api import pdf_response, zip_response
 from marketplace.payments.sandbox import SandboxProvider
 from marketplace.urls import external_url
 from marketplace.web.blueprint import bp
@@ -31,10 +31,37 @@ def invoice_pdf(invoice_id: uuid.UUID) -> ResponseReturnValue:
     return pdf_response(invoices.visible_invoice(signed_in(), invoice_id))
 
 
+@bp.get("/factures/export")
+def invoices_export() -> ResponseReturnValue:
+    year = request.args.get("annee", type=int)
+    if year is None or not 2000 <= year <= 2100:
+        abort(404)
+    return zip_response(signed_in(Role.BUSINESS), year)
+
+
 @bp.get("/versements")
 def payouts_page() -> ResponseReturnValue:
     user = signed_in(Role.SECRETARY)
     return render_template("payments/payouts.html", payout=payouts.summary_for(user))
+
+
+@bp.get("/versements/mandat")
+def billing_mandate_page() -> ResponseReturnValue:
+    user = signed_in(Role.SECRETARY)
+    return render_template("payments/mandate.html", mandate=mandate.state_for(user))
+
+
+@bp.post("/versements/mandat")
+def billing_mandate_accept() -> ResponseReturnValue:
+    mandate.accept(signed_in(Role.SECRETARY))
+    flash(
+        _(
+            "Mandat de facturation accepté : vos factures seront émises en votre nom, et les "
+            "versements en attente partiront au prochain passage."
+        ),
+        "success",
+    )
+    return redirect(url_for("web.payouts_page"))
 
 
 def _to_onboarding() -> ResponseReturnValue:

@@ -35,6 +35,10 @@ SECRETARY_PROFILE = FormSpec(
         "bio",
         "postal_code",
         "siret",
+        "street_address",
+        "street_address_line2",
+        "vat_regime",
+        "vat_number",
         "surcharge_percent",
         "evening_surcharge_percent",
         "weekend_surcharge_percent",
@@ -42,7 +46,7 @@ SECRETARY_PROFILE = FormSpec(
         "hours_per_week",
         "available_from",
     ),
-    flags=("remote", "vat_exempt"),
+    flags=("remote",),
     lists=("specialties", "skills", "languages", "weekdays"),
     money=("hourly_rate",),
     paths={
@@ -53,8 +57,29 @@ SECRETARY_PROFILE = FormSpec(
     },
 )
 BUSINESS_PROFILE = FormSpec(
-    BusinessProfileIn, text=("company_name", "siret", "sector", "postal_code")
+    BusinessProfileIn,
+    text=(
+        "company_name",
+        "siret",
+        "sector",
+        "street_address",
+        "street_address_line2",
+        "postal_code",
+        "vat_regime",
+        "vat_number",
+    ),
 )
+
+
+def _invoicing_values(profile: SecretaryProfile | BusinessProfile) -> dict[str, Any]:
+    return {
+        "street_address": profile.street_line1,
+        "street_address_line2": profile.street_line2,
+        "vat_regime": "franchise" if profile.vat_exempt else "vat",
+        "vat_number": profile.vat_number,
+    }
+
+
 INVITATION = FormSpec(InvitationIn, text=("secretary_id", "message"))
 PUBLIC_REVIEWS = 20
 
@@ -63,7 +88,7 @@ def _secretary_values(profile: SecretaryProfile | None) -> dict[str, Any]:
     if profile is None:
         return {
             "remote": "y",
-            "vat_exempt": "y",
+            "vat_regime": "franchise",
             "languages": ["fr"],
             "hours_per_week": "35",
             "surcharge_percent": "0",
@@ -88,18 +113,19 @@ def _secretary_values(profile: SecretaryProfile | None) -> dict[str, Any]:
         "hours_per_week": str(profile.hours_per_week),
         "available_from": profile.available_from.isoformat() if profile.available_from else None,
         "siret": profile.siret,
-        "vat_exempt": "y" if profile.vat_exempt else None,
+        **_invoicing_values(profile),
     }
 
 
 def _business_values(profile: BusinessProfile | None) -> dict[str, Any]:
     if profile is None:
-        return {}
+        return {"vat_regime": "franchise"}
     return {
         "company_name": profile.company_name,
         "siret": profile.siret,
         "sector": profile.sector,
         "postal_code": profile.postal_code,
+        **_invoicing_values(profile),
     }
 
 

@@ -87,6 +87,10 @@ BARE_LISTS = {
     "/api/v1/contracts/{contract_id}/urgent-requests",
     # A fixed contract's milestones: API.md fixes them as an array (ten at most).
     "/api/v1/contracts/{contract_id}/milestones",
+    # Compliance: API.md fixes the tax statements as an array (one per year); a secretary
+    # uploads an URSSAF attestation every six months.
+    "/api/v1/me/tax-statements",
+    "/api/v1/me/vigilance-documents",
 }
 # A ranked top-N (`?limit=`), not a paginated list: API.md fixes it so.
 MATCHES = "/api/v1/missions/{mission_id}/matches"

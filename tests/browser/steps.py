@@ -103,6 +103,15 @@ def fill_secretary_profile(page: Page, postal_code: str = "69003") -> None:
     flash(page, "Profil enregistré.")
 
 
+def accept_billing_mandate(page: Page) -> None:
+    """From "Versements": she reads the billing mandate and accepts it (else she is not paid)."""
+    nav(page, "Versements")
+    page.get_by_role("link", name="Lire et accepter le mandat de facturation").click()
+    expect(page.get_by_role("main")).to_contain_text("article 289 I-2")
+    page.get_by_role("button", name="J'accepte le mandat de facturation").click()
+    flash(page, "Mandat de facturation accepté")
+
+
 def fill_business_profile(page: Page) -> None:
     page.get_by_label("Nom de l'entreprise ou du cabinet").fill("Cabinet du Dr Martin")
     page.get_by_label("Secteur d'activité").fill("Cardiologie")

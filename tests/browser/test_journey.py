@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.audit import screenshot
 from tests.browser.steps import (
     MISSION_TITLE,
+    accept_billing_mandate,
     fill_business_profile,
     fill_secretary_profile,
     flash,
@@ -33,6 +34,7 @@ def test_secretary_and_business_go_from_sign_up_to_a_published_review(
     sign_up(claire, "secretary", "Claire Dubois", app=app)
     fill_secretary_profile(claire)
     expect(claire.get_by_text("Localisation enregistrée")).to_contain_text("Lyon")
+    accept_billing_mandate(claire)
 
     # A business signs up, presents the practice and posts a mission.
     martin = new_page()

@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, expect
 from tests.browser.conftest import LiveServer, Visitors, browse
 from tests.browser.steps import (
     MISSION_TITLE,
+    accept_billing_mandate,
     fill_business_profile,
     fill_secretary_profile,
     flash,
@@ -96,6 +97,7 @@ def test_with_stripe_she_connects_payouts_and_the_business_pays_on_checkout(
     claire = stripe_visitors.new()
     email = sign_up(claire, "secretary", "Claire Dubois", app=stripe_app)
     fill_secretary_profile(claire)
+    accept_billing_mandate(claire)
     nav(claire, "Versements")
     expect(claire.get_by_role("main")).to_contain_text(
         "Vous n'avez pas encore connecté de compte de versement."

@@ -45,6 +45,7 @@ def test_every_scheduled_task_is_registered_by_the_worker(tmp_path: Path) -> Non
         "marketplace.jobs.purge_unsent_files",
         "marketplace.jobs.relay_pending",
         "marketplace.jobs.release_due",
+        "marketplace.jobs.remind_vigilance",
         "marketplace.jobs.search_drain",
     ]
 

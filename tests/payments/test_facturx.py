@@ -227,3 +227,69 @@ def test_an_invoice_issued_before_facturx_has_no_xml(app: Flask) -> None:
     plain.add_page()
     with app.app_context(), pytest.raises(NotFound):
         invoices.invoice_xml(Invoice(number="F000001", pdf=bytes(plain.output())))
+
+
+def test_street_addresses_and_vat_numbers_reach_a_valid_invoice(
+    platform_api: ApiClient, app: Flask, tmp_path: Path
+) -> None:
+    """A VAT-registered secretary and a VAT-registered business with street addresses: the
+    XML names both streets and VAT numbers (BT-31, BT-48), charges 20 %, and stays valid."""
+    deal = f.Deal(platform_api)
+    status, body = platform_api.put(
+        "/api/v1/me/profile",
+        f.secretary_profile(
+            street_address="12 rue Paul Bert",
+            street_address_line2="Bâtiment B",
+            vat_regime="vat",
+            vat_number="FR 44 732829320",
+        ),
+        token=deal.secretary["token"],
+    )
+    assert status == 200, body
+    status, body = platform_api.put(
+        "/api/v1/me/profile",
+        f.business_profile(
+            siret="44306184100047",
+            street_address="4 place Maréchal Lyautey",
+            vat_regime="vat",
+            vat_number="FR64443061841",
+        ),
+        token=deal.business["token"],
+    )
+    assert status == 200, body
+    deal.to("released")
+    status, listed = platform_api.get(
+        f"/api/v1/contracts/{deal.contract_id}/invoices", token=deal.secretary["token"]
+    )
+    by_kind = {i["kind"]: i for i in listed}
+    service, commission = by_kind["service"], by_kind["commission"]
+    assert service["vat_cents"] == 18_333 and service["vat_mention"] is None
+    xml = etree.fromstring(
+        _download(
+            platform_api, f"/api/v1/invoices/{service['id']}.xml", deal.business["token"]
+        ).data
+    )
+
+    def text(path: str) -> list[str]:
+        return [str(v) for v in xml.xpath(path + "/text()", namespaces=NS)]
+
+    seller, buyer = "//ram:SellerTradeParty", "//ram:BuyerTradeParty"
+    assert text(f"{seller}//ram:LineOne") == ["12 rue Paul Bert"]
+    assert text(f"{seller}//ram:LineTwo") == ["Bâtiment B"]
+    assert text(f"{seller}/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']") == [
+        "FR44732829320"
+    ]
+    assert text(f"{buyer}//ram:LineOne") == ["4 place Maréchal Lyautey"]
+    assert text(f"{buyer}/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']") == ["FR64443061841"]
+    assert text(
+        "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode"
+    ) == ["S"]
+    for invoice, who in ((service, deal.business), (commission, deal.secretary)):
+        pdf = _download(platform_api, invoice["pdf_url"], who["token"]).data
+        assert "12 rue Paul Bert" in "".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages
+        )
+        path = tmp_path / f"{invoice['number']}.pdf"
+        path.write_bytes(pdf)
+        valid, report = mustang(path)
+        assert valid, report

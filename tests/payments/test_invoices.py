@@ -72,7 +72,9 @@ def test_a_release_issues_the_service_and_commission_invoices(api) -> None:
 def test_a_vat_registered_secretary_invoices_with_20_percent_vat(api, app: Flask) -> None:
     deal = f.Deal(api)
     status, _ = api.put(
-        "/api/v1/me/profile", f.secretary_profile(vat_exempt=False), token=deal.secretary["token"]
+        "/api/v1/me/profile",
+        f.secretary_profile(vat_regime="vat", vat_number="FR44732829320"),
+        token=deal.secretary["token"],
     )
     assert status == 200
     deal.to("released")
@@ -82,6 +84,7 @@ def test_a_vat_registered_secretary_invoices_with_20_percent_vat(api, app: Flask
     with app.app_context():
         invoice = db.session.get(Invoice, uuid.UUID(service["id"]))
         assert "TVA 20 %" in _pdf_text(invoice.pdf)
+        assert "N° TVA intracommunautaire : FR44732829320" in _pdf_text(invoice.pdf)
         assert "293 B" not in _pdf_text(invoice.pdf)
 
 

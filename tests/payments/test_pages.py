@@ -76,6 +76,8 @@ def test_sandbox_onboarding_page_enables_payouts(client, api, app: Flask) -> Non
         "details_submitted": True,
         "status": "enabled",
         "message": payouts["message"],
+        "account_status": "enabled",
+        "billing_mandate_accepted": True,
     }
     # someone else's link is refused
     other = f.secretary(api)

@@ -72,7 +72,11 @@ def test_stripe_onboarding_waits_for_a_verified_address(sapi: ApiClient, stripe_
     assert status == 200 and body["url"].startswith("http"), body
     assert _payout_rows(stripe_app, claire["id"]) == 1
     status, payouts = sapi.get("/api/v1/me/payouts", token=claire["token"])
-    assert payouts["status"] == "pending"  # opened at Stripe, not enabled yet
+    assert payouts["status"] == "billing_mandate_not_accepted"  # the next thing she does
+    assert payouts["account_status"] == "pending"  # opened at Stripe, not enabled yet
+    assert sapi.post("/api/v1/me/billing-mandate/accept", token=claire["token"])[0] == 200
+    status, payouts = sapi.get("/api/v1/me/payouts", token=claire["token"])
+    assert payouts["status"] == "pending"
 
 
 def test_the_payouts_page_shows_the_verify_banner_instead_of_the_button(app: Flask) -> None:

@@ -319,3 +319,17 @@ def test_long_contracts_are_rated_every_three_months_and_again_at_the_end(api, a
     assert status == 201, hers
     status, published = api.get(f"/api/v1/secretaries/{e.secretary['id']}/reviews")
     assert status == 200 and published["total"] == 1, published  # both rated: public
+
+
+def test_a_recurring_contract_reaching_5000_eur_needs_her_urssaf_attestation(api) -> None:
+    e = Engagement(
+        api, period="month", hours_per_period=170, budget_cents=510_000
+    )  # 170 h a month at 30 EUR: 5,100 EUR from the first period
+    first = e.period()
+    assert first["cap_cents"] == 510_000
+    status, body = e.act(first["id"], "fund", "business", {})
+    assert status == 409 and body["error"] == "vigilance_document_missing", body
+    assert "attestation de vigilance" in body["message"]
+    status, state = e.get(f"/api/v1/contracts/{e.id}/vigilance")
+    assert status == 200 and state["required"] is True and state["status"] == "missing", state
+    assert state["total_excl_tax_cents"] >= 500_000

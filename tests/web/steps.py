@@ -64,13 +64,21 @@ def secretary_form(**overrides: Any) -> dict[str, Any]:
         "hours_per_week": "20",
         "available_from": date.today().isoformat(),
         "siret": "732 829 320 00074",
-        "vat_exempt": "y",
+        "street_address": "12 rue Paul Bert",
+        "vat_regime": "franchise",
     } | overrides
 
 
 def fill_secretary_profile(browser: Browser, **overrides: Any) -> Page:
     page = browser.submit("/profil", secretary_form(**overrides))
     assert "Profil enregistré" in page, page.text[:800]
+    return page
+
+
+def accept_billing_mandate(browser: Browser) -> Page:
+    """She reads the billing mandate and accepts it (without it she is not paid)."""
+    page = browser.submit("/versements/mandat", {}, action="/versements/mandat")
+    assert any("Mandat de facturation accepté" in text for text in page.flashes()), page
     return page
 
 
@@ -137,6 +145,7 @@ class WebDeal:
         fill_business_profile(self.business)
         self.secretary_email = sign_up(self.secretary, "secretary", "Claire Dubois")
         fill_secretary_profile(self.secretary)
+        accept_billing_mandate(self.secretary)
         self.mission_id = post_mission(self.business)
         place_bid(self.secretary, self.mission_id)
         self.contract_id = ""

@@ -1,0 +1,1 @@
+"""Legal duties around the work: the obligation de vigilance (vigilance.py)."""
