@@ -109,7 +109,18 @@ class _Ranked(Schema):
     score = fields.Float(metadata={"description": "Higher is better; see docs/elasticsearch.md"})
     distance_km = fields.Float(allow_none=True)
     reasons = fields.List(
-        fields.String(), metadata={"description": "Why it ranks there, in the user's language"}
+        fields.String(),
+        metadata={
+            "description": "What speaks for it, strongest first, in the caller's language "
+            "(a card shows the first four)"
+        },
+    )
+    caveats = fields.List(
+        fields.String(),
+        metadata={
+            "description": "What speaks against it (over budget, far away, partly available), "
+            "most costly first, in the caller's language"
+        },
     )
 
 

@@ -25,7 +25,7 @@ from marketplace.geo.places import lookup
 from marketplace.missions.models import Mission, MissionStatus
 from marketplace.missions.services import details_visible
 from marketplace.profiles.models import SecretaryProfile
-from marketplace.search import backend, outbox, ranking, text
+from marketplace.search import backend, explain, outbox, ranking, text
 from marketplace.search.interfaces import HitPage, ReindexReport
 from marketplace.search.plan import Origin
 
@@ -38,6 +38,7 @@ class SecretaryResult:
     score: float
     distance_km: float | None
     reasons: list[str]
+    caveats: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class MissionResult:
     score: float
     distance_km: float | None
     reasons: list[str]
+    caveats: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,15 +79,19 @@ def _secretary_results(
     criteria: ranking.SecretaryCriteria, hits: HitPage, locale: str
 ) -> list[SecretaryResult]:
     plan = ranking.secretary_plan(criteria)
-    return [
-        SecretaryResult(
-            secretary=hit.doc["card"],
-            score=round(hit.score, 4),
-            distance_km=_km(criteria.origin, hit.doc),
-            reasons=ranking.secretary_reasons(criteria, plan, hit.doc, locale),
+    results = []
+    for hit in hits.hits:
+        said = explain.explain_secretary(criteria, plan, hit.doc, locale)
+        results.append(
+            SecretaryResult(
+                secretary=hit.doc["card"],
+                score=round(hit.score, 4),
+                distance_km=_km(criteria.origin, hit.doc),
+                reasons=said.reasons,
+                caveats=said.caveats,
+            )
         )
-        for hit in hits.hits
-    ]
+    return results
 
 
 def rank_secretaries(
@@ -209,12 +215,14 @@ def rank_missions(
         if mission is None:  # closed since it was indexed: the outbox will catch up
             continue
         mission.viewer_sees_details = details_visible(mission, viewer)
+        said = explain.explain_mission(criteria, plan, hit.doc, locale)
         results.append(
             MissionResult(
                 mission=mission,
                 score=round(hit.score, 4),
                 distance_km=_km(center, hit.doc),
-                reasons=ranking.mission_reasons(criteria, plan, hit.doc, locale),
+                reasons=said.reasons,
+                caveats=said.caveats,
             )
         )
     return ResultPage(hits.total, page, per_page, results)

@@ -64,7 +64,8 @@ def test_a_match_carries_the_public_profile_score_distance_and_reasons(api):
     assert result["score"] > 0
     assert 0 < result["distance_km"] < 5
     assert "Spécialité médicale" in result["reasons"]
-    assert any(r.startswith("à ") and r.endswith(" km") for r in result["reasons"])
+    assert any(r.startswith("À ") and " km" in r for r in result["reasons"])
+    assert isinstance(result["caveats"], list)
     _status, public = api.get(f"/api/v1/secretaries/{sec['id']}")
     card = result["secretary"]
     for key in (
@@ -96,7 +97,7 @@ def test_reasons_follow_the_language_asked_for(api):
     )
     reasons = body["results"][0]["reasons"]
     assert "Medical specialty" in reasons
-    assert "within your budget" in reasons
+    assert "Within your budget" in reasons
 
 
 def test_matches_limit_is_bounded(api):
@@ -204,7 +205,7 @@ def test_text_search_ignores_accents_case_and_plurals(api):
         status, body = api.get(SECRETARIES, query_string={"q": query})
         assert status == 200, body
         assert ids(body["results"]) == [wanted["id"]], query
-        assert any("correspond à" in r for r in body["results"][0]["reasons"])
+        assert any("Correspond à" in r for r in body["results"][0]["reasons"])
 
 
 def test_bad_filters_are_422_naming_the_field(api):

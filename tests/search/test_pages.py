@@ -39,7 +39,7 @@ def test_the_search_page_shows_ranked_cards_with_reasons(api: Any, client: Flask
     html = page(client, "/recherche?q=secretariat+medical&postal_code=69001&radius_km=50")
     assert "1 secrétaire trouvée" in html
     assert f"/secretaires/{wanted['id']}" in html
-    assert "correspond à « secretariat, medical »" in html
+    assert "Correspond à « secretariat, medical »" in html
     assert 'role="search"' in html and 'for="f-postal_code"' in html
 
 
