@@ -17,8 +17,11 @@ Each term is a weight times a number between 0 and 1:
 * proximity: a gauss decay on the distance between the mission's place and the secretary's.
   On site (the mission is not remote-friendly, or the client asks for on-site work): weight
   3, 1 up to 2 km, 0.5 at 22 km; secretaries whose on-site radius does not reach the place
-  are excluded. When remote is fine: weight 0.3, 0.5 at 105 km, and a secretary who does not
-  work remotely must still reach the place.
+  are excluded. When remote is fine: weight 1.2, 1 up to 5 km, 0.5 at 55 km, 0.06 at 105 km,
+  about 0 beyond 200 km, and a secretary who does not work remotely must still reach the
+  place. 1.2 is more than what one review and a couple of contracts bring (about 0.6) and
+  less than a record of twenty good reviews (about 1.4): nearer clearly wins between similar
+  candidates, a much better record still wins from afar.
 * rating (3): a Bayesian average with a prior of 5 reviews at 4/5,
   `(5 x 4 + sum of ratings) / (5 + n)`, mapped from 1..5 to 0..1. One 5-star review gives
   4.17, forty 4.8-star reviews give 4.71: volume earns trust. Published reviews only.
@@ -73,8 +76,10 @@ from marketplace.search.plan import (
 W_SPECIALTY = 3.0
 W_PROXIMITY_ONSITE = 3.0
 ONSITE_SCALE_KM, ONSITE_OFFSET_KM = 20.0, 2.0
-W_PROXIMITY_REMOTE = 0.3
-REMOTE_SCALE_KM, REMOTE_OFFSET_KM = 100.0, 5.0
+# Remote work: nearer must clearly win between otherwise similar candidates (a client likes a
+# secretary who can drop by), yet a proven record (about 20 good reviews) still outweighs it.
+W_PROXIMITY_REMOTE = 1.2
+REMOTE_SCALE_KM, REMOTE_OFFSET_KM = 50.0, 5.0
 W_RATING = 3.0
 RATING_PRIOR_MEAN, RATING_PRIOR_COUNT = 4.0, 5
 W_BUDGET = 2.0

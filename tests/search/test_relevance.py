@@ -65,7 +65,23 @@ def test_on_site_work_favours_the_nearest_and_excludes_who_cannot_come(api):
     assert any(c.startswith("Loin : à ") for c in caveats_of(results, grenoble)), "95 km away"
 
 
-def test_when_remote_is_fine_distance_is_only_a_weak_signal(api, search_app):
+def test_nearer_clearly_wins_between_similar_candidates_even_for_remote_work(api, search_app):
+    """The doctor in Lyon 3e: 11 km away must beat 435 km away (Bordeaux) who has one more
+    good review and two contracts; the weight (1.2) is documented in ranking.py."""
+    owner = business(api)
+    near = secretary(api, postal_code="69330")  # Meyzieu
+    far = secretary(api, postal_code="33000")  # Bordeaux
+    history(search_app, far["id"], [5, 5])
+    m = mission(api, owner, postal_code="69003", remote_ok=True)
+    results = ranked(api, owner, m)
+    assert_above(results, near, far, "remote work, similar profiles: the nearer wins")
+    scores = {r["secretary"]["id"]: r["score"] for r in results}
+    assert scores[near["id"]] - scores[far["id"]] > 0.4, "and clearly, not by a hair"
+    assert any(c.startswith("Loin : à ") for c in caveats_of(results, far))
+    assert any(r.startswith("À ") and r.endswith(" km") for r in reasons_of(results, near))
+
+
+def test_when_remote_is_fine_a_proven_record_still_beats_living_next_door(api, search_app):
     owner = business(api)
     local_newcomer = secretary(api, postal_code="69006")
     trusted_in_paris = secretary(api, postal_code="75011")
