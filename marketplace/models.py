@@ -12,6 +12,7 @@ from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.payments.models import LedgerEntry
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
+from marketplace.saved_searches.models import SavedSearch
 
 __all__ = [
     "ApiToken",
@@ -33,6 +34,7 @@ __all__ = [
     "Notification",
     "NotificationSetting",
     "Review",
+    "SavedSearch",
     "SecretaryProfile",
     "User",
     "WebSession",

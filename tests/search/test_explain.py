@@ -53,7 +53,7 @@ def test_over_budget_far_and_partly_available_are_caveats_most_costly_first(api)
     assert any(re.fullmatch(r"Loin : à \d+ km de .+", c) for c in caveats), caveats
     for reason in result["reasons"]:
         assert "budget" not in reason and not reason.startswith("Loin")
-    assert "Spécialité médicale" == result["reasons"][0], "the heaviest part comes first"
+    assert result["reasons"][0] == "Spécialité médicale", "the heaviest part comes first"
 
 
 def test_caveats_are_translated_like_the_reasons(api):
@@ -108,4 +108,4 @@ def test_a_card_shows_four_reasons_at_most_and_the_caveats_apart(api: Any, clien
     assert 1 <= reasons.group(1).count("<li>") <= 4
     assert "Loin : à " in caveats.group(1)
     assert "Loin" not in reasons.group(1)
-    assert "aria-label=\"Points d'attention\"" in html
+    assert 'aria-label="Points d\'attention"' in html
