@@ -57,7 +57,7 @@ def save(user: User, kind: str, criteria: dict[str, Any], alert: bool) -> SavedS
     return saved
 
 
-def searches_of(user: User) -> sa.Select[tuple[SavedSearch]]:
+def searches_of(user: User) -> sa.Select[Any]:
     return (
         sa.select(SavedSearch)
         .where(SavedSearch.user_id == user.id)

@@ -16,6 +16,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.auth import web_user
 from marketplace.accounts.models import Role, User
@@ -35,25 +36,33 @@ MATCHES_SHOWN = 10
 RADII = (5, 10, 20, 30, 50, 100, 200)
 
 
-def _form_args() -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The search form's fields as the API query schema wants them, and errors by field."""
+def form_criteria(values: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The search form's fields as the API query wants them (unchecked), and their errors."""
     errors: dict[str, list[str]] = {}
     raw: dict[str, Any] = {
         k: v.strip()
-        for k in ("q", "specialty", "postal_code", "radius_km", "available_on", "page")
-        if (v := request.args.get(k, ""))
+        for k in ("q", "specialty", "postal_code", "radius_km", "available_on")
+        if (v := values.get(k, ""))
     }
-    skills = request.args.getlist("skills")
+    skills = values.getlist("skills")
     if skills:
         raw["skills"] = skills
-    remote = request.args.get("remote", "")
+    remote = values.get("remote", "")
     if remote in ("true", "false"):
         raw["remote"] = remote
-    if max_rate := request.args.get("max_rate", "").strip():
+    if max_rate := values.get("max_rate", "").strip():
         try:
             raw["max_rate_cents"] = parse_euros(max_rate)
         except ValueError as exc:
             errors["max_rate"] = [str(exc)]
+    return raw, errors
+
+
+def _form_args() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The search form's fields as the API query schema wants them, and errors by field."""
+    raw, errors = form_criteria(request.args)
+    if page := request.args.get("page", "").strip():
+        raw["page"] = page
     try:
         args: dict[str, Any] = SecretarySearchQuery().load(raw)
     except ValidationError as err:
@@ -86,6 +95,7 @@ def search_page() -> ResponseReturnValue:
         current=current,
         link_query=query,
         unavailable=unavailable,
+        active_filters=sum(1 for k, v in request.args.items(multi=True) if v and k != "page"),
         specialties=SPECIALTIES,
         skills=SKILLS,
         radii=RADII,
