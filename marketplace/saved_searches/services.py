@@ -104,6 +104,11 @@ def page_url(saved: SavedSearch) -> str:
         if isinstance(criteria.get("remote"), bool):
             criteria["remote"] = "true" if criteria["remote"] else "false"
         return path_for("web.search_page", **criteria)
+    if "min_budget_cents" in criteria:
+        cents = int(criteria.pop("min_budget_cents"))
+        criteria["min_budget"] = f"{cents // 100},{cents % 100:02d}"
+    if isinstance(criteria.get("remote"), bool):
+        criteria["remote"] = "true" if criteria["remote"] else "false"
     return path_for("web.mission_list", **criteria)
 
 

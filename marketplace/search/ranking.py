@@ -312,6 +312,8 @@ class MissionCriteria:
     text_weight: float = W_TEXT_MISSION
     personal: bool = False
     exclude_ids: tuple[str, ...] = ()
+    remote_ok: bool | None = None  # filter: true remote-friendly missions, false on site only
+    min_budget_cents: int | None = None  # filter: the mission's budget is at least this
 
 
 def mission_plan(c: MissionCriteria) -> Plan:
@@ -319,6 +321,10 @@ def mission_plan(c: MissionCriteria) -> Plan:
     signals: list[Signal] = []
     if c.specialty:
         filters.append(AnyTerm("specialty", (c.specialty,)))
+    if c.remote_ok is not None:
+        filters.append(AnyTerm("remote_ok", (c.remote_ok,)))
+    if c.min_budget_cents is not None:
+        filters.append(Range("budget_cents", gte=c.min_budget_cents))
     if c.specialties:
         signals.append(Weight("specialty", W_SPECIALTY, AnyTerm("specialty", c.specialties)))
     if c.origin is not None and c.radius_km is not None:

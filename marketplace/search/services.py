@@ -6,6 +6,7 @@ backend for a page of hits, and adds what users read: the distance and the reaso
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -174,24 +175,33 @@ def personal_mission_criteria(
     )
 
 
+MISSION_FILTERS = ("q", "specialty", "postal_code", "radius_km", "remote", "min_budget_cents")
+
+
 def mission_criteria(args: dict[str, Any], user: User | None) -> ranking.MissionCriteria:
-    filtered = any(args.get(k) for k in ("q", "specialty", "postal_code", "radius_km"))
-    if user is not None and user.role is Role.SECRETARY and not filtered:
-        personal = personal_mission_criteria(user)
-        if personal is not None:
-            return personal
+    """Criteria from the validated filters; for a secretary with a profile, ranked for her
+    (her specialties, place, rate, days and skills as signals) within the filters."""
     origin = origin_for(args["postal_code"]) if args.get("postal_code") else None
     query = (args.get("q") or "").strip()
-    return ranking.MissionCriteria(
-        now=utcnow(),
-        specialty=args.get("specialty"),
-        origin=origin,
-        radius_km=args.get("radius_km"),
-        terms=text.query_terms(query, MAX_QUERY_TERMS),
-        words=text.query_words(query, MAX_QUERY_TERMS),
-        text_required=True,
-        text_weight=ranking.W_TEXT_QUERY,
-    )
+    filters: dict[str, Any] = {
+        "specialty": args.get("specialty"),
+        "origin": origin,
+        "radius_km": args.get("radius_km"),
+        "remote_ok": args.get("remote"),
+        "min_budget_cents": args.get("min_budget_cents"),
+    }
+    if query:
+        filters |= {
+            "terms": text.query_terms(query, MAX_QUERY_TERMS),
+            "words": text.query_words(query, MAX_QUERY_TERMS),
+            "text_required": True,
+            "text_weight": ranking.W_TEXT_QUERY,
+        }
+    if user is not None and user.role is Role.SECRETARY:
+        personal = personal_mission_criteria(user)
+        if personal is not None:
+            return dataclasses.replace(personal, **filters)
+    return ranking.MissionCriteria(now=utcnow(), **filters)
 
 
 def rank_missions(

@@ -20,7 +20,7 @@ from marketplace.saved_searches.schemas import clean_criteria
 from marketplace.validation import flatten_messages
 from marketplace.web.blueprint import bp
 from marketplace.web.helpers import signed_in
-from marketplace.web.search_pages import form_criteria
+from marketplace.web.search_pages import form_criteria, mission_form_criteria
 
 
 @bp.get("/recherches-enregistrees")
@@ -37,7 +37,8 @@ def saved_search_create() -> ResponseReturnValue:
     user = signed_in(Role.BUSINESS, Role.SECRETARY)
     kind = services.KIND_FOR_ROLE.get(user.role, "")
     query = request.form.get("query", "")[:2000]
-    raw, errors = form_criteria(MultiDict(parse_qsl(query)))
+    parse = form_criteria if kind == "secretaries" else mission_form_criteria
+    raw, errors = parse(MultiDict(parse_qsl(query)))
     try:
         if errors:
             raise FieldErrors(errors)
