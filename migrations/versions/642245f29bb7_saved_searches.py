@@ -1,7 +1,7 @@
 """saved searches
 
 Revision ID: 642245f29bb7
-Revises: e8a1c2d3f4b5
+Revises: f1b2c3d4e5a6
 Create Date: 2026-12-02 00:50:35.683257
 
 """
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '642245f29bb7'
-down_revision = 'e8a1c2d3f4b5'
+down_revision = 'f1b2c3d4e5a6'
 branch_labels = None
 depends_on = None
 
