@@ -73,6 +73,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace.payments.errors import handle_payment_error
     from marketplace.payments.interfaces import PaymentError
     from marketplace.payments.providers import build_provider
+    from marketplace.saved_searches import alerts as saved_search_alerts
 
     db.init_app(app)
     input_guard.init_app(app)  # first of the before_request hooks: nothing reads input before
@@ -102,6 +103,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     mail.init_app(app)  # registers the send_email job; the mailer is chosen here
     storage.init_app(app)  # attachments and documents: STORAGE_URL
     notification_emails.register()  # the notification e-mail job
+    saved_search_alerts.register()  # the saved_search_match job and its flush hook
     app.extensions["payment_provider"] = build_provider(settings)
     # Payments report webhook outcomes to the contracts domain through this hook.
     app.extensions["escrow_outcomes"] = ContractOutcomes()
@@ -129,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.payments.api import blp as payments_api
     from marketplace.profiles.api import blp as profiles_api
     from marketplace.reviews.api import blp as reviews_api
+    from marketplace.saved_searches.api import blp as saved_searches_api
     from marketplace.search.api import blp as search_api
     from marketplace.web import bp as web_bp
 
@@ -147,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
         conversations_api,
         compliance_api,
         dac7_api,
+        saved_searches_api,
     ):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
         api.register_blueprint(blp)

@@ -14,6 +14,7 @@ from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.payments.models import BillingMandate, LedgerEntry
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
+from marketplace.saved_searches.models import SavedSearch
 
 __all__ = [
     "ApiToken",
@@ -36,6 +37,7 @@ __all__ = [
     "Notification",
     "NotificationSetting",
     "Review",
+    "SavedSearch",
     "SecretaryProfile",
     "TaxProfile",
     "User",

@@ -28,6 +28,9 @@ Matching, per commune (``commune-actuelle`` of the COG that has at least one pos
    the arrondissements municipaux: each postal code gets the coordinates of the arrondissement
    place(s) that GeoNames has ("Lyon 03", "Marseille 13"), else those of the commune.
    A department with a single commune (Saint-Barthélemy, Saint-Martin) takes its best place.
+   Then (1b) a place of the commune's own name that GeoNames attached to a commune of another
+   name (the Métropole de Lyon's communes all carry Lyon's code), when it lies within 20 km
+   of the located communes sharing a postal code or the EPCI with it (docs/geo.md).
 2. ``postal_code``: not in GeoNames (mostly communes under 500 inhabitants): the mean position
    of the communes of the same department that were matched at step 1 and share a postal code
    with it.
@@ -199,6 +202,50 @@ class Commune:
     precision: str = ""
 
 
+NAME_CHECK_KM = 20.0
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Haversine distance (as marketplace.geo.places.distance_km, without importing the app)."""
+    import math
+
+    phi1, phi2 = math.radians(a[0]), math.radians(b[0])
+    h = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass
+class _Located:
+    by_postal: dict[tuple[str, str], list[tuple[float, float]]]
+    by_epci: dict[str, list[tuple[float, float]]]
+
+
+def _located(communes: list[Commune]) -> _Located:
+    by_postal: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    by_epci: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for c in communes:
+        if c.position is None:
+            continue
+        for pc in c.postal_codes:
+            by_postal[(c.department, pc)].append(c.position)
+        if c.epci:
+            by_epci[c.epci].append(c.position)
+    return _Located(by_postal, by_epci)
+
+
+def _expected_position(commune: Commune, located: _Located) -> tuple[float, float] | None:
+    """Where the commune should roughly be: its postal codes' located communes, else its EPCI's."""
+    near = _mean(
+        p for pc in commune.postal_codes for p in located.by_postal[(commune.department, pc)]
+    )
+    if near is None and commune.epci:
+        near = _mean(located.by_epci[commune.epci])
+    return near
+
+
 def _mean(points: Iterable[tuple[float, float]]) -> tuple[float, float] | None:
     pts = list(points)
     if not pts:
@@ -296,6 +343,7 @@ def build() -> tuple[list[dict[str, str]], dict[str, int], list[str]]:
     geoplaces = load_geonames(all_codes)
     by_key: dict[str, list[GeoPlace]] = defaultdict(list)
     by_name: dict[tuple[str, str], list[GeoPlace]] = defaultdict(list)
+    by_any_name: dict[tuple[str, str], list[GeoPlace]] = defaultdict(list)
     by_department: dict[str, list[GeoPlace]] = defaultdict(list)
     for gp in geoplaces:
         for key in gp.insee_keys:
@@ -304,6 +352,7 @@ def build() -> tuple[list[dict[str, str]], dict[str, int], list[str]]:
         # matched by name (overseas collectivities without INSEE codes in GeoNames)
         if not any(k in current_codes for k in gp.insee_keys):
             by_name[(gp.department, normalise(gp.name))].append(gp)
+        by_any_name[(gp.department, normalise(gp.name))].append(gp)
         by_department[gp.department].append(gp)
 
     # step 1: INSEE code, then former codes, then name within the department
@@ -320,6 +369,31 @@ def build() -> tuple[list[dict[str, str]], dict[str, int], list[str]]:
             if candidates:
                 found = min(candidates, key=lambda p, n=commune.name: p.rank(n))
         if found is not None:
+            commune.position = (found.lat, found.lon)
+            commune.precision = "commune"
+
+    # step 1b: a place of the commune's own name that GeoNames attached to another commune
+    # (its admin4 names the wrong commune: every commune of the Métropole de Lyon, such as
+    # Tassin-la-Demi-Lune, is attached to Lyon). Taken when it lies within NAME_CHECK_KM of
+    # the located communes sharing a postal code or an EPCI with the commune, so a hamlet of
+    # the same name elsewhere in the department is not taken for it.
+    names = {c.insee: normalise(c.name) for c in communes}
+    located = _located(communes)
+    for commune in communes:
+        if commune.position is not None:
+            continue
+        candidates = [
+            gp
+            for gp in by_any_name.get((commune.department, normalise(commune.name)), [])
+            if all(names.get(k) != normalise(gp.name) for k in gp.insee_keys)
+        ]
+        near = _expected_position(commune, located)
+        if near is not None:
+            candidates = [gp for gp in candidates if _km(near, (gp.lat, gp.lon)) <= NAME_CHECK_KM]
+        else:
+            candidates = []
+        if candidates:
+            found = min(candidates, key=lambda p, n=commune.name: p.rank(n))
             commune.position = (found.lat, found.lon)
             commune.precision = "commune"
 

@@ -242,7 +242,11 @@ KINDS: dict[str, Kind] = {
             "saved_search_match",
             "daily",
             lambda **_p: _("Du nouveau pour votre recherche enregistrée"),
-            lambda **_p: _("Un nouveau résultat correspond à vos critères."),
+            lambda name="", **_p: (
+                _("« %(name)s » correspond à vos critères.", name=name)
+                if name
+                else _("Un nouveau résultat correspond à vos critères.")
+            ),
         ),
     )
 }

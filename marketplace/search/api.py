@@ -43,6 +43,7 @@ def _hits(results: list[services.SecretaryResult]) -> list[dict[str, Any]]:
             "score": r.score,
             "distance_km": r.distance_km,
             "reasons": r.reasons,
+            "caveats": r.caveats,
         }
         for r in results
     ]

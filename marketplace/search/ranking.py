@@ -17,8 +17,11 @@ Each term is a weight times a number between 0 and 1:
 * proximity: a gauss decay on the distance between the mission's place and the secretary's.
   On site (the mission is not remote-friendly, or the client asks for on-site work): weight
   3, 1 up to 2 km, 0.5 at 22 km; secretaries whose on-site radius does not reach the place
-  are excluded. When remote is fine: weight 0.3, 0.5 at 105 km, and a secretary who does not
-  work remotely must still reach the place.
+  are excluded. When remote is fine: weight 1.2, 1 up to 5 km, 0.5 at 55 km, 0.06 at 105 km,
+  about 0 beyond 200 km, and a secretary who does not work remotely must still reach the
+  place. 1.2 is more than what one review and a couple of contracts bring (about 0.6) and
+  less than a record of twenty good reviews (about 1.4): nearer clearly wins between similar
+  candidates, a much better record still wins from afar.
 * rating (3): a Bayesian average with a prior of 5 reviews at 4/5,
   `(5 x 4 + sum of ratings) / (5 + n)`, mapped from 1..5 to 0..1. One 5-star review gives
   4.17, forty 4.8-star reviews give 4.71: volume earns trust. Published reviews only.
@@ -34,17 +37,16 @@ Each term is a weight times a number between 0 and 1:
 * experience (1): completed contracts n on the platform, as n / (n + 3).
 * recency (1, missions only): 1 for a mission posted within a day, 0.5 at 15 days.
 
-Ties are broken by id, so the order is stable and the same in both backends.
+Ties are broken by id, so the order is stable and the same in both backends. What each
+result says about itself (reasons and caveats, in words) is written by `explain.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from marketplace.money import euros
 from marketplace.search import text
 from marketplace.search.plan import (
     NOTHING,
@@ -69,14 +71,15 @@ from marketplace.search.plan import (
     Weight,
     WithinKm,
 )
-from marketplace.taxonomy import label
 
 # ----------------------------------------------------------------------------- weights
 W_SPECIALTY = 3.0
 W_PROXIMITY_ONSITE = 3.0
 ONSITE_SCALE_KM, ONSITE_OFFSET_KM = 20.0, 2.0
-W_PROXIMITY_REMOTE = 0.3
-REMOTE_SCALE_KM, REMOTE_OFFSET_KM = 100.0, 5.0
+# Remote work: nearer must clearly win between otherwise similar candidates (a client likes a
+# secretary who can drop by), yet a proven record (about 20 good reviews) still outweighs it.
+W_PROXIMITY_REMOTE = 1.2
+REMOTE_SCALE_KM, REMOTE_OFFSET_KM = 50.0, 5.0
 W_RATING = 3.0
 RATING_PRIOR_MEAN, RATING_PRIOR_COUNT = 4.0, 5
 W_BUDGET = 2.0
@@ -309,6 +312,8 @@ class MissionCriteria:
     text_weight: float = W_TEXT_MISSION
     personal: bool = False
     exclude_ids: tuple[str, ...] = ()
+    remote_ok: bool | None = None  # filter: true remote-friendly missions, false on site only
+    min_budget_cents: int | None = None  # filter: the mission's budget is at least this
 
 
 def mission_plan(c: MissionCriteria) -> Plan:
@@ -316,6 +321,10 @@ def mission_plan(c: MissionCriteria) -> Plan:
     signals: list[Signal] = []
     if c.specialty:
         filters.append(AnyTerm("specialty", (c.specialty,)))
+    if c.remote_ok is not None:
+        filters.append(AnyTerm("remote_ok", (c.remote_ok,)))
+    if c.min_budget_cents is not None:
+        filters.append(Range("budget_cents", gte=c.min_budget_cents))
     if c.specialties:
         signals.append(Weight("specialty", W_SPECIALTY, AnyTerm("specialty", c.specialties)))
     if c.origin is not None and c.radius_km is not None:
@@ -396,293 +405,10 @@ def mission_plan(c: MissionCriteria) -> Plan:
     return Plan(filters=filters, signals=signals, text=text_match)
 
 
-# ----------------------------------------------------------------------------- reasons
-_SPECIALTY_SENTENCE = {
-    "fr": {
-        "legal": "Spécialité juridique",
-        "medical": "Spécialité médicale",
-        "insurance": "Spécialité assurances",
-        "industry": "Spécialité industrie",
-        "general": "Secrétariat général",
-    },
-    "en": {
-        "legal": "Legal specialty",
-        "medical": "Medical specialty",
-        "insurance": "Insurance specialty",
-        "industry": "Industry specialty",
-        "general": "General secretarial work",
-    },
-}
-
-
-def _lang(locale: str) -> str:
-    return "en" if str(locale).startswith("en") else "fr"
-
-
-def number(value: float, decimals: int, locale: str) -> str:
-    """1 234,5 in French, 1,234.5 in English."""
-    formatted = f"{value:,.{decimals}f}"
-    if _lang(locale) == "fr":
-        formatted = formatted.replace(",", "\u202f").replace(".", ",")
-    return formatted
-
-
-def day_date(value: date, locale: str) -> str:
-    return value.strftime("%d/%m/%Y") if _lang(locale) == "fr" else value.isoformat()
-
-
-def distance_sentence(km: float, locale: str) -> str:
-    fr = _lang(locale) == "fr"
-    if km < 1:
-        return "à moins de 1 km" if fr else "less than 1 km away"
-    shown = number(km, 0 if km >= 10 else 1, locale).removesuffix(",0").removesuffix(".0")
-    return f"à {shown} km" if fr else f"{shown} km away"
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
-
-
-def _listing(codes: Sequence[str], locale: str) -> str:
-    lang = _lang(locale)
-    return ", ".join(label(code, lang).lower() for code in codes)
-
-
-def _matched_words(words: dict[str, str], matched: Sequence[str]) -> str:
-    return ", ".join(words.get(t, t) for t in matched)
-
-
-def _order(entries: list[tuple[str, str]], parts: dict[str, float]) -> list[str]:
-    """Sentences by the points their component brought, largest first (stable)."""
-    ranked = sorted(enumerate(entries), key=lambda ie: (-parts.get(ie[1][0], 0.0), ie[0]))
-    return [sentence for _i, (_key, sentence) in ranked]
-
-
-def secretary_reasons(c: SecretaryCriteria, plan: Plan, doc: Doc, locale: str) -> list[str]:
-    lang = _lang(locale)
-    fr = lang == "fr"
-    parts = plan.contributions(doc)
-    entries: list[tuple[str, str]] = []
-    if c.specialty and c.specialty in doc.get("specialties", ()):
-        entries.append(("specialty", _SPECIALTY_SENTENCE[lang].get(c.specialty, c.specialty)))
-    if c.origin is not None:
-        entries.append(("proximity", distance_sentence(c.origin.km_to(doc), locale)))
-        radius = int(doc.get("onsite_radius_km") or 0)
-        if c.onsite:
-            entries.append(
-                (
-                    "proximity",
-                    f"se déplace jusqu'à {radius} km" if fr else f"works on site up to {radius} km",
-                )
-            )
-        elif doc.get("remote"):
-            entries.append(("proximity", "travaille à distance" if fr else "works remotely"))
-    count = int(doc.get("rating_count") or 0)
-    if count:
-        avg = number(float(doc.get("rating_avg") or 0), 1, locale)
-        entries.append(
-            (
-                "rating",
-                f"{avg}/5 sur {count} avis"
-                if fr
-                else f"{avg}/5 from {count} {_plural(count, 'review', 'reviews')}",
-            )
-        )
-    budget = c.budget_rate_cents if c.budget_rate_cents is not None else c.max_rate_cents
-    if budget:
-        rate = int(doc["urgent_rate_cents"] if c.urgent else doc["hourly_rate_cents"])
-        if rate <= budget:
-            sentence = "dans votre budget" if fr else "within your budget"
-            if c.urgent and doc.get("surcharge_percent"):
-                sentence += (
-                    ", majoration urgence comprise" if fr else ", urgency surcharge included"
-                )
-        else:
-            over = round((rate - budget) * 100 / budget)
-            sentence = (
-                f"{over}\u00a0% au-dessus de votre budget ({euros(rate, locale, 'short')}/h)"
-                if fr
-                else f"{over}% over your budget ({euros(rate, locale, 'short')}/h)"
-            )
-        entries.append(("budget", sentence))
-    available_from = doc.get("available_from") or NO_DATE
-    if c.available_on is not None:
-        entries.append(
-            (
-                "availability",
-                f"disponible le {day_date(c.available_on, locale)}"
-                if fr
-                else f"available on {day_date(c.available_on, locale)}",
-            )
-        )
-    else:
-        if c.start_date is not None:
-            if available_from <= c.start_date.isoformat():
-                entries.append(
-                    (
-                        "availability",
-                        "disponible dès le début de la mission"
-                        if fr
-                        else "available from the start",
-                    )
-                )
-            else:
-                when = day_date(date.fromisoformat(available_from), locale)
-                entries.append(
-                    (
-                        "availability",
-                        f"disponible à partir du {when}" if fr else f"available from {when}",
-                    )
-                )
-        if c.days and doc.get("weekdays"):
-            covered = [d for d in c.days if d in doc["weekdays"]]
-            if len(covered) == len(c.days):
-                entries.append(
-                    (
-                        "availability",
-                        "disponible tous les jours prévus"
-                        if fr
-                        else "available on every planned day",
-                    )
-                )
-            elif covered:
-                entries.append(
-                    (
-                        "availability",
-                        f"disponible {len(covered)} "
-                        f"{_plural(len(covered), 'jour', 'jours')} sur {len(c.days)} prévus"
-                        if fr
-                        else f"available {len(covered)} of {len(c.days)} planned days",
-                    )
-                )
-    if c.skills:
-        have = [s for s in c.skills if s in doc.get("skills", ())]
-        if have:
-            entries.append(
-                (
-                    "skills",
-                    f"{len(have)} {_plural(len(have), 'compétence', 'compétences')} sur "
-                    f"{len(c.skills)} : {_listing(have, locale)}"
-                    if fr
-                    else f"{len(have)} of {len(c.skills)} skills: {_listing(have, locale)}",
-                )
-            )
-    if plan.text is not None:
-        matched = plan.text.matched(doc)
-        if matched:
-            words = _matched_words(c.words, matched)
-            if c.text_required:
-                sentence = f"correspond à « {words} »" if fr else f"matches “{words}”"
-            else:
-                sentence = f"mots-clés de l'annonce : {words}" if fr else f"keywords: {words}"
-            entries.append(("text", sentence))
-    completed = int(doc.get("completed_contracts") or 0)
-    if completed:
-        entries.append(
-            (
-                "experience",
-                f"{completed} {_plural(completed, 'mission réalisée', 'missions réalisées')} "
-                "sur la plateforme"
-                if fr
-                else f"{completed} {_plural(completed, 'contract', 'contracts')} completed "
-                "on the platform",
-            )
-        )
-    return _order(entries, parts)
-
-
-def mission_reasons(c: MissionCriteria, plan: Plan, doc: Doc, locale: str) -> list[str]:
-    lang = _lang(locale)
-    fr = lang == "fr"
-    parts = plan.contributions(doc)
-    entries: list[tuple[str, str]] = []
-    specialty = str(doc.get("specialty") or "")
-    if (c.specialties and specialty in c.specialties) or c.specialty:
-        entries.append(("specialty", _SPECIALTY_SENTENCE[lang].get(specialty, specialty)))
-    center = c.home if c.personal else c.origin
-    if center is not None:
-        entries.append(("proximity", distance_sentence(center.km_to(doc), locale)))
-    if doc.get("remote_ok"):
-        entries.append(("proximity", "à distance possible" if fr else "remote possible"))
-    else:
-        entries.append(("proximity", "sur place" if fr else "on site"))
-    budget = doc.get("budget_rate_cents")
-    if c.rate_cents and budget:
-        rate = (c.urgent_rate_cents or c.rate_cents) if doc.get("urgent") else c.rate_cents
-        amount = euros(int(budget), locale, "short")
-        if budget >= rate:
-            sentence = (
-                f"budget d'environ {amount}/h, dans votre tarif"
-                if fr
-                else f"budget about {amount}/h, covers your rate"
-            )
-        else:
-            sentence = (
-                f"budget d'environ {amount}/h, sous votre tarif"
-                if fr
-                else f"budget about {amount}/h, below your rate"
-            )
-        entries.append(("budget", sentence))
-    start = doc.get("start_date")
-    if start:
-        when = day_date(date.fromisoformat(str(start)), locale)
-        entries.append(("availability", f"commence le {when}" if fr else f"starts {when}"))
-    if c.personal and c.weekdays and doc.get("days"):
-        covered = [d for d in doc["days"] if d in c.weekdays]
-        if covered and len(covered) == len(doc["days"]):
-            entries.append(
-                (
-                    "availability",
-                    "tombe sur vos jours de travail" if fr else "fits your working days",
-                )
-            )
-    if c.personal and c.skills:
-        have = [s for s in doc.get("skills", ()) if s in c.skills]
-        if have:
-            entries.append(
-                (
-                    "skills",
-                    f"{len(have)} {_plural(len(have), 'compétence', 'compétences')} en commun : "
-                    f"{_listing(have, locale)}"
-                    if fr
-                    else f"{len(have)} matching {_plural(len(have), 'skill', 'skills')}: "
-                    f"{_listing(have, locale)}",
-                )
-            )
-    if plan.text is not None:
-        matched = plan.text.matched(doc)
-        if matched:
-            words = _matched_words(c.words, matched)
-            if c.personal:
-                sentence = (
-                    f"mots de votre profil : {words}" if fr else f"words from your profile: {words}"
-                )
-            else:
-                sentence = f"correspond à « {words} »" if fr else f"matches “{words}”"
-            entries.append(("text", sentence))
-    created = doc.get("created_at")
-    if created:
-        age = (c.now - datetime.fromisoformat(str(created))).days
-        if age <= 0:
-            sentence = "publiée aujourd'hui" if fr else "posted today"
-        else:
-            sentence = (
-                f"publiée il y a {age} {_plural(age, 'jour', 'jours')}"
-                if fr
-                else f"posted {age} {_plural(age, 'day', 'days')} ago"
-            )
-        entries.append(("recency", sentence))
-    if doc.get("urgent"):
-        entries.append(("urgent", "urgente" if fr else "urgent"))
-    return _order(entries, parts)
-
-
 __all__ = [
     "MissionCriteria",
     "SecretaryCriteria",
     "criteria_for_mission",
     "mission_plan",
-    "mission_reasons",
     "secretary_plan",
-    "secretary_reasons",
 ]

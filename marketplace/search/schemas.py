@@ -82,12 +82,23 @@ class SecretarySearchQuery(SecretaryFilters, PaginationQuery):
 
 
 class MissionSearchQuery(Schema):
-    """The filters of a mission search (`page`/`per_page` come with @blp.paginate)."""
+    """The filters of a mission search (`page`/`per_page` come with @blp.paginate).
+
+    A signed-in secretary's results are ranked for her profile, with or without filters."""
 
     q = fields.String(load_default=None, validate=validate.Length(max=200))
     specialty = fields.String(load_default=None, validate=validate.OneOf(SPECIALTY_CODES))
     postal_code = PostalCode(load_default=None)
     radius_km = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1000))
+    remote = fields.Boolean(
+        load_default=None,
+        metadata={"description": "true: missions that can be done remotely; false: on site"},
+    )
+    min_budget_cents = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=0, max=100_000_000),
+        metadata={"description": "The mission's budget is at least this"},
+    )
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -109,7 +120,18 @@ class _Ranked(Schema):
     score = fields.Float(metadata={"description": "Higher is better; see docs/elasticsearch.md"})
     distance_km = fields.Float(allow_none=True)
     reasons = fields.List(
-        fields.String(), metadata={"description": "Why it ranks there, in the user's language"}
+        fields.String(),
+        metadata={
+            "description": "What speaks for it, strongest first, in the caller's language "
+            "(a card shows the first four)"
+        },
+    )
+    caveats = fields.List(
+        fields.String(),
+        metadata={
+            "description": "What speaks against it (over budget, far away, partly available), "
+            "most costly first, in the caller's language"
+        },
     )
 
 

@@ -6,6 +6,7 @@ backend for a page of hits, and adds what users read: the distance and the reaso
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from marketplace.geo.places import lookup
 from marketplace.missions.models import Mission, MissionStatus
 from marketplace.missions.services import details_visible
 from marketplace.profiles.models import SecretaryProfile
-from marketplace.search import backend, outbox, ranking, text
+from marketplace.search import backend, explain, outbox, ranking, text
 from marketplace.search.interfaces import HitPage, ReindexReport
 from marketplace.search.plan import Origin
 
@@ -38,6 +39,7 @@ class SecretaryResult:
     score: float
     distance_km: float | None
     reasons: list[str]
+    caveats: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class MissionResult:
     score: float
     distance_km: float | None
     reasons: list[str]
+    caveats: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,15 +80,19 @@ def _secretary_results(
     criteria: ranking.SecretaryCriteria, hits: HitPage, locale: str
 ) -> list[SecretaryResult]:
     plan = ranking.secretary_plan(criteria)
-    return [
-        SecretaryResult(
-            secretary=hit.doc["card"],
-            score=round(hit.score, 4),
-            distance_km=_km(criteria.origin, hit.doc),
-            reasons=ranking.secretary_reasons(criteria, plan, hit.doc, locale),
+    results = []
+    for hit in hits.hits:
+        said = explain.explain_secretary(criteria, plan, hit.doc, locale)
+        results.append(
+            SecretaryResult(
+                secretary=hit.doc["card"],
+                score=round(hit.score, 4),
+                distance_km=_km(criteria.origin, hit.doc),
+                reasons=said.reasons,
+                caveats=said.caveats,
+            )
         )
-        for hit in hits.hits
-    ]
+    return results
 
 
 def rank_secretaries(
@@ -168,24 +175,33 @@ def personal_mission_criteria(
     )
 
 
+MISSION_FILTERS = ("q", "specialty", "postal_code", "radius_km", "remote", "min_budget_cents")
+
+
 def mission_criteria(args: dict[str, Any], user: User | None) -> ranking.MissionCriteria:
-    filtered = any(args.get(k) for k in ("q", "specialty", "postal_code", "radius_km"))
-    if user is not None and user.role is Role.SECRETARY and not filtered:
-        personal = personal_mission_criteria(user)
-        if personal is not None:
-            return personal
+    """Criteria from the validated filters; for a secretary with a profile, ranked for her
+    (her specialties, place, rate, days and skills as signals) within the filters."""
     origin = origin_for(args["postal_code"]) if args.get("postal_code") else None
     query = (args.get("q") or "").strip()
-    return ranking.MissionCriteria(
-        now=utcnow(),
-        specialty=args.get("specialty"),
-        origin=origin,
-        radius_km=args.get("radius_km"),
-        terms=text.query_terms(query, MAX_QUERY_TERMS),
-        words=text.query_words(query, MAX_QUERY_TERMS),
-        text_required=True,
-        text_weight=ranking.W_TEXT_QUERY,
-    )
+    filters: dict[str, Any] = {
+        "specialty": args.get("specialty"),
+        "origin": origin,
+        "radius_km": args.get("radius_km"),
+        "remote_ok": args.get("remote"),
+        "min_budget_cents": args.get("min_budget_cents"),
+    }
+    if query:
+        filters |= {
+            "terms": text.query_terms(query, MAX_QUERY_TERMS),
+            "words": text.query_words(query, MAX_QUERY_TERMS),
+            "text_required": True,
+            "text_weight": ranking.W_TEXT_QUERY,
+        }
+    if user is not None and user.role is Role.SECRETARY:
+        personal = personal_mission_criteria(user)
+        if personal is not None:
+            return dataclasses.replace(personal, **filters)
+    return ranking.MissionCriteria(now=utcnow(), **filters)
 
 
 def rank_missions(
@@ -209,12 +225,14 @@ def rank_missions(
         if mission is None:  # closed since it was indexed: the outbox will catch up
             continue
         mission.viewer_sees_details = details_visible(mission, viewer)
+        said = explain.explain_mission(criteria, plan, hit.doc, locale)
         results.append(
             MissionResult(
                 mission=mission,
                 score=round(hit.score, 4),
                 distance_km=_km(center, hit.doc),
-                reasons=ranking.mission_reasons(criteria, plan, hit.doc, locale),
+                reasons=said.reasons,
+                caveats=said.caveats,
             )
         )
     return ResultPage(hits.total, page, per_page, results)

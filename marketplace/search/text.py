@@ -105,3 +105,13 @@ def query_words(text: str, limit: int = 10) -> dict[str, str]:
 def indexed(*parts: str) -> str:
     """What goes into an Elasticsearch text field: the terms joined by spaces."""
     return " ".join(terms(" ".join(p for p in parts if p)))
+
+
+# Words that carry no meaning on their own in a reason ("3 ans d'expérience" -> "3", "ans").
+_NOISE = "an ans annee annees mois jour jours semaine semaines heure heures h fois etc env"
+NOISE_TERMS = frozenset(stem(w) for w in _NOISE.split())
+
+
+def telling(term: str) -> bool:
+    """Whether a matched term is worth naming in a reason: no digits, units or scraps."""
+    return len(term) >= 3 and not any(ch.isdigit() for ch in term) and term not in NOISE_TERMS

@@ -18,6 +18,7 @@ from marketplace.web import (  # noqa: F401  (routes register on import)
     payment_pages,
     profile_pages,
     regular_pages,
+    saved_search_pages,
     search_pages,
     views,
 )

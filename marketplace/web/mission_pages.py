@@ -158,8 +158,11 @@ def _mission_values(mission: Mission) -> dict[str, Any]:
 
 
 @bp.get("/missions")
-def mission_list() -> str:
+def mission_list() -> ResponseReturnValue:
     viewer = optional_web_user()
+    if viewer is not None and viewer.is_secretary:
+        context = search_pages.missions_for_secretary(viewer)
+        return render_template("missions/for_me.html", **context), context["status"]
     try:
         args = load(
             PaginationQuery(), {"page": request.args.get("page", "1"), "per_page": PER_PAGE}

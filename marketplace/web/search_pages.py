@@ -16,6 +16,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.auth import web_user
 from marketplace.accounts.models import Role, User
@@ -25,35 +26,105 @@ from marketplace.missions.models import Mission
 from marketplace.money import parse_euros
 from marketplace.search import services
 from marketplace.search.interfaces import SearchUnavailable
-from marketplace.search.schemas import SecretarySearchQuery
+from marketplace.search.schemas import MissionSearchQuery, SecretarySearchQuery
 from marketplace.taxonomy import SKILLS, SPECIALTIES
-from marketplace.validation import flatten_messages
+from marketplace.validation import PaginationQuery, flatten_messages
 from marketplace.web.blueprint import bp
 
 PER_PAGE = 20
+
+
+class MissionSearchPageQuery(MissionSearchQuery, PaginationQuery):
+    """The missions page's filters and page."""
+
+
 MATCHES_SHOWN = 10
 RADII = (5, 10, 20, 30, 50, 100, 200)
 
 
-def _form_args() -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The search form's fields as the API query schema wants them, and errors by field."""
+def form_criteria(values: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The search form's fields as the API query wants them (unchecked), and their errors."""
     errors: dict[str, list[str]] = {}
     raw: dict[str, Any] = {
         k: v.strip()
-        for k in ("q", "specialty", "postal_code", "radius_km", "available_on", "page")
-        if (v := request.args.get(k, ""))
+        for k in ("q", "specialty", "postal_code", "radius_km", "available_on")
+        if (v := values.get(k, ""))
     }
-    skills = request.args.getlist("skills")
+    skills = values.getlist("skills")
     if skills:
         raw["skills"] = skills
-    remote = request.args.get("remote", "")
+    remote = values.get("remote", "")
     if remote in ("true", "false"):
         raw["remote"] = remote
-    if max_rate := request.args.get("max_rate", "").strip():
+    if max_rate := values.get("max_rate", "").strip():
         try:
             raw["max_rate_cents"] = parse_euros(max_rate)
         except ValueError as exc:
             errors["max_rate"] = [str(exc)]
+    return raw, errors
+
+
+def mission_form_criteria(
+    values: MultiDict[str, str],
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The missions page's filters as the API query wants them (unchecked), and their errors."""
+    errors: dict[str, list[str]] = {}
+    raw: dict[str, Any] = {
+        k: v.strip()
+        for k in ("q", "specialty", "postal_code", "radius_km")
+        if (v := values.get(k, ""))
+    }
+    if (remote := values.get("remote", "")) in ("true", "false"):
+        raw["remote"] = remote
+    if min_budget := values.get("min_budget", "").strip():
+        try:
+            raw["min_budget_cents"] = parse_euros(min_budget)
+        except ValueError as exc:
+            errors["min_budget"] = [str(exc)]
+    return raw, errors
+
+
+def missions_for_secretary(user: User) -> dict[str, Any]:
+    """The missions page of a secretary: open missions ranked for her, within the filters."""
+    raw, errors = mission_form_criteria(request.args)
+    if page := request.args.get("page", "").strip():
+        raw["page"] = page
+    args: dict[str, Any] = {}
+    try:
+        args = MissionSearchPageQuery().load(raw)
+    except ValidationError as err:
+        flat = flatten_messages(err.normalized_messages())
+        errors.update(
+            {("min_budget" if k == "min_budget_cents" else k): v for k, v in flat.items()}
+        )
+    result: services.ResultPage | None = None
+    unavailable = False
+    if not errors:
+        args["per_page"] = PER_PAGE
+        try:
+            result = services.search_missions(args, user)
+        except SearchUnavailable:
+            unavailable = True
+    return {
+        "values": request.args,
+        "errors": errors,
+        "page": result,
+        "pages": math.ceil(result.total / PER_PAGE) if result else 0,
+        "current": args.get("page", 1),
+        "link_query": {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"},
+        "unavailable": unavailable,
+        "active_filters": sum(1 for k, v in request.args.items(multi=True) if v and k != "page"),
+        "specialties": SPECIALTIES,
+        "radii": RADII,
+        "status": 422 if errors else 503 if unavailable else 200,
+    }
+
+
+def _form_args() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The search form's fields as the API query schema wants them, and errors by field."""
+    raw, errors = form_criteria(request.args)
+    if page := request.args.get("page", "").strip():
+        raw["page"] = page
     try:
         args: dict[str, Any] = SecretarySearchQuery().load(raw)
     except ValidationError as err:
@@ -86,6 +157,7 @@ def search_page() -> ResponseReturnValue:
         current=current,
         link_query=query,
         unavailable=unavailable,
+        active_filters=sum(1 for k, v in request.args.items(multi=True) if v and k != "page"),
         specialties=SPECIALTIES,
         skills=SKILLS,
         radii=RADII,

@@ -245,8 +245,13 @@ def test_every_list_answers_a_page(client, app, api) -> None:
     )[1]
     sent = message_with_file(api, deal.business, thread["id"])
     assert api.get(f"/api/v1/attachments/{sent}", token=deal.secretary["token"])[0] == 200
+    assert (
+        api.post("/api/v1/saved-searches", {"kind": "secretaries"}, token=deal.business["token"])[0]
+        == 201
+    )
     callers = {  # path → (token, path parameters)
         "/api/v1/missions": (None, {}),
+        "/api/v1/saved-searches": (deal.business["token"], {}),
         "/api/v1/me/bids": (deal.secretary["token"], {}),
         "/api/v1/me/invitations": (deal.secretary["token"], {}),
         "/api/v1/contracts": (deal.business["token"], {}),

@@ -265,6 +265,25 @@ ROWS = [
         PARTIES_AND_OPERATOR,
         contract_status="released",
     ),
+    Row(
+        "saved searches",
+        "GET",
+        "/api/v1/saved-searches",
+        everyone(200) | {ANON: 401, OPERATOR: 403},
+    ),
+    Row(
+        "save a search of secretaries",
+        "POST",
+        "/api/v1/saved-searches",
+        {ANON: 401, OPERATOR: 403, OTHER_SEC: 422, PARTY_SEC: 422, OTHER_BIZ: 201, OWNER: 201},
+        payload=lambda w: {"kind": "secretaries", "criteria": {"specialty": "medical"}},
+    ),
+    Row(
+        "delete an unknown saved search",
+        "DELETE",
+        "/api/v1/saved-searches/00000000-0000-4000-8000-000000000000",
+        {ANON: 401, OPERATOR: 403, OTHER_SEC: 404, OWNER: 404},
+    ),
 ]
 
 

@@ -172,3 +172,25 @@ def test_places_are_cached_and_immutable() -> None:
     assert first is second
     with pytest.raises(AttributeError):
         first.city = "Villeurbanne"  # type: ignore[misc]
+
+
+def test_communes_of_the_lyon_metropole_have_their_own_centre() -> None:
+    """GeoNames attaches them to Lyon (admin4 69123); the build matches them by name within
+    20 km of their neighbours instead of taking the Métropole's mean (it said "à 1 km")."""
+    lyon_3 = lookup("69003")
+    tassin = lookup("69160")
+    assert lyon_3 is not None and tassin is not None
+    assert tassin.city == "Tassin-la-Demi-Lune"
+    km = distance_km(lyon_3.lat, lyon_3.lon, tassin.lat, tassin.lon)
+    assert 4.0 < km < 6.5, km
+
+
+def test_few_postal_codes_fall_back_to_a_wider_area() -> None:
+    """docs/geo.md counts them (471 of 6,309); a rebuild that loses matches fails here."""
+    own = {(r["postal_code"], r["city"]) for r in _rows() if r["precision"] == "commune"}
+    fallback = [
+        code
+        for code in all_postal_codes()
+        if (code, lookup(code).city) not in own  # type: ignore[union-attr]
+    ]
+    assert len(fallback) <= 471, len(fallback)

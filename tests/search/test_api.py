@@ -64,7 +64,8 @@ def test_a_match_carries_the_public_profile_score_distance_and_reasons(api):
     assert result["score"] > 0
     assert 0 < result["distance_km"] < 5
     assert "Spécialité médicale" in result["reasons"]
-    assert any(r.startswith("à ") and r.endswith(" km") for r in result["reasons"])
+    assert any(r.startswith("À ") and " km" in r for r in result["reasons"])
+    assert isinstance(result["caveats"], list)
     _status, public = api.get(f"/api/v1/secretaries/{sec['id']}")
     card = result["secretary"]
     for key in (
@@ -96,7 +97,7 @@ def test_reasons_follow_the_language_asked_for(api):
     )
     reasons = body["results"][0]["reasons"]
     assert "Medical specialty" in reasons
-    assert "within your budget" in reasons
+    assert "Within your budget" in reasons
 
 
 def test_matches_limit_is_bounded(api):
@@ -204,7 +205,7 @@ def test_text_search_ignores_accents_case_and_plurals(api):
         status, body = api.get(SECRETARIES, query_string={"q": query})
         assert status == 200, body
         assert ids(body["results"]) == [wanted["id"]], query
-        assert any("correspond à" in r for r in body["results"][0]["reasons"])
+        assert any("Correspond à" in r for r in body["results"][0]["reasons"])
 
 
 def test_bad_filters_are_422_naming_the_field(api):
@@ -355,3 +356,28 @@ def test_far_pages_are_empty_not_errors(api):
 
 
 _ = date
+
+
+def test_mission_search_filters_remote_and_budget_and_stays_ranked_for_her(api):
+    owner = business(api)
+    remote = mission(api, owner, remote_ok=True, budget_cents=120_000)
+    onsite = mission(api, owner, remote_ok=False, budget_cents=300_000, postal_code="69003")
+    legal = mission(api, owner, specialty="legal", skills=["legal_drafting"], budget_cents=90_000)
+
+    def found(query: dict[str, str], token: str | None = None) -> list[str]:
+        status, body = api.get(MISSIONS, query_string=query, token=token)
+        assert status == 200, body
+        return [r["mission"]["id"] for r in body["results"]]
+
+    assert set(found({"remote": "true"})) == {remote["id"], legal["id"]}
+    assert found({"remote": "false"}) == [onsite["id"]]
+    assert set(found({"min_budget_cents": "100000"})) == {remote["id"], onsite["id"]}
+    # a medical secretary in Lyon: with a filter, still ranked for her (her specialty first)
+    sec = secretary(api, postal_code="69003", onsite_radius_km=20)
+    assert found({"remote": "true"}, sec["token"])[0] == remote["id"]
+    status, body = api.get(MISSIONS, query_string={"min_budget_cents": "80000"}, token=sec["token"])
+    by_id = {r["mission"]["id"]: r for r in body["results"]}
+    assert "Spécialité médicale" in by_id[remote["id"]]["reasons"]
+    assert any(c.startswith("Hors de vos spécialités") for c in by_id[legal["id"]]["caveats"])
+    status, body = api.get(MISSIONS, query_string={"min_budget_cents": "-1"})
+    assert status == 422 and "min_budget_cents" in body["errors"]["query"]

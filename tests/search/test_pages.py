@@ -39,7 +39,7 @@ def test_the_search_page_shows_ranked_cards_with_reasons(api: Any, client: Flask
     html = page(client, "/recherche?q=secretariat+medical&postal_code=69001&radius_km=50")
     assert "1 secrétaire trouvée" in html
     assert f"/secretaires/{wanted['id']}" in html
-    assert "correspond à « secretariat, medical »" in html
+    assert "Correspond à « secretariat, medical »" in html
     assert 'role="search"' in html and 'for="f-postal_code"' in html
 
 
@@ -118,3 +118,28 @@ def test_a_secretary_sees_missions_for_her_on_her_dashboard(api: Any, client: Fl
     assert fits["id"] in html
     assert first < html.index("Gestion des stocks en usine")
     assert "Spécialité médicale" in html
+
+
+def test_a_secretary_s_missions_page_is_ranked_for_her_with_filters(api: Any, client: FlaskClient):
+    owner = business(api)
+    mine = mission(api, owner, title="Frappe de comptes rendus", remote_ok=True)
+    mission(
+        api,
+        owner,
+        title="Actes notariés",
+        specialty="legal",
+        skills=["legal_drafting"],
+        budget_cents=60_000,
+    )
+    sec = secretary(api, postal_code="69003")
+    sign_in(client, sec["id"])
+    html = page(client, "/missions")
+    assert "Missions pour vous" in html and "2 missions ouvertes" in html
+    assert html.index("Frappe de comptes rendus") < html.index("Actes notariés"), "hers first"
+    assert '<ul class="caveats"' in html and "Hors de vos spécialités" in html
+    assert html.index('id="results-title"') < html.index('role="search"'), "results first"
+    filtered = page(client, "/missions?specialty=medical&remote=true&min_budget=1000")
+    assert "1 mission ouverte" in filtered and f"/missions/{mine['id']}" in filtered
+    assert "Actes notariés" not in filtered
+    bad = page(client, "/missions?min_budget=abc&postal_code=00000", status=422)
+    assert 'id="f-min_budget-error"' in bad and 'id="f-postal_code-error"' in bad

@@ -33,6 +33,10 @@ def reasons_of(results: list[dict], who: dict) -> list[str]:
     return next(r["reasons"] for r in results if r["secretary"]["id"] == who["id"])
 
 
+def caveats_of(results: list[dict], who: dict) -> list[str]:
+    return next(r["caveats"] for r in results if r["secretary"]["id"] == who["id"])
+
+
 def test_specialty_comes_first(api):
     owner = business(api)
     medical = secretary(api, postal_code="13001", hourly_rate_cents=3200)
@@ -57,10 +61,27 @@ def test_on_site_work_favours_the_nearest_and_excludes_who_cannot_come(api):
     assert st_etienne["id"] not in order, "her 30 km radius does not reach Lyon (about 50 km)"
     assert remote_only["id"] not in order, "she does not work on site"
     assert order == [here["id"], villeurbanne["id"], grenoble["id"]], "nearest first, on site"
-    assert "se déplace jusqu'à 150 km" in reasons_of(results, grenoble)
+    assert "Se déplace jusqu'à 150 km" in reasons_of(results, grenoble)
+    assert any(c.startswith("Loin : à ") for c in caveats_of(results, grenoble)), "95 km away"
 
 
-def test_when_remote_is_fine_distance_is_only_a_weak_signal(api, search_app):
+def test_nearer_clearly_wins_between_similar_candidates_even_for_remote_work(api, search_app):
+    """The doctor in Lyon 3e: 11 km away must beat 435 km away (Bordeaux) who has one more
+    good review and two contracts; the weight (1.2) is documented in ranking.py."""
+    owner = business(api)
+    near = secretary(api, postal_code="69330")  # Meyzieu
+    far = secretary(api, postal_code="33000")  # Bordeaux
+    history(search_app, far["id"], [5, 5])
+    m = mission(api, owner, postal_code="69003", remote_ok=True)
+    results = ranked(api, owner, m)
+    assert_above(results, near, far, "remote work, similar profiles: the nearer wins")
+    scores = {r["secretary"]["id"]: r["score"] for r in results}
+    assert scores[near["id"]] - scores[far["id"]] > 0.4, "and clearly, not by a hair"
+    assert any(c.startswith("Loin : à ") for c in caveats_of(results, far))
+    assert any(r.startswith("À ") and r.endswith(" km") for r in reasons_of(results, near))
+
+
+def test_when_remote_is_fine_a_proven_record_still_beats_living_next_door(api, search_app):
     owner = business(api)
     local_newcomer = secretary(api, postal_code="69006")
     trusted_in_paris = secretary(api, postal_code="75011")
@@ -96,8 +117,11 @@ def test_within_budget_beats_over_budget(api):
     m = mission(api, owner)  # 1 200 € for 40 h: 30 €/h
     results = ranked(api, owner, m)
     assert_above(results, affordable, pricey, "28 €/h fits a 30 €/h budget, 45 €/h does not")
-    assert "dans votre budget" in reasons_of(results, affordable)
-    assert any("au-dessus de votre budget" in r for r in reasons_of(results, pricey))
+    assert "Dans votre budget" in reasons_of(results, affordable)
+    # being over budget speaks against her: a caveat, never a reason
+    assert "50\u00a0% au-dessus de votre budget (45\u00a0€/h)" in caveats_of(results, pricey)
+    assert not any("budget" in r for r in reasons_of(results, pricey))
+    assert not any("budget" in c for c in caveats_of(results, affordable))
 
 
 def test_an_urgent_mission_counts_the_urgency_surcharge(api):
@@ -134,8 +158,10 @@ def test_available_at_the_start_and_on_the_days_needed(api):
     results = ranked(api, owner, m)
     assert_above(results, ready, late, "free from the first day")
     assert_above(results, ready, mondays, "works every day of the mission, not one in five")
-    assert "disponible tous les jours prévus" in reasons_of(results, ready)
-    assert "disponible 1 jour sur 5 prévus" in reasons_of(results, mondays)
+    assert "Disponible tous les jours prévus" in reasons_of(results, ready)
+    assert "Disponible 1 jour sur les 5 prévus" in caveats_of(results, mondays)
+    assert any(c.startswith("Disponible seulement à partir du") for c in caveats_of(results, late))
+    assert caveats_of(results, ready) == []
 
 
 def test_more_of_the_skills_asked_for(api):

@@ -65,8 +65,8 @@ def test_secretary_finds_the_mission_bids_and_withdraws(new_browser) -> None:
     mission_id = post_mission(business)
     sign_up(secretary, "secretary", "Claire Dubois")
 
-    listing = secretary.get("/missions")
-    assert "1 mission attend des devis." in listing
+    listing = secretary.get("/missions")  # ranked for her (no profile yet: newest first)
+    assert "1 mission ouverte" in listing
     assert "Frappe de comptes rendus de consultation" in listing
 
     page = secretary.get(f"/missions/{mission_id}")
