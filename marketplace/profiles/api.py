@@ -18,9 +18,9 @@ from marketplace.profiles.schemas import (
     PROFILE_OUT,
     BusinessProfileIn,
     BusinessProfileOut,
-    SecretaryCard,
     SecretaryOwnOut,
     SecretaryProfileIn,
+    SecretaryPublicOut,
     TaxonomyOut,
 )
 from marketplace.taxonomy import LANGUAGES, SKILLS, SPECIALTIES, WEEKDAYS
@@ -72,7 +72,7 @@ class MyProfile(MethodView):
 
 @blp.route("/secretaries/<uuid:secretary_id>")
 class SecretaryPublic(MethodView):
-    @blp.response(200, SecretaryCard)
+    @blp.response(200, SecretaryPublicOut)
     def get(self, secretary_id: uuid.UUID) -> SecretaryProfile:
         """A secretary's public profile, with her rating and completed contracts."""
         return contracts.public_secretary(secretary_id)

@@ -125,15 +125,21 @@ class SecretaryCard(PlaceOut):
     rating_avg = fields.Float(allow_none=True, metadata={"description": "Published reviews"})
     rating_count = fields.Integer()
     completed_contracts = fields.Integer()
-    # Urgent requests within regular work, measured from what she did.
+
+    def _has_siret(self, obj: Any) -> bool:
+        return bool(getattr(obj, "siret", None))
+
+
+class SecretaryPublicOut(SecretaryCard):
+    """Her public profile page (`GET /secretaries/{id}`): the card and how she answers
+    urgent requests within regular work, measured from what she did (not on search cards:
+    they are read from the index, and this changes with every answer)."""
+
     urgent_requests_answered = fields.Integer(dump_default=0)
     urgent_requests_accepted = fields.Integer(dump_default=0)
     urgent_answer_minutes = fields.Integer(
         allow_none=True, metadata={"description": "Median time she took to answer one"}
     )
-
-    def _has_siret(self, obj: Any) -> bool:
-        return bool(getattr(obj, "siret", None))
 
 
 class InvoicingOut(Schema):

@@ -90,7 +90,7 @@ def fill_secretary_profile(page: Page, postal_code: str = "69003") -> None:
     page.get_by_label("Prise de rendez-vous").check()
     page.get_by_label("Anglais").check()
     page.get_by_label("Tarif horaire HT").fill("28,50")
-    page.get_by_label("Majoration urgence, soir et week-end (%)").fill("20")
+    page.get_by_label("Majoration pour l'urgent (%)").fill("20")
     page.get_by_label("Code postal").fill(postal_code)
     page.get_by_label("Rayon d'intervention sur place (km)").fill("20")
     expect(page.get_by_label("Je travaille à distance")).to_be_checked()
@@ -137,7 +137,7 @@ def post_mission(page: Page, title: str = MISSION_TITLE) -> str:
     page.get_by_label("Spécialité").select_option(label="Médical")
     page.get_by_label("Frappe de comptes rendus médicaux").check()
     page.get_by_label("Forfait (prix global)").check()
-    page.get_by_label("Budget total").fill("1 200")
+    page.get_by_label("Budget").fill("1 200")
     page.get_by_label("Heures estimées").fill("40")
     expect(page.get_by_label("Code postal")).to_have_value("69006")  # from the company
     page.get_by_label("Date de début").fill(start.isoformat())

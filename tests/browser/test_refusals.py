@@ -62,7 +62,7 @@ def test_a_mission_with_invalid_values_shows_each_error_next_to_its_field(
     fill_business_profile(page)
     page.goto("/missions/nouvelle")
     page.get_by_label("Description").fill("Trop court")
-    page.get_by_label("Budget total").fill("douze euros")
+    page.get_by_label("Budget").fill("douze euros")
     page.get_by_label("Code postal").fill("00000")
     page.get_by_label("Date de début").fill("2030-05-10")
     page.get_by_label("Date de fin").fill("2030-05-01")
@@ -79,7 +79,7 @@ def test_a_mission_with_invalid_values_shows_each_error_next_to_its_field(
 
     # The summary's links lead to the fields; what was typed is still there.
     summary.get_by_role("link", name=re.compile("Montant illisible")).click()
-    expect(page.get_by_label("Budget total")).to_be_focused()
+    expect(page.get_by_label("Budget")).to_be_focused()
     expect(page.get_by_label("Description")).to_have_value("Trop court")
 
     page.get_by_label("Titre").fill("Accueil téléphonique du cabinet d'avocats")
@@ -87,7 +87,7 @@ def test_a_mission_with_invalid_values_shows_each_error_next_to_its_field(
         "Prendre les appels des clients du cabinet trois matinées par semaine."
     )
     page.get_by_label("Spécialité").select_option(label="Juridique")
-    page.get_by_label("Budget total").fill("900")
+    page.get_by_label("Budget").fill("900")
     page.get_by_role("button", name="Publier la mission").click()
     # The services check the rest, one rule after the other: dates, then the place.
     _error_next_to(page, "end_date", "La date de fin doit suivre la date de début.")
