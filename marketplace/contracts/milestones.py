@@ -42,6 +42,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
 from marketplace.bids.models import Bid
+from marketplace.compliance import vigilance
 from marketplace.config import Settings
 from marketplace.contracts import parties
 from marketplace.contracts.models import (
@@ -315,6 +316,8 @@ def fund(
     if user.role is not Role.BUSINESS or contract.business_id != user.id:
         raise Forbidden()
     _contract_allows(contract, "fund", milestone)
+    # The contract's whole amount counts (from 5,000 EUR: her URSSAF attestation first).
+    vigilance.require_vigilance(contract)
     try:
         start = escrow.provider().start_funding(
             part_ref(contract, milestone), success_url=success_url, cancel_url=cancel_url

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from tests.web.steps import (
     WebDeal,
+    accept_billing_mandate,
     contract_id_from,
     fill_business_profile,
     fill_secretary_profile,
@@ -24,6 +25,7 @@ class MilestoneDeal(WebDeal):
         fill_business_profile(self.business)
         self.secretary_email = sign_up(self.secretary, "secretary", "Claire Dubois")
         fill_secretary_profile(self.secretary)
+        accept_billing_mandate(self.secretary)
         self.mission_id = post_mission(self.business)
         self.contract_id = ""
 
