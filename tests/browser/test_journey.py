@@ -47,7 +47,7 @@ def test_secretary_and_business_go_from_sign_up_to_a_published_review(
     expect(matches).to_be_visible()
     ranked = matches.get_by_role("listitem").filter(has_text="Claire Dubois")
     expect(ranked).to_have_count(1)
-    expect(ranked.get_by_role("list", name="Pourquoi ce résultat")).to_contain_text(
+    expect(ranked.get_by_role("list", name="Points forts")).to_contain_text(
         re.compile("médical", re.IGNORECASE)
     )
     screenshot(martin, "mission-owner")
