@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.accounts.api import blp as accounts_api
     from marketplace.bids.api import blp as bids_api
     from marketplace.cli import register_commands
+    from marketplace.contracts.agreement_api import blp as agreements_api
     from marketplace.contracts.api import blp as contracts_api
     from marketplace.contracts.regular_api import blp as regular_work_api
     from marketplace.conversations.api import blp as conversations_api
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         bids_api,
         contracts_api,
         regular_work_api,
+        agreements_api,
         reviews_api,
         payments_api,
         search_api,

@@ -2,11 +2,12 @@
 
 from marketplace.accounts.models import ApiToken, User, WebSession
 from marketplace.bids.models import Bid
+from marketplace.contracts.agreement_models import AgreementAcceptance, ContractAgreement
 from marketplace.contracts.models import Contract, ContractEvent
 from marketplace.conversations.models import Attachment, AttachmentAccess, Conversation, Message
 from marketplace.idempotency import IdempotencyKey
 from marketplace.jobs.models import JobOutbox
-from marketplace.missions.models import Invitation, Mission, NdaAcceptance
+from marketplace.missions.models import Invitation, Mission, NdaAcceptance, NdaDocument
 from marketplace.moderation.models import ModerationAction
 from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.payments.models import LedgerEntry
@@ -14,12 +15,14 @@ from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
 
 __all__ = [
+    "AgreementAcceptance",
     "ApiToken",
     "Attachment",
     "AttachmentAccess",
     "Bid",
     "BusinessProfile",
     "Contract",
+    "ContractAgreement",
     "ContractEvent",
     "Conversation",
     "IdempotencyKey",
@@ -30,6 +33,7 @@ __all__ = [
     "Mission",
     "ModerationAction",
     "NdaAcceptance",
+    "NdaDocument",
     "Notification",
     "NotificationSetting",
     "Review",

@@ -30,7 +30,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
 from marketplace.bids.models import Bid
 from marketplace.config import Settings
-from marketplace.contracts import parties, periods, urgent
+from marketplace.contracts import agreement, parties, periods, urgent
 from marketplace.contracts.models import CONTRACT, Contract, ContractEvent
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.db import utcnow
@@ -208,6 +208,7 @@ def hire(bid: Bid, user: User) -> Contract:
     transaction."""
     mission = bids.accept(bid, user)
     contract = create_from_bid(bid, actor=user)
+    agreement.write(contract, user)  # the written agreement, accepted by the business
     _tell(contract, contract.secretary_id, "bid_accepted", business=user.display_name)
     try:
         db.session.commit()
@@ -348,6 +349,8 @@ def mark_delivered(contract: Contract, user: User) -> None:
     """The delivery transition and the business told, in the caller's transaction (a
     delivery with files adds its message: `conversations.services.deliver`)."""
     check_role(user, "deliver")
+    CONTRACT.target("deliver", contract.status)
+    agreement.require_accepted(contract)
     _claim(contract, "deliver", user)
     _tell(contract, contract.business_id, "contract_delivered", secretary=user.display_name)
 
