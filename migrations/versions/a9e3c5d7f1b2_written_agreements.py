@@ -3,7 +3,7 @@ party's acceptance; the confidentiality agreement of a mission as a document, an
 acceptances with name and SHA-256
 
 Revision ID: a9e3c5d7f1b2
-Revises: e8a1c2d3f4b5
+Revises: f1b2c3d4e5a6
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'a9e3c5d7f1b2'
-down_revision = 'e8a1c2d3f4b5'
+down_revision = 'f1b2c3d4e5a6'
 branch_labels = None
 depends_on = None
 
