@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.bids.api import blp as bids_api
     from marketplace.cli import register_commands
     from marketplace.compliance.api import blp as compliance_api
+    from marketplace.contracts.agreement_api import blp as agreements_api
     from marketplace.contracts.api import blp as contracts_api
     from marketplace.contracts.milestone_api import blp as milestones_api
     from marketplace.contracts.regular_api import blp as regular_work_api
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
         contracts_api,
         regular_work_api,
         milestones_api,
+        agreements_api,
         reviews_api,
         payments_api,
         search_api,

@@ -3,12 +3,13 @@
 from marketplace.accounts.models import ApiToken, User, WebSession
 from marketplace.bids.models import Bid
 from marketplace.compliance.models import VigilanceDocument
+from marketplace.contracts.agreement_models import AgreementAcceptance, ContractAgreement
 from marketplace.contracts.models import Contract, ContractEvent
 from marketplace.conversations.models import Attachment, AttachmentAccess, Conversation, Message
 from marketplace.dac7.models import TaxProfile
 from marketplace.idempotency import IdempotencyKey
 from marketplace.jobs.models import JobOutbox
-from marketplace.missions.models import Invitation, Mission, NdaAcceptance
+from marketplace.missions.models import Invitation, Mission, NdaAcceptance, NdaDocument
 from marketplace.moderation.models import ModerationAction
 from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.payments.models import BillingMandate, LedgerEntry
@@ -17,6 +18,7 @@ from marketplace.reviews.models import Review
 from marketplace.saved_searches.models import SavedSearch
 
 __all__ = [
+    "AgreementAcceptance",
     "ApiToken",
     "Attachment",
     "AttachmentAccess",
@@ -24,6 +26,7 @@ __all__ = [
     "BillingMandate",
     "BusinessProfile",
     "Contract",
+    "ContractAgreement",
     "ContractEvent",
     "Conversation",
     "IdempotencyKey",
@@ -34,6 +37,7 @@ __all__ = [
     "Mission",
     "ModerationAction",
     "NdaAcceptance",
+    "NdaDocument",
     "Notification",
     "NotificationSetting",
     "Review",

@@ -155,6 +155,15 @@ def bid(
     return dict(body)
 
 
+def accept_agreement(api: Any, contract_id: str, secretary: dict[str, Any]) -> dict[str, Any]:
+    """The secretary accepts the contract's written agreement (API.md, Regular work)."""
+    status, body = api.post(
+        f"/api/v1/contracts/{contract_id}/agreement/accept", token=secretary["token"]
+    )
+    assert status == 200, body
+    return dict(body)
+
+
 class Deal:
     """A business, a secretary, a mission, her bid and (once hired) the contract.
 
@@ -178,12 +187,16 @@ class Deal:
             self.bid = rows.bid(self.secretary, self.mission["id"], amount_cents)
         self.contract: dict[str, Any] = {}
 
-    def hire(self) -> Deal:
+    def hire(self, *, agreement: bool = True) -> Deal:
+        """The business accepts the bid; then (`agreement`) the secretary accepts the written
+        agreement, which she must before she delivers."""
         status, body = self.api.post(
             f"/api/v1/bids/{self.bid['id']}/accept", token=self.business["token"]
         )
         assert status == 201, body
         self.contract = body
+        if agreement:
+            accept_agreement(self.api, self.contract_id, self.secretary)
         return self
 
     def act(self, action: str, who: str, json: Any = None) -> tuple[int, Any]:

@@ -44,7 +44,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.bids.models import Bid
 from marketplace.compliance import vigilance
 from marketplace.config import Settings
-from marketplace.contracts import parties
+from marketplace.contracts import agreement, parties
 from marketplace.contracts.models import (
     CONTRACT,
     MILESTONE,
@@ -389,6 +389,7 @@ def deliver(contract: Contract, milestone: ContractMilestone, user: User) -> Con
     if user.role is not Role.SECRETARY or contract.secretary_id != user.id:
         raise Forbidden()
     _contract_allows(contract, "deliver", milestone)
+    agreement.require_accepted(contract)  # she accepted the written agreement first
     _claim(milestone, "deliver")
     _event(contract, "milestone_delivered", user, _label(milestone), contract.status)
     _tell(

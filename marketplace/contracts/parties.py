@@ -28,6 +28,20 @@ def _place(profile: Any) -> list[str]:
     ]
 
 
+def postal_address(profile: Any) -> list[str]:
+    """A party's postal address as lines, from its profile: the street lines when the
+    profile has them (`street_line1`, `street_line2`), then the postal code and city, then
+    the country. Every document naming the parties (the agreement) takes it from here."""
+    if profile is None:
+        return []
+    streets = [
+        str(line).strip()
+        for line in (getattr(profile, "street_line1", ""), getattr(profile, "street_line2", ""))
+        if line and str(line).strip()
+    ]
+    return streets + _place(profile)
+
+
 def _address(profile: Any) -> dict[str, Any]:
     """The structured address and, when VAT is charged, the VAT number."""
     if profile is None:

@@ -54,7 +54,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.bids.models import Bid
 from marketplace.compliance import vigilance
 from marketplace.config import Settings
-from marketplace.contracts import parties, urgent
+from marketplace.contracts import agreement, parties, urgent
 from marketplace.contracts.models import (
     CONTRACT,
     PERIOD,
@@ -653,6 +653,7 @@ def add_entry(
     if contract.secretary_id != user.id:
         raise Forbidden()
     regular(contract)
+    agreement.require_accepted(contract)
     _check_urgent(contract, rate_kind, urgent_request_id)
     period = _period_for_date(contract, worked_on)
     _check_entry(contract, period, worked_on, minutes, rate_kind)
@@ -724,6 +725,8 @@ def submit(contract: Contract, period: ContractPeriod, user: User | None) -> Con
     if user is not None and contract.secretary_id != user.id:
         raise Forbidden()
     regular(contract)
+    if user is not None:
+        agreement.require_accepted(contract)
     _claim(period, "submit")
     used = usage(period)
     _event(contract, "period_submitted", user, f"#{period.sequence}", contract.status.value)

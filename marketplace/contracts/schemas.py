@@ -321,3 +321,27 @@ class ContractEventOut(Schema):
     actor_id = fields.UUID(allow_none=True)
     note = fields.String()
     at = fields.DateTime()
+
+
+class AgreementAcceptanceOut(Schema):
+    role = fields.String()
+    name = fields.String()
+    accepted_at = fields.DateTime()
+    sha256 = fields.String()
+
+
+class AgreementOut(Schema):
+    """The contract's written service agreement (`contracts.agreement`)."""
+
+    sha256 = fields.String()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    acceptances = fields.List(fields.Nested(AgreementAcceptanceOut))
+    accepted_by_both = fields.Boolean()
+    personal_data_annex = fields.Boolean()
+    pdf_url = fields.String()
+
+
+class AgreementAcceptIn(Schema):
+    # The SHA-256 of the document she read; when given it must be the agreement's.
+    sha256 = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"))

@@ -31,7 +31,7 @@ from marketplace.bids import services as bids
 from marketplace.bids.models import Bid
 from marketplace.compliance.vigilance import ask_for_document, require_vigilance
 from marketplace.config import Settings
-from marketplace.contracts import milestones, parties, periods, urgent
+from marketplace.contracts import agreement, milestones, parties, periods, urgent
 from marketplace.contracts.models import CONTRACT, Contract, ContractEvent
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.db import utcnow
@@ -209,6 +209,7 @@ def hire(bid: Bid, user: User) -> Contract:
     transaction."""
     mission = bids.accept(bid, user)
     contract = create_from_bid(bid, actor=user)
+    agreement.write(contract, user)  # the written agreement, accepted by the business
     _tell(contract, contract.secretary_id, "bid_accepted", business=user.display_name)
     ask_for_document(contract)  # from 5,000 € HT: her URSSAF attestation, before funding
     try:
@@ -355,6 +356,8 @@ def mark_delivered(contract: Contract, user: User) -> None:
     delivery with files adds its message: `conversations.services.deliver`)."""
     check_role(user, "deliver")
     milestones.refuse_contract_level(contract, _("livrer"))
+    CONTRACT.target("deliver", contract.status)
+    agreement.require_accepted(contract)
     _claim(contract, "deliver", user)
     _tell(contract, contract.business_id, "contract_delivered", secretary=user.display_name)
 

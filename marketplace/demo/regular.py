@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from marketplace.accounts.models import User
 from marketplace.bids import services as bids
 from marketplace.bids.schemas import BidIn
-from marketplace.contracts import periods
+from marketplace.contracts import agreement, periods
 from marketplace.contracts import services as contracts
 from marketplace.contracts.models import Contract, ContractPeriod, PeriodStatus, RateKind, TimeEntry
 from marketplace.extensions import db
@@ -210,6 +210,7 @@ def _live(
 ) -> None:
     """`weeks` of history, a week at a time: the calendar moves back a week, the week that
     just ended is filled in, sent and approved, and the job opens (and charges) the next."""
+    agreement.accept(contract, secretary)  # she accepts the written agreement before any work
     periods.fund(contract, periods.next_to_fund(contract), business)
     for week in range(weeks):
         _shift(contract, 7)

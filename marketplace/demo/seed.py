@@ -44,6 +44,7 @@ from marketplace.accounts.services import hash_password
 from marketplace.bids import services as bids
 from marketplace.bids.models import Bid
 from marketplace.bids.schemas import BidIn
+from marketplace.contracts import agreement
 from marketplace.contracts import services as contracts
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.conversations import services as conversations
@@ -534,6 +535,8 @@ class _Seeder:
         secretary = self.secretary_users[winner]
         if outcome is Outcome.AWAITING_FUNDING:
             return
+        # She accepts the written agreement before any work (contracts.agreement).
+        agreement.accept(contract, secretary)
         if outcome is Outcome.CANCELLED_UNFUNDED:
             self._cancel(contract, business, secretary)
             return

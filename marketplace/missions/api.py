@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Response
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
@@ -11,8 +12,14 @@ from marketplace.accounts.auth import api_user, optional_api_user
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
 from marketplace.http import Blueprint
-from marketplace.missions import services
-from marketplace.missions.models import Invitation, Mission, MissionStatus
+from marketplace.missions import nda, services
+from marketplace.missions.models import (
+    Invitation,
+    Mission,
+    MissionStatus,
+    NdaAcceptance,
+    NdaDocument,
+)
 from marketplace.missions.schemas import (
     InvitationIn,
     InvitationOut,
@@ -22,6 +29,8 @@ from marketplace.missions.schemas import (
     MissionOut,
     MissionPage,
     MissionPatch,
+    NdaAcceptIn,
+    NdaOut,
 )
 from marketplace.pagination import SelectPage
 
@@ -86,15 +95,59 @@ class MissionClose(MethodView):
         return shown(services.close_mission(services.owned_mission(user, mission_id), user), user)
 
 
+def _nda_shown(document: NdaDocument, accepted: NdaAcceptance | None) -> dict[str, Any]:
+    return {
+        "sha256": document.sha256,
+        "version": document.version,
+        "created_at": document.created_at,
+        "pdf_url": f"/api/v1/missions/{document.mission_id}/nda.pdf",
+        "acceptance": accepted,
+    }
+
+
 @blp.route("/missions/<uuid:mission_id>/nda")
 class MissionNda(MethodView):
+    @blp.response(200, NdaOut)
+    def get(self, mission_id: uuid.UUID) -> dict[str, Any]:
+        """The mission's confidentiality agreement (SHA-256, version) and, for a secretary,
+        her acceptance."""
+        user = api_user()
+        mission = services.visible_mission(user, mission_id)
+        document = services.nda_document(mission)
+        mine = services.nda_acceptance(mission, user) if user.role is Role.SECRETARY else None
+        return _nda_shown(document, mine)
+
+    @blp.arguments(NdaAcceptIn, required=False)
     @blp.response(200, MissionOut)
-    def post(self, mission_id: uuid.UUID) -> Mission:
-        """Accept the confidentiality agreement of a confidential mission (secretary)."""
+    def post(self, data: dict[str, Any] | None, mission_id: uuid.UUID) -> Mission:
+        """Accept the confidentiality agreement of a confidential mission (secretary): her
+        name, the time and the document's SHA-256 are recorded. Optional `sha256`: the
+        version she read (409 `nda_changed` if it is no longer the current one)."""
         user = api_user(Role.SECRETARY)
         mission = services.visible_mission(user, mission_id)
-        services.accept_nda(mission, user)
+        services.accept_nda(mission, user, (data or {}).get("sha256"))
         return shown(mission, user)
+
+
+@blp.route("/missions/<uuid:mission_id>/nda.pdf")
+class MissionNdaPdf(MethodView):
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+    def get(self, mission_id: uuid.UUID) -> Response:
+        """The confidentiality agreement as a PDF (whoever may see the mission)."""
+        mission = services.visible_mission(api_user(), mission_id)
+        return nda_pdf_response(services.nda_document(mission))
+
+
+def nda_pdf_response(document: NdaDocument) -> Response:
+    return Response(
+        document.pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{nda.filename(document)}"',
+            "Cache-Control": "private, no-store",
+            "X-Document-SHA256": document.sha256,
+        },
+    )
 
 
 @blp.route("/missions/<uuid:mission_id>/invitations")

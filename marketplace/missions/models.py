@@ -125,9 +125,35 @@ class NdaAcceptance(db.Model):  # type: ignore[name-defined]
     secretary_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
     )
+    # Who accepted (her name then) and the SHA-256 of the agreement's PDF she accepted
+    # (`NdaDocument`); empty for acceptances recorded before the agreement was a document.
+    name: Mapped[str] = mapped_column(sa.String(300), default="", server_default="", nullable=False)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     accepted_at: Mapped[datetime] = created_at()
 
     __table_args__ = (sa.UniqueConstraint("mission_id", "secretary_id", name="uq_nda_once"),)
+
+
+class NdaDocument(db.Model):  # type: ignore[name-defined]
+    """A confidential mission's confidentiality agreement as a PDF (`missions.nda`), stored
+    once per content: editing the mission's title or the business's name makes a new
+    version, and an acceptance names the SHA-256 of the one accepted."""
+
+    __tablename__ = "nda_documents"
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    mission_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("missions.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False)
+    created_at: Mapped[datetime] = created_at()
+
+    __table_args__ = (
+        sa.UniqueConstraint("mission_id", "sha256", name="uq_nda_documents_content"),
+        sa.UniqueConstraint("mission_id", "version", name="uq_nda_documents_version"),
+    )
 
 
 # The mission workflow: "update" and "invite" keep it open; "hire" happens when a bid is

@@ -150,3 +150,24 @@ class InvitationOut(Schema):
 
 class InvitationPage(PageOut):
     results = fields.List(fields.Nested(InvitationOut), required=True)
+
+
+class NdaAcceptanceOut(Schema):
+    name = fields.String()
+    accepted_at = fields.DateTime()
+    sha256 = fields.String(allow_none=True)
+
+
+class NdaOut(Schema):
+    """A confidential mission's confidentiality agreement (`missions.nda`)."""
+
+    sha256 = fields.String()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    pdf_url = fields.String()
+    acceptance = fields.Nested(NdaAcceptanceOut, allow_none=True)
+
+
+class NdaAcceptIn(Schema):
+    # The SHA-256 of the version she read; when given it must be the current one.
+    sha256 = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9a-fA-F]{64}$"))

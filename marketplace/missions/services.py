@@ -22,12 +22,14 @@ from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
 from marketplace.geo.places import Place
+from marketplace.missions import nda
 from marketplace.missions.models import (
     MISSION,
     Invitation,
     Mission,
     MissionStatus,
     NdaAcceptance,
+    NdaDocument,
     PeriodUnit,
     Pricing,
     Schedule,
@@ -314,25 +316,65 @@ def details_visible(mission: Mission, user: User | None) -> bool:
     return user.role is Role.SECRETARY and nda_accepted(mission, user)
 
 
-def accept_nda(mission: Mission, user: User) -> NdaAcceptance | None:
-    if user.role is not Role.SECRETARY:
-        raise Forbidden()
-    if not mission.confidential:
-        raise Conflict(_("Cette mission n'est pas confidentielle."))
-    existing = db.session.scalar(
+class NdaChanged(Conflict):
+    """She accepted by a SHA-256 that is not the agreement's: she read another version."""
+
+    code = "nda_changed"
+
+
+def nda_acceptance(mission: Mission, user: User) -> NdaAcceptance | None:
+    return db.session.scalar(
         sa.select(NdaAcceptance).where(
             NdaAcceptance.mission_id == mission.id, NdaAcceptance.secretary_id == user.id
         )
     )
+
+
+def nda_document(mission: Mission) -> NdaDocument:
+    """The confidentiality agreement of a confidential mission as it reads today (404 for
+    a mission without one); stored once per content (`missions.nda`), committed."""
+    if not mission.confidential:
+        raise NotFound(_("Cette mission n'a pas d'accord de confidentialité."))
+    document = nda.current(mission)
+    db.session.commit()
+    return document
+
+
+def accept_nda(mission: Mission, user: User, sha256: str | None = None) -> NdaAcceptance | None:
+    """She accepts the confidentiality agreement: her name, the time and the SHA-256 of the
+    document (`missions.nda`) are recorded. Accepting again changes nothing; with `sha256`,
+    it must be the document's as it reads now (409 `nda_changed` otherwise)."""
+    if user.role is not Role.SECRETARY:
+        raise Forbidden()
+    if not mission.confidential:
+        raise Conflict(_("Cette mission n'est pas confidentielle."))
+    existing = nda_acceptance(mission, user)
     if existing is not None:
         return existing  # accepting twice is harmless and idempotent
-    nda = NdaAcceptance(mission_id=mission.id, secretary_id=user.id)
-    db.session.add(nda)
+    document = nda.current(mission)
+    if sha256 is not None and sha256.lower() != document.sha256:
+        db.session.rollback()
+        raise NdaChanged(
+            _(
+                "L'accord de confidentialité a changé : relisez la version %(version)s "
+                "(SHA-256 %(sha)s).",
+                version=document.version,
+                sha=document.sha256,
+            )
+        )
+    accepted = NdaAcceptance(
+        mission_id=mission.id,
+        secretary_id=user.id,
+        name=user.display_name,
+        sha256=document.sha256,
+    )
+    db.session.add(accepted)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-    return nda
+        return nda_acceptance(mission, user)
+    return accepted
 
 
 def invite(mission: Mission, user: User, secretary_id: uuid.UUID, message: str = "") -> Invitation:

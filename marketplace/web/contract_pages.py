@@ -10,14 +10,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
 from marketplace.compliance import vigilance
-from marketplace.contracts import milestones, view
+from marketplace.contracts import agreement, milestones, view
 from marketplace.contracts import services as contracts
+from marketplace.contracts.agreement_api import pdf_response as agreement_pdf_response
 from marketplace.contracts.models import MILESTONE, Contract, ContractStatus
 from marketplace.contracts.schemas import CancelIn, DisputeIn
 from marketplace.conversations import services as conversations
@@ -67,7 +68,10 @@ def _contract_page(
     steps = (
         milestones.with_money(milestones.milestones_of(contract)) if contract.by_milestones else []
     )
+    written = agreement.current(contract)
     context: dict[str, Any] = {
+        # The written agreement, who accepted it and whether she still has to.
+        "agreement": agreement.state(written) if written is not None else None,
         "milestones": steps,
         "milestone_actions": {s.id: milestones.actions(contract, s, user) for s in steps},
         "milestone_labels": MILESTONE.labels,
@@ -229,6 +233,23 @@ def contract_fund(contract_id: uuid.UUID) -> ResponseReturnValue:
             )
         else:
             flash(_("Paiement en cours de confirmation."), "info")
+    return _back(contract.id)
+
+
+@bp.get("/contrats/<uuid:contract_id>/contrat-de-prestation.pdf")
+def contract_agreement_pdf(contract_id: uuid.UUID) -> Response:
+    """The agreement with the page of the acceptances recorded so far."""
+    contract = contracts.visible_contract(signed_in(), contract_id)
+    return agreement_pdf_response(agreement.agreement_of(contract))
+
+
+@bp.post("/contrats/<uuid:contract_id>/contrat-de-prestation/accepter")
+def contract_agreement_accept(contract_id: uuid.UUID) -> ResponseReturnValue:
+    user = signed_in()
+    contract = contracts.visible_contract(user, contract_id)
+    with refused_as_flash():
+        agreement.accept(contract, user, request.form.get("sha256") or None)
+        flash(_("Contrat de prestation accepté : vous pouvez commencer le travail."), "success")
     return _back(contract.id)
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -21,6 +21,7 @@ from marketplace.contracts import services as contracts
 from marketplace.errors import FieldErrors
 from marketplace.extensions import db
 from marketplace.missions import services as missions
+from marketplace.missions.api import nda_pdf_response
 from marketplace.missions.models import Mission, MissionStatus
 from marketplace.missions.schemas import MissionIn, MissionPatch, SlotIn
 from marketplace.moderation import services as moderation
@@ -254,7 +255,13 @@ def _mission_page(
         "has_profile": False,
         "contract": None,
         "moderation": None,
+        # A confidential mission's agreement (the document, and her acceptance of it).
+        "nda": None,
+        "nda_acceptance": None,
     }
+    if mission.confidential and viewer is not None and viewer.role is Role.SECRETARY:
+        context["nda"] = missions.nda_document(mission)
+        context["nda_acceptance"] = missions.nda_acceptance(mission, viewer)
     if (
         viewer is not None
         and mission.status is MissionStatus.CLOSED
@@ -295,12 +302,18 @@ def mission_close(mission_id: uuid.UUID) -> ResponseReturnValue:
     return redirect(url_for("web.mission_detail", mission_id=mission_id))
 
 
+@bp.get("/missions/<uuid:mission_id>/accord-de-confidentialite.pdf")
+def mission_nda_pdf(mission_id: uuid.UUID) -> Response:
+    mission = missions.visible_mission(signed_in(), mission_id)
+    return nda_pdf_response(missions.nda_document(mission))
+
+
 @bp.post("/missions/<uuid:mission_id>/confidentialite")
 def mission_accept_nda(mission_id: uuid.UUID) -> ResponseReturnValue:
     user = signed_in(Role.SECRETARY)
     mission = missions.visible_mission(user, mission_id)
     with refused_as_flash():
-        missions.accept_nda(mission, user)
+        missions.accept_nda(mission, user, request.form.get("sha256") or None)
         flash(
             _("Accord de confidentialité accepté : le détail de la mission est visible."), "success"
         )

@@ -87,6 +87,9 @@ def test_a_question_a_pdf_its_register_a_delivery_and_the_dispute_reader(
     contract_id = accept[1]["id"]
     assert api.post(f"/api/v1/contracts/{contract_id}/fund", token=business["token"])[0] == 200
     ines.goto(f"/contrats/{contract_id}")
+    # She accepts the written agreement first (the delivery waits for it).
+    ines.get_by_role("button", name="J'accepte le contrat de prestation").click()
+    flash(ines, "Contrat de prestation accepté")
     ines.get_by_label("Message de livraison (facultatif)").fill("Les 36 comptes rendus.")
     ines.get_by_label(re.compile(r"^Livrables \(facultatif\)")).set_input_files(str(delivered_doc))
     ines.get_by_role("button", name="Marquer comme livré").click()

@@ -105,6 +105,15 @@ def test_secretary_and_business_go_from_sign_up_to_a_published_review(
     todo = claire.get_by_role("region", name="À faire maintenant")
     todo.get_by_role("link", name="À vous : livrer le travail").click()
     expect(claire).to_have_url(re.compile(f"{contract}$"))
+    # The written agreement first: its fingerprint, then her acceptance.
+    agreement = claire.get_by_role("region", name="Contrat de prestation")
+    expect(agreement.locator("code.sha256")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    expect(agreement).to_contain_text("Accepté par Dr Martin")
+    agreement.get_by_role("button", name="J'accepte le contrat de prestation").click()
+    flash(claire, "Contrat de prestation accepté")
+    expect(claire.get_by_role("region", name="Contrat de prestation")).to_contain_text(
+        "Accepté par Claire Dubois"
+    )
     claire.get_by_role("button", name="Marquer comme livré").click()
     flash(claire, "Travail marqué comme livré.")
 

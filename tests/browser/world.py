@@ -51,7 +51,9 @@ def _contract(
 ) -> dict[str, Any]:
     mission = rows.mission(business, title=title, budget_cents=cents + 10_000)
     bid = rows.bid(secretary, mission["id"], cents)
-    return dict(_ok(api.post(f"/api/v1/bids/{bid['id']}/accept", token=business["token"]), 201))
+    contract = dict(_ok(api.post(f"/api/v1/bids/{bid['id']}/accept", token=business["token"]), 201))
+    f.accept_agreement(api, contract["id"], secretary)  # she accepts the written agreement
+    return contract
 
 
 def build(app: Flask) -> World:

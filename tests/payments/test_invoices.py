@@ -126,6 +126,7 @@ def test_a_second_contract_of_the_same_secretary_gets_the_next_number(api) -> No
     bid = f.bid(api, deal.secretary, mission["id"], 50_000)
     status, contract = api.post(f"/api/v1/bids/{bid['id']}/accept", token=deal.business["token"])
     assert status == 201
+    f.accept_agreement(api, contract["id"], deal.secretary)
     for action, who in (("fund", "business"), ("deliver", "secretary"), ("approve", "business")):
         assert (
             api.post(

@@ -48,7 +48,9 @@ def recurring_mission(**overrides: Any) -> dict[str, Any]:
 
 
 class Engagement:
-    def __init__(self, api: Any, *, hourly_one_off: bool = False, **mission: Any) -> None:
+    def __init__(
+        self, api: Any, *, hourly_one_off: bool = False, agreement: bool = True, **mission: Any
+    ) -> None:
         self.api = api
         self.business = f.business(api)
         self.secretary = f.secretary(api, **SURCHARGES)
@@ -74,6 +76,8 @@ class Engagement:
             f"/api/v1/bids/{self.bid['id']}/accept", token=self.business["token"]
         )
         assert status == 201, self.contract
+        if agreement:  # she accepts the written agreement before she logs any time
+            f.accept_agreement(api, self.id, self.secretary)
 
     @property
     def id(self) -> str:

@@ -156,11 +156,19 @@ class WebDeal:
         assert match, page.text[:800]
         return match.group(1)
 
-    def hire(self) -> Page:
+    def hire(self, *, agreement: bool = True) -> Page:
+        """The business accepts her quote; then (`agreement`) she accepts the written
+        agreement on the contract page, as she must before she delivers."""
         bid_id = self.bid_id()
         page = self.business.submit(f"/devis/{bid_id}/accepter")
         self.contract_id = contract_id_from(page)
+        if agreement:
+            self.accept_agreement()
         return page
+
+    def accept_agreement(self) -> Page:
+        action = f"{self.contract_path}/contrat-de-prestation/accepter"
+        return self.secretary.submit(self.contract_path, action=action)
 
     @property
     def contract_path(self) -> str:
