@@ -52,6 +52,7 @@ class Split:
         )
         assert status == 201, body
         self.contract = body
+        f.accept_agreement(self.api, body["id"], self.secretary)  # before any delivery
         return self
 
     @property
