@@ -313,6 +313,9 @@ MISSION_COLUMNS = (
     Mission.pricing,
     Mission.budget_cents,
     Mission.estimated_hours,
+    Mission.schedule,
+    Mission.hours_per_period,
+    Mission.weekly_slots,
     Mission.remote_ok,
     Mission.start_date,
     Mission.end_date,
@@ -350,7 +353,7 @@ def mission_doc(row: Any) -> Doc:
         if part
     )
     start: date = row.start_date
-    days = ranking.mission_days(start, row.end_date)
+    days = ranking.needed_days(row)
     skills = list(row.skills)
     return {
         "id": str(row.id),
@@ -367,7 +370,7 @@ def mission_doc(row: Any) -> Doc:
         "urgent": row.urgent,
         "confidential": row.confidential,
         "budget_cents": row.budget_cents,
-        "budget_rate_cents": ranking.hourly_budget(row.budget_cents, row.estimated_hours),
+        "budget_rate_cents": ranking.hourly_budget(row.budget_cents, ranking.budget_hours(row)),
         "start_date": start.isoformat(),
         "end_date": row.end_date.isoformat() if row.end_date else None,
         "created_at": row.created_at.isoformat(),

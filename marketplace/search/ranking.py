@@ -122,6 +122,23 @@ def urgent_rate(rate_cents: int, surcharge_percent: int) -> int:
     return rate_cents * (100 + surcharge_percent) // 100
 
 
+def budget_hours(mission: Any) -> float | None:
+    """The hours a mission's budget pays for: one period's for recurring work (its budget
+    is a period's), else the estimate."""
+    if getattr(mission, "schedule", None) == "recurring":
+        return getattr(mission, "hours_per_period", None)
+    return getattr(mission, "estimated_hours", None)
+
+
+def needed_days(mission: Any) -> list[str]:
+    """The weekdays a mission needs: its weekly slots' for recurring work, else those of
+    its first week (`mission_days`)."""
+    slots = getattr(mission, "weekly_slots", None) or []
+    if slots:
+        return sorted({slot["day"] for slot in slots}, key=WEEKDAY_CODES.index)
+    return mission_days(mission.start_date, mission.end_date)
+
+
 def hourly_budget(budget_cents: int, estimated_hours: float | None) -> int | None:
     """The hourly rate a mission's budget allows, when it can be known."""
     if estimated_hours:
@@ -276,10 +293,10 @@ def criteria_for_mission(mission: Any, strict_specialty: bool = True) -> Secreta
         strict_specialty=strict_specialty,
         origin=origin,
         onsite=not mission.remote_ok,
-        budget_rate_cents=hourly_budget(mission.budget_cents, mission.estimated_hours),
+        budget_rate_cents=hourly_budget(mission.budget_cents, budget_hours(mission)),
         urgent=mission.urgent,
         start_date=mission.start_date,
-        days=tuple(mission_days(mission.start_date, mission.end_date)),
+        days=tuple(needed_days(mission)),
         skills=tuple(mission.skills),
         terms=text.query_terms(mission.title, limit=12),
         words=text.query_words(mission.title, limit=12),

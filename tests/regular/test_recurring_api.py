@@ -4,6 +4,7 @@ next period opened and charged by the job, and the contract ended with its notic
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from marketplace.contracts import periods as periods_service
@@ -333,3 +334,18 @@ def test_a_recurring_contract_reaching_5000_eur_needs_her_urssaf_attestation(api
     status, state = e.get(f"/api/v1/contracts/{e.id}/vigilance")
     assert status == 200 and state["required"] is True and state["status"] == "missing", state
     assert state["total_excl_tax_cents"] >= 500_000
+
+
+def test_recurring_work_is_matched_on_its_period_budget_and_its_slot_days(api, app) -> None:
+    from marketplace.missions.models import Mission
+    from marketplace.search import ranking
+
+    e = Engagement(api)
+    with app.app_context():
+        from marketplace.extensions import db
+
+        mission = db.session.get(Mission, uuid.UUID(e.mission["id"]))
+        criteria = ranking.criteria_for_mission(mission)
+    # 300 EUR for 10 hours a week: 30 EUR an hour, read from one period, not the estimate.
+    assert criteria.budget_rate_cents == 3_000
+    assert criteria.days == ("mon", "tue", "wed", "thu", "fri")  # its weekly slots
