@@ -250,6 +250,12 @@ def static_secretary_doc(row: Any) -> Doc:
         "department_code": row.department_code,
         "hourly_rate_cents": row.hourly_rate_cents,
         "urgent_rate_cents": ranking.urgent_rate(row.hourly_rate_cents, row.surcharge_percent),
+        "evening_rate_cents": ranking.urgent_rate(
+            row.hourly_rate_cents, row.evening_surcharge_percent
+        ),
+        "weekend_rate_cents": ranking.urgent_rate(
+            row.hourly_rate_cents, row.weekend_surcharge_percent
+        ),
         "surcharge_percent": row.surcharge_percent,
         "remote": row.remote,
         "onsite_radius_km": row.onsite_radius_km,

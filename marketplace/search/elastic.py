@@ -78,6 +78,8 @@ SECRETARY_MAPPING: Json = {
         "department_code": _KEYWORD,
         "hourly_rate_cents": _INT,
         "urgent_rate_cents": _INT,
+        "evening_rate_cents": _INT,
+        "weekend_rate_cents": _INT,
         "surcharge_percent": _INT,
         "remote": _BOOL,
         "onsite_radius_km": _INT,

@@ -172,7 +172,7 @@ def explain_secretary(
             out.con("rating", w.gettext("Note moyenne : %(rating)s", rating=sentence))
     budget = c.budget_rate_cents if c.budget_rate_cents is not None else c.max_rate_cents
     if budget:
-        rate = int(doc["urgent_rate_cents"] if c.urgent else doc["hourly_rate_cents"])
+        rate = int(doc.get(ranking.rate_field(c), doc["hourly_rate_cents"]))
         if rate <= budget:
             if c.urgent and doc.get("surcharge_percent"):
                 out.pro("budget", w.gettext("Dans votre budget, majoration urgence comprise"))

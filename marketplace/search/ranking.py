@@ -25,7 +25,8 @@ Each term is a weight times a number between 0 and 1:
 * rating (3): a Bayesian average with a prior of 5 reviews at 4/5,
   `(5 x 4 + sum of ratings) / (5 + n)`, mapped from 1..5 to 0..1. One 5-star review gives
   4.17, forty 4.8-star reviews give 4.71: volume earns trust. Published reviews only.
-* budget (2): 1 when the hourly rate (with the urgency surcharge for an urgent mission) is
+* budget (2): 1 when the hourly rate (with her surcharge for the mission's hours: urgent for
+  an urgent mission, evening or weekend for regular work in such slots, `rate_kind_of`) is
   within the client's hourly budget, then a gauss decay: 0.5 at 15 % over budget.
 * availability (1, 2 when urgent): half for being available by the start date (a quarter
   when available within a week after it), half for the share of the mission's weekdays the
@@ -122,6 +123,25 @@ def urgent_rate(rate_cents: int, surcharge_percent: int) -> int:
     return rate_cents * (100 + surcharge_percent) // 100
 
 
+EVENING_FROM = "19:00"
+
+
+def rate_kind_of(mission: Any) -> str:
+    """The rate a mission pays her at: weekend or evening slots bring her surcharge for
+    them (the larger share wins: weekend first), an urgent mission her urgent one."""
+    slots = getattr(mission, "weekly_slots", None) or []
+    if any(slot["day"] in ("sat", "sun") for slot in slots):
+        return "weekend"
+    if any(slot["end"] > EVENING_FROM for slot in slots):
+        return "evening"
+    return "urgent" if mission.urgent else "hourly"
+
+
+def rate_field(c: Any) -> str:
+    kind = c.rate_kind if c.rate_kind != "hourly" or not c.urgent else "urgent"
+    return f"{kind}_rate_cents"
+
+
 def budget_hours(mission: Any) -> float | None:
     """The hours a mission's budget pays for: one period's for recurring work (its budget
     is a period's), else the estimate."""
@@ -174,6 +194,9 @@ class SecretaryCriteria:
     budget_rate_cents: int | None = None  # the hourly rate the client has in mind
     max_rate_cents: int | None = None  # filter
     urgent: bool = False
+    # Which of her rates the budget is compared with: "hourly", "urgent", or for regular
+    # work in evening or weekend slots "evening" / "weekend" (her surcharge for them).
+    rate_kind: str = "hourly"
     start_date: date | None = None
     days: tuple[str, ...] = ()
     available_on: date | None = None  # filter
@@ -234,7 +257,7 @@ def secretary_plan(c: SecretaryCriteria) -> Plan:
             NumberDecay(
                 "budget",
                 W_BUDGET,
-                "urgent_rate_cents" if c.urgent else "hourly_rate_cents",
+                rate_field(c),
                 origin=budget / 2,
                 offset=budget / 2,
                 scale=budget * BUDGET_SCALE,
@@ -295,6 +318,7 @@ def criteria_for_mission(mission: Any, strict_specialty: bool = True) -> Secreta
         onsite=not mission.remote_ok,
         budget_rate_cents=hourly_budget(mission.budget_cents, budget_hours(mission)),
         urgent=mission.urgent,
+        rate_kind=rate_kind_of(mission),
         start_date=mission.start_date,
         days=tuple(needed_days(mission)),
         skills=tuple(mission.skills),

@@ -349,3 +349,26 @@ def test_recurring_work_is_matched_on_its_period_budget_and_its_slot_days(api, a
     # 300 EUR for 10 hours a week: 30 EUR an hour, read from one period, not the estimate.
     assert criteria.budget_rate_cents == 3_000
     assert criteria.days == ("mon", "tue", "wed", "thu", "fri")  # its weekly slots
+
+
+def test_evening_and_weekend_slots_compare_the_budget_with_her_surcharged_rate(api, app) -> None:
+    from types import SimpleNamespace
+
+    from marketplace.search import ranking
+
+    def mission(*slots: tuple[str, str, str], urgent: bool = False) -> SimpleNamespace:
+        return SimpleNamespace(
+            weekly_slots=[{"day": d, "start": a, "end": b} for d, a, b in slots], urgent=urgent
+        )
+
+    assert ranking.rate_kind_of(mission(("sat", "09:00", "12:00"))) == "weekend"
+    assert ranking.rate_kind_of(mission(("mon", "17:00", "20:00"))) == "evening"
+    assert ranking.rate_kind_of(mission(("mon", "08:00", "12:00"))) == "hourly"
+    assert ranking.rate_kind_of(mission(urgent=True)) == "urgent"
+    e = Engagement(api, weekly_slots=[{"day": "sat", "start": "09:00", "end": "12:00"}])
+    with app.app_context():
+        from marketplace.extensions import db
+        from marketplace.missions.models import Mission
+
+        criteria = ranking.criteria_for_mission(db.session.get(Mission, uuid.UUID(e.mission["id"])))
+    assert ranking.rate_field(criteria) == "weekend_rate_cents"
