@@ -164,8 +164,11 @@ def test_with_stripe_she_connects_payouts_and_the_business_pays_on_checkout(
     martin.reload()
     expect(martin.get_by_role("main")).to_contain_text("Payé, fonds en séquestre")
 
-    # She delivers; he approves; the transfer to her Stripe account is made.
+    # She accepts the written agreement, delivers; he approves; the transfer is made.
     claire.goto(contract)
+    claire.get_by_role("region", name="Contrat de prestation").get_by_role(
+        "button", name="J'accepte le contrat de prestation"
+    ).click()
     claire.get_by_role("button", name="Marquer comme livré").click()
     flash(claire, "Travail marqué comme livré.")
     martin.reload()
