@@ -49,18 +49,17 @@ from marketplace.contracts.models import (
     CONTRACT,
     MILESTONE,
     Contract,
-    ContractEvent,
     ContractMilestone,
 )
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.contracts.models import MilestoneStatus as M
+from marketplace.contracts.telling import record_event as _event
+from marketplace.contracts.telling import tell as _tell
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
-from marketplace.notifications.services import notify
 from marketplace.payments import escrow, ledger, payouts
 from marketplace.payments.interfaces import ContractRef, FundingStart, InvoiceFacts, PaymentError
-from marketplace.urls import path_for
 from marketplace.workflow import ConcurrentTransition, InvalidTransition
 
 
@@ -200,31 +199,6 @@ def statuses(contract_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[M]]:
 
 
 # --- telling, recording --------------------------------------------------------
-
-
-def _tell(contract: Contract, user_id: uuid.UUID, kind: str, key: str, **params: Any) -> None:
-    notify(
-        user_id,
-        kind,
-        subject=("contract", contract.id),
-        url=path_for("web.contract_detail", contract_id=contract.id),
-        params={"mission": contract.mission.title, **params},
-        dedupe_key=f"{kind}:{key}",
-    )
-
-
-def _event(contract: Contract, action: str, actor: User | None, note: str, frm: S) -> None:
-    db.session.add(
-        ContractEvent(
-            contract_id=contract.id,
-            actor_id=actor.id if actor else None,
-            action=action,
-            from_status=frm.value,
-            to_status=contract.status.value,
-            note=note,
-        )
-    )
-    db.session.flush()
 
 
 def _claim(milestone: ContractMilestone, action: str, **values: Any) -> M:

@@ -59,7 +59,6 @@ from marketplace.contracts.models import (
     CONTRACT,
     PERIOD,
     Contract,
-    ContractEvent,
     ContractKind,
     ContractPeriod,
     RateKind,
@@ -67,6 +66,8 @@ from marketplace.contracts.models import (
 )
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.contracts.models import PeriodStatus as P
+from marketplace.contracts.telling import record_event as _event
+from marketplace.contracts.telling import tell as _tell
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
@@ -347,33 +348,6 @@ def usages(periods: list[ContractPeriod]) -> dict[uuid.UUID, Usage]:
 
 
 # --- telling the parties ----------------------------------------------------------
-
-
-def _tell(contract: Contract, user_id: uuid.UUID, kind: str, key: str, **params: Any) -> None:
-    notify(
-        user_id,
-        kind,
-        subject=("contract", contract.id),
-        url=path_for("web.contract_detail", contract_id=contract.id),
-        params={"mission": contract.mission.title, **params},
-        dedupe_key=f"{kind}:{key}",
-    )
-
-
-def _event(
-    contract: Contract, action: str, actor: User | None, note: str = "", frm: str | None = None
-) -> None:
-    db.session.add(
-        ContractEvent(
-            contract_id=contract.id,
-            actor_id=actor.id if actor else None,
-            action=action,
-            from_status=frm,
-            to_status=contract.status.value,
-            note=note,
-        )
-    )
-    db.session.flush()
 
 
 def _claim(period: ContractPeriod, action: str, **values: Any) -> P:

@@ -31,8 +31,8 @@ from marketplace.bids import services as bids
 from marketplace.bids.models import Bid
 from marketplace.compliance.vigilance import ask_for_document, require_vigilance
 from marketplace.config import Settings
-from marketplace.contracts import agreement, milestones, parties, periods, urgent
-from marketplace.contracts.models import CONTRACT, Contract, ContractEvent
+from marketplace.contracts import agreement, milestones, parties, periods, telling, urgent
+from marketplace.contracts.models import CONTRACT, Contract
 from marketplace.contracts.models import ContractStatus as S
 from marketplace.db import utcnow
 from marketplace.errors import FieldErrors, Forbidden, NotFound
@@ -101,17 +101,7 @@ def check_role(user: User, action: str) -> None:
 
 
 def _event(contract: Contract, action: str, actor: User | None, frm: S | None, note: str) -> None:
-    db.session.add(
-        ContractEvent(
-            contract_id=contract.id,
-            actor_id=actor.id if actor else None,
-            action=action,
-            from_status=frm.value if frm else None,
-            to_status=contract.status.value,
-            note=note,
-        )
-    )
-    db.session.flush()
+    telling.record_event(contract, action, actor, note, frm)
 
 
 def _claim(contract: Contract, action: str, actor: User | None, note: str = "", **values: Any) -> S:
@@ -142,15 +132,8 @@ def _rolled_back_on_failure(fn: Any, *args: Any) -> Any:
 
 
 def _tell(contract: Contract, user_id: uuid.UUID, kind: str, **params: Any) -> None:
-    """Notify one party about this contract (in the current transaction)."""
-    notify(
-        user_id,
-        kind,
-        subject=("contract", contract.id),
-        url=path_for("web.contract_detail", contract_id=contract.id),
-        params={"mission": contract.mission.title, **params},
-        dedupe_key=f"{kind}:{contract.id}",
-    )
+    """Notify one party about this contract (in the current transaction), once per kind."""
+    telling.tell(contract, user_id, kind, str(contract.id), **params)
 
 
 def _other_party(contract: Contract, user: User) -> uuid.UUID:

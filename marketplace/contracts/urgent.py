@@ -26,11 +26,10 @@ from marketplace.contracts.models import (
     UrgentRequest,
     UrgentStatus,
 )
+from marketplace.contracts.telling import tell as _tell
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
-from marketplace.notifications.services import notify
-from marketplace.urls import path_for
 from marketplace.workflow import Workflow
 
 URGENT: Workflow[UrgentStatus] = Workflow(
@@ -52,17 +51,6 @@ URGENT: Workflow[UrgentStatus] = Workflow(
         UrgentStatus.DECLINED: "answered_at",
     },
 )
-
-
-def _tell(contract: Contract, user_id: uuid.UUID, kind: str, key: str, **params: str) -> None:
-    notify(
-        user_id,
-        kind,
-        subject=("contract", contract.id),
-        url=path_for("web.contract_detail", contract_id=contract.id),
-        params={"mission": contract.mission.title, **params},
-        dedupe_key=f"{kind}:{key}",
-    )
 
 
 def send(
