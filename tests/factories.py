@@ -31,10 +31,11 @@ from marketplace.bids.models import Bid, BidStatus
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.geo.places import Place, lookup
-from marketplace.missions.models import Mission, MissionStatus, Pricing
+from marketplace.missions.models import Mission, MissionStatus, PeriodUnit, Pricing, Schedule
 from marketplace.payments import mandate
 from marketplace.payments.models import BillingMandate
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
+from marketplace.taxonomy import WEEKDAY_CODES
 
 _counter = itertools.count(1)
 
@@ -426,7 +427,11 @@ def secretary_columns(**payload: Any) -> dict[str, Any]:
     if availability is not None:
         # As the API reads it: the given object replaces the default one, and what it
         # leaves out takes AvailabilitySchema's defaults (35 h, available from now on).
-        columns["weekdays"] = list(availability.get("weekdays", []))
+        columns["slots"] = list(availability.get("slots", []))
+        columns["weekdays"] = sorted(
+            set(availability.get("weekdays", [])) | {s["day"] for s in columns["slots"]},
+            key=WEEKDAY_CODES.index,
+        )
         columns["hours_per_week"] = availability.get("hours_per_week", 35)
         day = availability.get("available_from")
         columns["available_from"] = date.fromisoformat(day) if isinstance(day, str) else day
@@ -441,6 +446,10 @@ def mission_columns(**payload: Any) -> dict[str, Any]:
             columns[key] = date.fromisoformat(columns[key])
     if isinstance(columns.get("pricing"), str):
         columns["pricing"] = Pricing(columns["pricing"])
+    if isinstance(columns.get("schedule"), str):
+        columns["schedule"] = Schedule(columns["schedule"])
+    if isinstance(columns.get("period"), str):
+        columns["period"] = PeriodUnit(columns["period"])
     return columns
 
 

@@ -11,9 +11,9 @@ from flask.views import MethodView
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role
-from marketplace.bids import services
+from marketplace.bids import compare, services
 from marketplace.bids.models import Bid
-from marketplace.bids.schemas import BidIn, BidOut, BidPage
+from marketplace.bids.schemas import BidIn, BidOut, BidPage, MissionBidOut, MissionBidsQuery
 from marketplace.http import Blueprint
 from marketplace.missions import services as missions
 from marketplace.pagination import SelectPage
@@ -21,14 +21,33 @@ from marketplace.pagination import SelectPage
 blp = Blueprint("bids", __name__, url_prefix="/api/v1", description="Bids (devis)")
 
 
+class _Listed:
+    """A bid as the mission's list shows it: its own fields and, for the owner, its facts."""
+
+    def __init__(self, bid: Bid, comparison: compare.QuoteFacts | None) -> None:
+        self._bid = bid
+        self.comparison = comparison
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._bid, name)
+
+
 @blp.route("/missions/<uuid:mission_id>/bids")
 class MissionBids(MethodView):
-    @blp.response(200, BidOut(many=True))
-    def get(self, mission_id: uuid.UUID) -> list[Bid]:
-        """The owner sees every bid; a secretary sees her own."""
+    @blp.arguments(MissionBidsQuery, location="query")
+    @blp.response(200, MissionBidOut(many=True))
+    def get(self, args: dict[str, Any], mission_id: uuid.UUID) -> list[_Listed]:
+        """The owner sees every bid, each with what to compare it on (`comparison`: hourly
+        equivalent, rating, distance, start, slot coverage), sorted by `sort`; a secretary
+        sees her own."""
         user = api_user()
         mission = missions.visible_mission(user, mission_id)
-        return services.bids_on(mission, user)
+        found = services.bids_on(mission, user)
+        if user.role is Role.SECRETARY:
+            return [_Listed(bid, None) for bid in found]
+        return [
+            _Listed(facts.bid, facts) for facts in compare.compare(mission, found, args["sort"])
+        ]
 
     @blp.arguments(BidIn)
     @blp.response(201, BidOut)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.bids.compare import SORTS
 from marketplace.pagination import PageOut
 
 
@@ -54,6 +55,31 @@ class BidOut(Schema):
     status = fields.String()
     created_at = fields.DateTime()
     decided_at = fields.DateTime(allow_none=True)
+
+
+class QuoteFactsOut(Schema):
+    """What the owner compares quotes on (marketplace/bids/compare.py)."""
+
+    hourly_equivalent_cents = fields.Integer(allow_none=True)
+    rating_avg = fields.Float(allow_none=True)
+    rating_count = fields.Integer()
+    distance_km = fields.Float(allow_none=True)
+    can_start_on = fields.Date(allow_none=True)
+    slot_coverage_percent = fields.Integer(allow_none=True)
+
+
+class MissionBidOut(BidOut):
+    """A bid on the mission's list; for the owner (and an operator) with `comparison`."""
+
+    comparison = fields.Nested(QuoteFactsOut, allow_none=True, dump_default=None)
+
+
+class MissionBidsQuery(Schema):
+    sort = fields.String(
+        load_default="received",
+        validate=validate.OneOf(SORTS),
+        metadata={"description": "received (default), price, hourly, rating, distance, start"},
+    )
 
 
 class BidPage(PageOut):

@@ -83,6 +83,27 @@ WEEKDAY_PATTERNS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("sat", "sun"), 2),
     (("wed", "thu", "fri", "sat"), 4),
 )
+# Her working hours on those days, for the 55 % who give them (the others leave slots out):
+# one or two ranges, as a télésecrétaire publishes them.
+SLOT_PATTERNS: tuple[tuple[tuple[tuple[str, str], ...], int], ...] = (
+    ((("08:00", "12:00"),), 20),
+    ((("09:00", "12:30"),), 10),
+    ((("14:00", "18:00"),), 10),
+    ((("08:30", "12:30"), ("13:30", "17:30")), 30),
+    ((("09:00", "12:00"), ("14:00", "17:00")), 20),
+    ((("08:00", "12:00"), ("14:00", "19:00")), 10),
+)
+SLOT_SHARE = 0.55
+# The five cities a first search is most likely made from: each gets at least
+# METRO_CORE medical and METRO_CORE legal secretaries (`seed.build_people`).
+METROS = {
+    "Lyon": "69003",
+    "Paris": "75011",
+    "Marseille": "13006",
+    "Bordeaux": "33000",
+    "Lille": "59000",
+}
+METRO_CORE = 3
 HOURS_PER_WEEK = ((10, 8), (15, 10), (20, 18), (25, 14), (30, 16), (35, 20), (39, 6), (45, 8))
 SURCHARGES = ((0, 25), (10, 20), (15, 15), (20, 18), (25, 12), (30, 10))
 OTHER_LANGUAGES = (("es", 0.10), ("de", 0.05), ("it", 0.04), ("pt", 0.04), ("ar", 0.05))
@@ -351,10 +372,13 @@ def secretary(
     used_sirets: set[str],
     *,
     star_specialty: str | None = None,
+    main_specialty: str | None = None,
 ) -> SecretarySpec:
     first, last, female = names.person(place, female_share=0.88)
     star = star_specialty is not None
     specialties = ("general", star_specialty) if star_specialty else _specialties(rng)
+    if main_specialty is not None and not star:
+        specialties = (main_specialty, *(s for s in specialties[1:] if s != main_specialty))
     roll = rng.random()
     if star:
         remote, radius = True, 0
@@ -401,16 +425,23 @@ def secretary(
         "remote": remote,
         "onsite_radius_km": radius,
         "languages": languages,
-        "availability": {
-            "weekdays": list(weighted(rng, WEEKDAY_PATTERNS)),
-            "hours_per_week": weighted(rng, HOURS_PER_WEEK),
-            "available_from": available_from.isoformat() if available_from else None,
-        },
+        "availability": _availability(rng, available_from),
         "siret": make_siret(rng, used_sirets) if rng.random() < 0.96 else None,
         "vat_exempt": rng.random() < 0.8,
     }
     spec.payload |= invoicing(spec.email, spec.payload["siret"], spec.payload["vat_exempt"])
     return spec
+
+
+def _availability(rng: random.Random, available_from: date | None) -> dict[str, Any]:
+    days = list(weighted(rng, WEEKDAY_PATTERNS))
+    hours = weighted(rng, SLOT_PATTERNS) if rng.random() < SLOT_SHARE else ()
+    return {
+        "weekdays": days,
+        "hours_per_week": weighted(rng, HOURS_PER_WEEK),
+        "available_from": available_from.isoformat() if available_from else None,
+        "slots": [{"day": day, "start": start, "end": end} for day in days for start, end in hours],
+    }
 
 
 def business(

@@ -52,6 +52,7 @@ from marketplace.db import utcnow
 from marketplace.demo import generate, regular, texts
 from marketplace.demo.generate import BusinessSpec, MissionSpec, SecretarySpec
 from marketplace.extensions import db
+from marketplace.geo.places import Place
 from marketplace.missions import services as missions
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance
 from marketplace.missions.schemas import MissionIn
@@ -246,6 +247,7 @@ class _Seeder:
             places[slot] = picker.within(rng, generate.OVERSEAS_DEPARTMENTS)
         stars = set(rng.sample(range(len(places)), max(1, secretaries // 100)))
         star_specialties = iter(("medical", "legal", "insurance", "industry") * 10)
+        forced = self._metro_core(places, stars, picker)
         for number, place in enumerate(places, start=1):
             self.secretaries.append(
                 generate.secretary(
@@ -256,6 +258,7 @@ class _Seeder:
                     self.today,
                     sirets,
                     star_specialty=next(star_specialties) if number - 1 in stars else None,
+                    main_specialty=forced.get(number - 1),
                 )
             )
         self.businesses.append(
@@ -265,6 +268,30 @@ class _Seeder:
             self.businesses.append(
                 generate.business(rng, names, picker.any(rng), number, company_names, sirets)
             )
+
+    def _metro_core(
+        self, places: list[Place], stars: set[int], picker: generate.PlacePicker
+    ) -> dict[int, str]:
+        """A first search from Lyon, Paris, Marseille, Bordeaux or Lille finds medical and
+        legal secretaries nearby: METRO_CORE of each per city (fewer for a small seed) are
+        placed in its department; returns their index -> specialty."""
+        core = min(generate.METRO_CORE, len(places) // 60)
+        free = [
+            i
+            for i, p in enumerate(places)
+            if i not in stars
+            and p.department_code not in (*generate.OVERSEAS_DEPARTMENTS, *generate.CORSICA)
+        ]
+        self.rng.shuffle(free)
+        forced: dict[int, str] = {}
+        for code in generate.METROS.values():
+            department = code[:2]
+            for specialty in ("medical", "legal"):
+                for _ in range(core):
+                    index = free.pop()
+                    places[index] = picker.within(self.rng, (department,))
+                    forced[index] = specialty
+        return forced
 
     def create_accounts(self) -> None:
         """Insert every user in one transaction, sharing a single password hash."""

@@ -24,7 +24,7 @@ from marketplace.missions.schemas import (
     InvitationIn,
     InvitationOut,
     InvitationPage,
-    MissionIn,
+    MissionCreateIn,
     MissionListQuery,
     MissionOut,
     MissionPage,
@@ -61,12 +61,15 @@ class Missions(MethodView):
             query = services.open_missions()
         return [shown(m, user) for m in SelectPage(query, pagination_parameters).items]
 
-    @blp.arguments(MissionIn)
+    @blp.arguments(MissionCreateIn)
     @blp.response(201, MissionOut)
     def post(self, data: dict[str, Any]) -> Mission:
-        """Post a mission (business)."""
+        """Post a mission (business); with `invite_secretary_id`, a direct proposal: the
+        mission and that secretary's invitation in one step."""
         user = api_user(Role.BUSINESS)
-        return shown(services.create_mission(user, data), user)
+        invitee = data.pop("invite_secretary_id", None)
+        message = data.pop("invite_message", "")
+        return shown(services.create_mission(user, data, invitee, message), user)
 
 
 @blp.route("/missions/<uuid:mission_id>")

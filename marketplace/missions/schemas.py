@@ -2,35 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from marketplace.pagination import PageOut
 from marketplace.profiles.schemas import PlaceOut
+from marketplace.slots import SlotOut, slot_list
 from marketplace.taxonomy import SKILL_CODES, SPECIALTY_CODES
 from marketplace.validation import PostalCode, code_list
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-
-
-class SlotIn(Schema):
-    """A weekly time slot: {"day": "mon", "start": "08:00", "end": "12:00"}."""
-
-    day = fields.String(required=True, validate=validate.OneOf(WEEKDAYS))
-    start = fields.String(required=True, validate=validate.Regexp(HHMM, error="HH:MM"))
-    end = fields.String(required=True, validate=validate.Regexp(HHMM, error="HH:MM"))
-
-    @validates_schema
-    def _ordered(self, data: dict[str, Any], **_kw: Any) -> None:
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            raise ValidationError(_("La fin du créneau doit suivre son début."), "end")
-
-
-class SlotOut(Schema):
-    day = fields.String()
-    start = fields.String()
-    end = fields.String()
 
 
 class WarningOut(Schema):
@@ -67,10 +45,16 @@ class MissionIn(Schema):
     hours_per_period = fields.Float(
         load_default=None, allow_none=True, validate=validate.Range(min=0.5, max=250)
     )
-    weekly_slots = fields.List(
-        fields.Nested(SlotIn), load_default=list, validate=validate.Length(max=21)
-    )
+    weekly_slots = slot_list(load_default=list)
     notice_days = fields.Integer(load_default=7, validate=validate.Range(min=0, max=90))
+
+
+class MissionCreateIn(MissionIn):
+    """A new mission; with `invite_secretary_id`, a direct proposal to one secretary: the
+    mission and her invitation are made together (API.md, Missions)."""
+
+    invite_secretary_id = fields.UUID(load_default=None, allow_none=True)
+    invite_message = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
 class MissionPatch(MissionIn):

@@ -79,16 +79,29 @@ def _check(values: dict[str, Any], *, creating: bool) -> Place | None:
     return place
 
 
-def create_mission(user: User, data: dict[str, Any]) -> Mission:
+def create_mission(
+    user: User,
+    data: dict[str, Any],
+    invite_secretary_id: uuid.UUID | None = None,
+    invite_message: str = "",
+) -> Mission:
+    """Post a mission; with `invite_secretary_id` (a direct proposal from her public
+    profile) the mission and her invitation are written in one transaction: neither exists
+    without the other."""
     if user.role is not Role.BUSINESS:
         raise Forbidden()
     require_verified_email(user)
     place = _check(data, creating=True)
+    if invite_secretary_id is not None:
+        _invitable(invite_secretary_id, "invite_secretary_id")
     assert place is not None  # postal_code is required by MissionIn
     mission = Mission(business_id=user.id, status=MissionStatus.OPEN)
     _assign(mission, data)
     apply_place(mission, place)
     db.session.add(mission)
+    if invite_secretary_id is not None:
+        db.session.flush()
+        _add_invitation(mission, user, invite_secretary_id, invite_message)
     db.session.commit()
     return mission
 
@@ -377,19 +390,16 @@ def accept_nda(mission: Mission, user: User, sha256: str | None = None) -> NdaAc
     return accepted
 
 
-def invite(mission: Mission, user: User, secretary_id: uuid.UUID, message: str = "") -> Invitation:
-    _require_owner(mission, user)
-    MISSION.target("invite", mission.status)
+def _invitable(secretary_id: uuid.UUID, field_name: str) -> None:
     profile = db.session.get(SecretaryProfile, secretary_id)
     if profile is None or profile.user.is_suspended:
-        raise FieldErrors({"secretary_id": _("Aucune secrétaire avec cet identifiant.")})
-    exists = db.session.scalar(
-        sa.select(Invitation.id).where(
-            Invitation.mission_id == mission.id, Invitation.secretary_id == secretary_id
-        )
-    )
-    if exists is not None:
-        raise Conflict(_("Cette secrétaire est déjà invitée sur cette mission."))
+        raise FieldErrors({field_name: _("Aucune secrétaire avec cet identifiant.")})
+
+
+def _add_invitation(
+    mission: Mission, user: User, secretary_id: uuid.UUID, message: str
+) -> Invitation:
+    """The invitation and her notification, in the caller's transaction."""
     invitation = Invitation(mission_id=mission.id, secretary_id=secretary_id, message=message)
     db.session.add(invitation)
     notify(
@@ -399,6 +409,21 @@ def invite(mission: Mission, user: User, secretary_id: uuid.UUID, message: str =
         url=path_for("web.mission_detail", mission_id=mission.id),
         params={"business": user.display_name, "mission": mission.title},
     )
+    return invitation
+
+
+def invite(mission: Mission, user: User, secretary_id: uuid.UUID, message: str = "") -> Invitation:
+    _require_owner(mission, user)
+    MISSION.target("invite", mission.status)
+    _invitable(secretary_id, "secretary_id")
+    exists = db.session.scalar(
+        sa.select(Invitation.id).where(
+            Invitation.mission_id == mission.id, Invitation.secretary_id == secretary_id
+        )
+    )
+    if exists is not None:
+        raise Conflict(_("Cette secrétaire est déjà invitée sur cette mission."))
+    invitation = _add_invitation(mission, user, secretary_id, message)
     try:
         db.session.commit()
     except IntegrityError:

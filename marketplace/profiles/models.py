@@ -61,6 +61,11 @@ class SecretaryProfile(PlaceMixin, InvoicingMixin, db.Model):  # type: ignore[na
     weekdays: Mapped[list[str]] = mapped_column(JSONList, default=list, nullable=False)
     hours_per_week: Mapped[int] = mapped_column(sa.Integer, default=35, nullable=False)
     available_from: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    # Her weekly time slots (marketplace/slots.py), e.g. Mon-Fri 08:00-12:00; [] when she has
+    # not said. Matched against a recurring mission's `weekly_slots`.
+    slots: Mapped[list[dict[str, str]]] = mapped_column(
+        JSONList, default=list, server_default="[]", nullable=False
+    )
     siret: Mapped[str | None] = mapped_column(sa.String(14), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, nullable=False)
 

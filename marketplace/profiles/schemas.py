@@ -4,6 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, missing, validate
 
+from marketplace.slots import SlotOut, slot_list
 from marketplace.taxonomy import LANGUAGE_CODES, SKILL_CODES, SPECIALTY_CODES, WEEKDAY_CODES
 from marketplace.validation import PostalCode, Siret, VatNumber, code_list
 
@@ -12,6 +13,8 @@ class AvailabilitySchema(Schema):
     weekdays = code_list(WEEKDAY_CODES, max_items=7)
     hours_per_week = fields.Integer(load_default=35, validate=validate.Range(min=1, max=70))
     available_from = fields.Date(load_default=None, allow_none=True)
+    # Her weekly time slots; when given, her weekdays are theirs (`weekdays` may be left out).
+    slots = slot_list(load_default=list)
 
 
 VAT_REGIMES = ("franchise", "vat")
@@ -82,6 +85,7 @@ class AvailabilityOut(Schema):
     weekdays = fields.List(fields.String())
     hours_per_week = fields.Integer()
     available_from = fields.Date(allow_none=True)
+    slots = fields.List(fields.Nested(SlotOut))
 
 
 class _OwnColumns(fields.Nested):

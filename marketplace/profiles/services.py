@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from marketplace import slots
 from marketplace.accounts.models import Role, User
 from marketplace.errors import FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
@@ -17,6 +18,7 @@ from marketplace.profiles.models import (
     PlaceMixin,
     SecretaryProfile,
 )
+from marketplace.taxonomy import WEEKDAY_CODES
 
 
 def resolve_place(postal_code: str, country: str = "FR") -> Place:
@@ -76,7 +78,13 @@ def save_secretary_profile(user: User, data: dict[str, Any]) -> SecretaryProfile
     profile.remote = data.get("remote", True)
     profile.onsite_radius_km = data.get("onsite_radius_km", 0)
     profile.languages = list(data.get("languages") or ["fr"])
-    profile.weekdays = list(availability.get("weekdays") or [])
+    profile.slots = slots.normalise(availability.get("slots") or [])
+    # Slots say which days she works; days without slots are kept when she gives both.
+    profile.weekdays = [
+        day
+        for day in WEEKDAY_CODES
+        if day in set(availability.get("weekdays") or []) | set(slots.days_of(profile.slots))
+    ]
     profile.hours_per_week = availability.get("hours_per_week", 35)
     profile.available_from = availability.get("available_from")
     profile.siret = data.get("siret")

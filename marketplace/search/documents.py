@@ -27,6 +27,7 @@ from marketplace.profiles.models import SecretaryProfile
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import published_clause
 from marketplace.search import ranking, text
+from marketplace.slots import cells as slot_cells
 from marketplace.taxonomy import LANGUAGES, SKILLS, SPECIALTIES, Term
 
 Doc = dict[str, Any]
@@ -136,6 +137,7 @@ SECRETARY_COLUMNS = (
     SecretaryProfile.onsite_radius_km,
     SecretaryProfile.languages,
     SecretaryProfile.weekdays,
+    SecretaryProfile.slots,
     SecretaryProfile.hours_per_week,
     SecretaryProfile.available_from,
     SecretaryProfile.postal_code,
@@ -219,6 +221,7 @@ def secretary_card(row: Any, headline: str, bio: str) -> Doc:
             "weekdays": list(row.weekdays),
             "hours_per_week": row.hours_per_week,
             "available_from": row.available_from.isoformat() if row.available_from else None,
+            "slots": list(row.slots),
         },
         "has_siret": bool(row.has_siret),
         "postal_code": row.postal_code,
@@ -245,6 +248,8 @@ def static_secretary_doc(row: Any) -> Doc:
         "skills": list(row.skills),
         "languages": list(row.languages),
         "weekdays": list(row.weekdays),
+        "slots": list(row.slots),
+        "slot_cells": slot_cells(row.slots),
         "location": {"lat": row.lat, "lon": row.lon},
         "postal_code": row.postal_code,
         "department_code": row.department_code,
@@ -369,6 +374,8 @@ def mission_doc(row: Any) -> Doc:
         "skills_count": min(len(skills), ranking.SKILLS_CAP),
         "days": days,
         "days_count": len(days),
+        "schedule": getattr(row.schedule, "value", row.schedule),
+        "slots": list(row.weekly_slots or []),
         "location": {"lat": row.lat, "lon": row.lon},
         "postal_code": row.postal_code,
         "department_code": row.department_code,

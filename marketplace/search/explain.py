@@ -20,6 +20,7 @@ functions also run outside a request (notifications).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +29,7 @@ from marketplace.money import euros
 from marketplace.search import ranking, text
 from marketplace.search.plan import Doc, Plan
 from marketplace.search.wording import Words
+from marketplace.slots import coverage
 from marketplace.taxonomy import label
 
 CARD_REASONS = 4  # a card shows at most this many reasons
@@ -205,7 +207,23 @@ def explain_secretary(
                         date=day_date(date.fromisoformat(available_from), lang),
                     ),
                 )
-        if c.days and doc.get("weekdays"):
+        if c.slots and doc.get("slots"):
+            # Her slots say more than her days: the share of the mission's hours she covers.
+            share = coverage(ranking.slot_dicts(c.slots), doc["slots"])
+            percent = math.floor(share * 100 + 1e-9)
+            if percent >= 100:
+                out.pro(
+                    "availability",
+                    w.gettext("Couvre %(percent)d\u00a0%% de vos créneaux", percent=100),
+                )
+            elif percent > 0:
+                out.con(
+                    "availability",
+                    w.gettext("Couvre %(percent)d\u00a0%% de vos créneaux", percent=percent),
+                )
+            else:
+                out.con("availability", w.gettext("Ne couvre aucun de vos créneaux"))
+        elif c.days and doc.get("weekdays"):
             covered = [d for d in c.days if d in doc["weekdays"]]
             if len(covered) == len(c.days):
                 out.pro("availability", w.gettext("Disponible tous les jours prévus"))
@@ -327,7 +345,22 @@ def explain_mission(c: ranking.MissionCriteria, plan: Plan, doc: Doc, locale: st
             )
         else:
             out.pro("availability", w.gettext("Commence le %(date)s", date=when))
-    if c.personal and c.weekdays and doc.get("days"):
+    if c.personal and c.slots and doc.get("slots"):
+        share = coverage(doc["slots"], ranking.slot_dicts(c.slots))
+        percent = math.floor(share * 100 + 1e-9)
+        if percent >= 100:
+            out.pro(
+                "availability",
+                w.gettext("Vos créneaux couvrent %(percent)d\u00a0%% des siens", percent=100),
+            )
+        elif percent > 0:
+            out.con(
+                "availability",
+                w.gettext("Vos créneaux couvrent %(percent)d\u00a0%% des siens", percent=percent),
+            )
+        else:
+            out.con("availability", w.gettext("Aucun de ses créneaux dans les vôtres"))
+    elif c.personal and c.weekdays and doc.get("days"):
         outside = [d for d in doc["days"] if d not in c.weekdays]
         if not outside:
             out.pro("availability", w.gettext("Tombe sur vos jours de travail"))

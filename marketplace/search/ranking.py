@@ -30,7 +30,9 @@ Each term is a weight times a number between 0 and 1:
   within the client's hourly budget, then a gauss decay: 0.5 at 15 % over budget.
 * availability (1, 2 when urgent): half for being available by the start date (a quarter
   when available within a week after it), half for the share of the mission's weekdays the
-  secretary works (a quarter when she has not said which days she works).
+  secretary works (a quarter when she has not said which days she works). For a recurring
+  mission with weekly slots that half is split: a quarter for the days, a quarter for the
+  share of the slots' hours her own slots cover (an eighth when she has given no slots).
 * skills (2): the share of the mission's skills the secretary has.
 * text: the share of the query terms found in the profile, a term in the headline counting
   1 and in the rest 0.6; weight 1 for a mission's title, 3 for a typed query (which must
@@ -72,6 +74,7 @@ from marketplace.search.plan import (
     Weight,
     WithinKm,
 )
+from marketplace.slots import cells as slot_cells
 
 # ----------------------------------------------------------------------------- weights
 W_SPECIALTY = 3.0
@@ -150,6 +153,10 @@ def budget_hours(mission: Any) -> float | None:
     return getattr(mission, "estimated_hours", None)
 
 
+def slot_dicts(slots: tuple[tuple[str, str, str], ...]) -> list[dict[str, str]]:
+    return [{"day": day, "start": start, "end": end} for day, start, end in slots]
+
+
 def needed_days(mission: Any) -> list[str]:
     """The weekdays a mission needs: its weekly slots' for recurring work, else those of
     its first week (`mission_days`)."""
@@ -199,6 +206,8 @@ class SecretaryCriteria:
     rate_kind: str = "hourly"
     start_date: date | None = None
     days: tuple[str, ...] = ()
+    # A recurring mission's weekly slots as (day, start, end): coverage is a signal.
+    slots: tuple[tuple[str, str, str], ...] = ()
     available_on: date | None = None  # filter
     skills: tuple[str, ...] = ()
     required_skills: tuple[str, ...] = ()  # filter
@@ -281,9 +290,16 @@ def secretary_plan(c: SecretaryCriteria) -> Plan:
                 Range("available_from", gt=start, lte=grace, null_as=NO_DATE),
             )
         )
+    cells = slot_cells(slot_dicts(c.slots))
+    # The days' half of availability; with a mission's slots, the share of its hours that
+    # she covers takes half of that half (her hour cells, `marketplace/slots.py`).
+    days_weight = availability / 4 if cells else availability / 2
     if c.days:
-        signals.append(TermShare("availability", availability / 2, "weekdays", c.days))
-        signals.append(Weight("availability", availability / 4, Missing("weekdays")))
+        signals.append(TermShare("availability", days_weight, "weekdays", c.days))
+        signals.append(Weight("availability", days_weight / 2, Missing("weekdays")))
+    if cells:
+        signals.append(TermShare("availability", availability / 4, "slot_cells", tuple(cells)))
+        signals.append(Weight("availability", availability / 8, Missing("slot_cells")))
     if c.skills:
         signals.append(TermShare("skills", W_SKILLS, "skills", c.skills))
     signals.append(FieldValue("experience", W_EXPERIENCE, "experience_score", missing=0.0))
@@ -321,6 +337,10 @@ def criteria_for_mission(mission: Any, strict_specialty: bool = True) -> Secreta
         rate_kind=rate_kind_of(mission),
         start_date=mission.start_date,
         days=tuple(needed_days(mission)),
+        slots=tuple(
+            (slot["day"], slot["start"], slot["end"])
+            for slot in getattr(mission, "weekly_slots", None) or []
+        ),
         skills=tuple(mission.skills),
         terms=text.query_terms(mission.title, limit=12),
         words=text.query_words(mission.title, limit=12),
@@ -346,6 +366,7 @@ class MissionCriteria:
     urgent_rate_cents: int | None = None
     available_from: date | None = None
     weekdays: tuple[str, ...] = ()
+    slots: tuple[tuple[str, str, str], ...] = ()  # her weekly slots, for the reasons
     skills: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     words: dict[str, str] = field(default_factory=dict)
@@ -355,6 +376,7 @@ class MissionCriteria:
     exclude_ids: tuple[str, ...] = ()
     remote_ok: bool | None = None  # filter: true remote-friendly missions, false on site only
     min_budget_cents: int | None = None  # filter: the mission's budget is at least this
+    schedule: str | None = None  # filter: "one_off" or "recurring"
 
 
 def mission_plan(c: MissionCriteria) -> Plan:
@@ -366,6 +388,8 @@ def mission_plan(c: MissionCriteria) -> Plan:
         filters.append(AnyTerm("remote_ok", (c.remote_ok,)))
     if c.min_budget_cents is not None:
         filters.append(Range("budget_cents", gte=c.min_budget_cents))
+    if c.schedule is not None:
+        filters.append(AnyTerm("schedule", (c.schedule,)))
     if c.specialties:
         signals.append(Weight("specialty", W_SPECIALTY, AnyTerm("specialty", c.specialties)))
     if c.origin is not None and c.radius_km is not None:

@@ -99,6 +99,11 @@ class MissionSearchQuery(Schema):
         validate=validate.Range(min=0, max=100_000_000),
         metadata={"description": "The mission's budget is at least this"},
     )
+    schedule = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["one_off", "recurring"]),
+        metadata={"description": "one_off: one-off missions; recurring: regular work"},
+    )
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_kwargs: Any) -> None:

@@ -167,6 +167,7 @@ def personal_mission_criteria(
         urgent_rate_cents=ranking.urgent_rate(profile.hourly_rate_cents, profile.surcharge_percent),
         available_from=profile.available_from,
         weekdays=tuple(profile.weekdays),
+        slots=tuple((slot["day"], slot["start"], slot["end"]) for slot in profile.slots or []),
         skills=tuple(profile.skills),
         terms=text.query_terms(headline, 8),
         words=text.query_words(headline, 8),
@@ -175,7 +176,15 @@ def personal_mission_criteria(
     )
 
 
-MISSION_FILTERS = ("q", "specialty", "postal_code", "radius_km", "remote", "min_budget_cents")
+MISSION_FILTERS = (
+    "q",
+    "specialty",
+    "postal_code",
+    "radius_km",
+    "remote",
+    "min_budget_cents",
+    "schedule",
+)
 
 
 def mission_criteria(args: dict[str, Any], user: User | None) -> ranking.MissionCriteria:
@@ -189,6 +198,7 @@ def mission_criteria(args: dict[str, Any], user: User | None) -> ranking.Mission
         "radius_km": args.get("radius_km"),
         "remote_ok": args.get("remote"),
         "min_budget_cents": args.get("min_budget_cents"),
+        "schedule": args.get("schedule"),
     }
     if query:
         filters |= {

@@ -14,7 +14,7 @@ from flask import Flask
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
-from marketplace import money, taxonomy
+from marketplace import money, slots, taxonomy
 
 # The marketplace serves France: times are shown in Paris time whatever the server runs in.
 DISPLAY_TIMEZONE = ZoneInfo("Europe/Paris")
@@ -115,6 +115,21 @@ def weekday_date(value: date | None) -> str:
     return format_date(value, "EEEE d MMM")
 
 
+def slot_summary(slot_list: list[dict[str, str]] | None) -> str:
+    """Weekly slots in one line, days with the same hours together:
+    "lundi, mardi, jeudi : 08:00–12:00, 14:00–18:00 · samedi : 09:00–12:00"."""
+    by_day: dict[str, list[str]] = {}
+    for slot in slots.normalise(slot_list or []):
+        by_day.setdefault(slot["day"], []).append(f"{slot['start']}\u2013{slot['end']}")
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for day, hours in by_day.items():
+        groups.setdefault(tuple(hours), []).append(day)
+    return " · ".join(
+        _("%(days)s : %(hours)s", days=", ".join(terms(days)), hours=", ".join(hours))
+        for hours, days in groups.items()
+    )
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         # 12345 -> "123,45 €" (French) or "€123.45" (English): see marketplace.money
@@ -130,4 +145,5 @@ def register(app: Flask) -> None:
         weekday_date=weekday_date,
         term=term,
         terms=terms,
+        slot_summary=slot_summary,
     )

@@ -268,3 +268,30 @@ def humanize(
 def _number(value: Any) -> str:
 
     return number(value)
+
+
+def weekly_slots(
+    days: Iterable[str],
+    ranges: Iterable[tuple[str, str]],
+    field_name: str,
+    *,
+    skip_empty: bool = True,
+) -> list[dict[str, str]]:
+    """Checked days times the hour ranges typed ("08:00"-"12:00"; an empty range skipped, or
+    with `skip_empty=False` refused as a time missing) ->
+    API.md's slots, each checked by `marketplace.slots.SlotIn`; a bad time raises FieldErrors
+    on `field_name` (the form's slot fields share one message)."""
+    from marketplace.slots import SlotIn
+
+    chosen = [
+        (start.strip(), end.strip())
+        for start, end in ranges
+        if not skip_empty or start.strip() or end.strip()
+    ]
+    slots = [{"day": day, "start": start, "end": end} for day in days for start, end in chosen]
+    try:
+        return [load(SlotIn(), slot) for slot in slots]
+    except FieldErrors as exc:
+        raise FieldErrors(
+            {field_name: sorted({m for ms in exc.errors.values() for m in ms})}
+        ) from None

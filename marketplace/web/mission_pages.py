@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.auth import optional_web_user
 from marketplace.accounts.models import Role
+from marketplace.bids import compare
 from marketplace.bids import services as bids
 from marketplace.bids.models import LIVE_BID_STATUSES, BidStatus
 from marketplace.bids.schemas import BidIn
@@ -23,16 +24,18 @@ from marketplace.extensions import db
 from marketplace.missions import services as missions
 from marketplace.missions.api import nda_pdf_response
 from marketplace.missions.models import Mission, MissionStatus
-from marketplace.missions.schemas import MissionIn, MissionPatch, SlotIn
+from marketplace.missions.schemas import MissionIn, MissionPatch
 from marketplace.moderation import services as moderation
 from marketplace.money import euros, parse_euros
 from marketplace.pagination import paginate
 from marketplace.profiles import services as profiles
+from marketplace.profiles.models import SecretaryProfile
+from marketplace.taxonomy import WEEKDAY_CODES
 from marketplace.validation import PaginationQuery, load
 from marketplace.web import search_pages
 from marketplace.web.blueprint import bp
 from marketplace.web.filters import locale_name
-from marketplace.web.forms import FormSpec, FormState, number_to_input
+from marketplace.web.forms import FormSpec, FormState, number_to_input, weekly_slots
 from marketplace.web.helpers import refused_as_flash, signed_in
 
 _MISSION_FIELDS: dict[str, Any] = {
@@ -63,30 +66,16 @@ BID = FormSpec(
     money=("amount", "hourly_rate"),
     paths={"amount": "amount_cents", "hourly_rate": "hourly_rate_cents"},
 )
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def _weekly_slots(form: Any) -> list[dict[str, str]]:
-    """The form's slot days and their common hours -> API.md's weekly_slots (the schema
-    then checks the days and times, its errors naming `weekly_slots`)."""
-    days = [d for d in form.getlist("slot_days") if d in WEEKDAYS]
-    start, end = form.get("slot_start", "").strip(), form.get("slot_end", "").strip()
-    if not days:
-        return []
-    return [{"day": day, "start": start, "end": end} for day in days]
 
 
 def _parse_mission(spec: FormSpec, form: Any) -> dict[str, Any]:
     data = spec.parse(form)
     if data.get("schedule") == "recurring" or "slot_days" in form:
-        slots = _weekly_slots(form)
+        days = [d for d in form.getlist("slot_days") if d in WEEKDAY_CODES]
+        hours = [(form.get("slot_start", ""), form.get("slot_end", ""))]
+        slots = weekly_slots(days, hours, "weekly_slots", skip_empty=False)
         if slots:
-            try:
-                data["weekly_slots"] = [load(SlotIn(), slot) for slot in slots]
-            except FieldErrors as exc:
-                raise FieldErrors(
-                    {"weekly_slots": sorted({m for ms in exc.errors.values() for m in ms})}
-                ) from None
+            data["weekly_slots"] = slots
         elif spec is NEW_MISSION or "slot_days" in form:
             data["weekly_slots"] = []
     return data
@@ -180,9 +169,23 @@ def mission_list() -> ResponseReturnValue:
     )
 
 
+def _proposed_to(raw: str | None) -> SecretaryProfile | None:
+    """The secretary a mission is proposed to directly ("Proposer une mission" on her public
+    profile: `?pour=<her id>`); None when absent, malformed, unknown or suspended."""
+    try:
+        secretary_id = uuid.UUID(raw or "")
+    except ValueError:
+        return None
+    profile = db.session.get(SecretaryProfile, secretary_id)
+    if profile is None or profile.user.is_suspended:
+        return None
+    return profile
+
+
 @bp.route("/missions/nouvelle", methods=["GET", "POST"])
 def mission_new() -> ResponseReturnValue:
     user = signed_in(Role.BUSINESS)
+    target = _proposed_to(request.values.get("pour"))
     if request.method == "GET":
         values: dict[str, Any] = {
             "pricing": "fixed",
@@ -194,23 +197,46 @@ def mission_new() -> ResponseReturnValue:
         business = profiles.own_profile(user)
         if business is not None:
             values["postal_code"] = business.postal_code
-        return render_template("missions/form.html", form=FormState(values), mission=None)
+        if target is not None:
+            values["specialty"] = target.specialties[0] if target.specialties else None
+        return render_template(
+            "missions/form.html", form=FormState(values), mission=None, proposed_to=target
+        )
     try:
         data = _parse_mission(NEW_MISSION, request.form)
         warnings = _budget_check(request.form, data)
         if warnings:
             form = FormState(request.form)
             return render_template(
-                "missions/form.html", form=form, mission=None, budget_warnings=warnings
+                "missions/form.html",
+                form=form,
+                mission=None,
+                budget_warnings=warnings,
+                proposed_to=target,
             )
-        mission = missions.create_mission(user, data)
+        message = request.form.get("invite_message", "").strip()[:2000]
+        mission = missions.create_mission(
+            user, data, target.user_id if target is not None else None, message
+        )
     except FieldErrors as exc:
         form = NEW_MISSION.state(request.form, exc)
-        return render_template("missions/form.html", form=form, mission=None), 422
-    flash(
-        _("Mission publiée. Les secrétaires peuvent maintenant vous envoyer leurs devis."),
-        "success",
-    )
+        return render_template(
+            "missions/form.html", form=form, mission=None, proposed_to=target
+        ), 422
+    if target is not None:
+        flash(
+            _(
+                "Mission publiée et proposée à %(name)s : elle est prévenue et peut vous "
+                "envoyer son devis.",
+                name=target.user.display_name,
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _("Mission publiée. Les secrétaires peuvent maintenant vous envoyer leurs devis."),
+            "success",
+        )
     return redirect(url_for("web.mission_detail", mission_id=mission.id))
 
 
@@ -276,6 +302,9 @@ def _mission_page(
             context["contract"] = contract
     if viewer is not None and (context["is_owner"] or viewer.role is Role.OPERATOR):
         context["bids"] = bids.bids_on(mission, viewer)
+        sort = request.args.get("tri", "received")
+        context["quote_sort"] = sort if sort in compare.SORTS else "received"
+        context["quotes"] = compare.compare(mission, context["bids"], context["quote_sort"])
         context["invitations"] = missions.invitations_on(mission)
         if context["is_owner"] and mission.status is MissionStatus.OPEN:
             context["mission_matches"] = search_pages.mission_matches(mission)

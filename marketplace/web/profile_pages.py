@@ -22,10 +22,11 @@ from marketplace.profiles import services as profiles
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.profiles.schemas import BusinessProfileIn, SecretaryProfileIn
 from marketplace.reviews import services as reviews
+from marketplace.taxonomy import WEEKDAY_CODES
 from marketplace.validation import load
 from marketplace.web.blueprint import bp
 from marketplace.web.filters import locale_name
-from marketplace.web.forms import FormSpec, FormState
+from marketplace.web.forms import FormSpec, FormState, weekly_slots
 from marketplace.web.helpers import refused_as_flash, signed_in
 
 SECRETARY_PROFILE = FormSpec(
@@ -112,9 +113,31 @@ def _secretary_values(profile: SecretaryProfile | None) -> dict[str, Any]:
         "weekdays": profile.weekdays,
         "hours_per_week": str(profile.hours_per_week),
         "available_from": profile.available_from.isoformat() if profile.available_from else None,
+        **_slot_values(profile),
         "siret": profile.siret,
         **_invoicing_values(profile),
     }
+
+
+SLOT_RANGES = (("slot_start", "slot_end"), ("slot2_start", "slot2_end"))
+
+
+def _slots(form: Any) -> list[dict[str, str]]:
+    """Her working days times the (up to two) hour ranges she typed, e.g. Mon-Fri 08:00-12:00
+    and 14:00-18:00; no range typed: no slots."""
+    days = [d for d in form.getlist("weekdays") if d in WEEKDAY_CODES]
+    hours = [(form.get(start, ""), form.get(end, "")) for start, end in SLOT_RANGES]
+    return weekly_slots(days, hours, "slot_start")
+
+
+def _slot_values(profile: SecretaryProfile) -> dict[str, str]:
+    """Her slots back into the two ranges of the form (those of her first slotted day)."""
+    values: dict[str, str] = {}
+    day = profile.slots[0]["day"] if profile.slots else None
+    first = [slot for slot in profile.slots if slot["day"] == day]
+    for (start, end), slot in zip(SLOT_RANGES, first, strict=False):
+        values[start], values[end] = slot["start"], slot["end"]
+    return values
 
 
 def _business_values(profile: BusinessProfile | None) -> dict[str, Any]:
@@ -154,6 +177,7 @@ def profile() -> ResponseReturnValue:
     try:
         data = spec.parse(request.form)
         if secretary:
+            data["availability"]["slots"] = _slots(request.form)
             saved: SecretaryProfile | BusinessProfile = profiles.save_secretary_profile(user, data)
         else:
             saved = profiles.save_business_profile(user, data)

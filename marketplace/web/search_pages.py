@@ -76,6 +76,8 @@ def mission_form_criteria(
     }
     if (remote := values.get("remote", "")) in ("true", "false"):
         raw["remote"] = remote
+    if schedule := values.get("schedule", "").strip():
+        raw["schedule"] = schedule
     if min_budget := values.get("min_budget", "").strip():
         try:
             raw["min_budget_cents"] = parse_euros(min_budget)

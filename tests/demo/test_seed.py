@@ -235,3 +235,31 @@ def test_several_contracts_have_conversations_with_files(seeded: str) -> None:
     with current_storage().open(attachment.storage_key) as stored:
         assert stored.read(5) == b"%PDF-"
     assert attachment.content_type == "application/pdf"
+
+
+def test_a_first_search_from_each_big_city_finds_medical_and_legal_secretaries(ctx: None) -> None:
+    """The default seed's people (built without the database): every one of the five cities
+    has its core of medical and legal secretaries, and half the profiles give time slots."""
+    import random
+    from datetime import date
+
+    from marketplace.demo import generate
+    from marketplace.demo.seed import _Seeder
+
+    seeder = _Seeder(random.Random(2026), date(2026, 12, 1))
+    seeder.build_people(300, 50)
+    specs = seeder.secretaries
+    assert len(specs) == 300
+    for city, code in generate.METROS.items():
+        for specialty in ("medical", "legal"):
+            here = [
+                s
+                for s in specs
+                if s.place.department_code == code[:2] and specialty in s.specialties
+            ]
+            assert len(here) >= generate.METRO_CORE, (city, specialty, len(here))
+    with_slots = [s for s in specs if s.payload["availability"].get("slots")]
+    assert 0.4 < len(with_slots) / len(specs) < 0.7
+    for s in with_slots:
+        slots = s.payload["availability"]["slots"]
+        assert {slot["day"] for slot in slots} <= set(s.payload["availability"]["weekdays"])

@@ -168,3 +168,26 @@ def test_every_cross_field_error_is_reported_at_once(api) -> None:
         "end_date",
         "postal_code",
     }
+
+
+def test_a_direct_proposal_makes_the_mission_and_her_invitation_together(api) -> None:
+    owner = f.business(api)
+    sec = f.secretary(api)
+    payload = f.mission_payload(
+        invite_secretary_id=sec["id"], invite_message="Votre profil correspond."
+    )
+    status, mission = api.post("/api/v1/missions", payload, token=owner["token"])
+    assert status == 201, mission
+    _, listed = api.get(f"/api/v1/missions/{mission['id']}/invitations", token=owner["token"])
+    assert [(i["secretary_id"], i["message"]) for i in listed] == [
+        (sec["id"], "Votre profil correspond.")
+    ]
+    _, told = api.get("/api/v1/notifications", token=sec["token"])
+    assert [n["kind"] for n in told["results"]].count("invitation_received") == 1
+
+    # an unknown secretary: a 422 naming the field, and no mission is left behind
+    unknown = f.mission_payload(invite_secretary_id=owner["id"], title="Mission fantôme ici")
+    status, body = api.post("/api/v1/missions", unknown, token=owner["token"])
+    assert status == 422 and "invite_secretary_id" in body["errors"]["json"], body
+    _, mine = api.get("/api/v1/missions?mine=true", token=owner["token"])
+    assert [m["id"] for m in mine["results"]] == [mission["id"]]

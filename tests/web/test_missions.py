@@ -170,7 +170,8 @@ def test_business_invites_a_secretary_from_her_public_profile(new_browser) -> No
     sign_up(business, "business", "Dr Martin")
 
     profile = business.get(f"/secretaires/{secretary_id}")
-    assert "Publiez d'abord une mission" in profile
+    assert "Proposer une mission à Claire Dubois" in profile
+    assert 'name="mission_id"' not in profile.html  # no open mission to invite her to yet
     mission_id = post_mission(business)
     profile = business.get(f"/secretaires/{secretary_id}")
     assert "Inviter sur une mission" in profile
@@ -192,6 +193,31 @@ def test_business_invites_a_secretary_from_her_public_profile(new_browser) -> No
     assert "De Dr Martin" in dashboard
 
 
+def test_a_business_proposes_a_new_mission_from_her_profile_in_one_step(new_browser) -> None:
+    business, secretary = new_browser(), new_browser()
+    sign_up(secretary, "secretary", "Claire Dubois")
+    fill_secretary_profile(secretary, specialties=["legal"])
+    secretary_id = secretary.get("/tableau-de-bord").html.split('href="/secretaires/')[1][:36]
+    sign_up(business, "business", "Maître Roux")
+
+    form = business.get(f"/missions/nouvelle?pour={secretary_id}")
+    assert "Proposer une mission à Claire Dubois" in form
+    assert 'value="legal" selected' in form.html  # her specialty, to start from
+    data = mission_form(specialty="legal", title="Saisie des actes du cabinet")
+    bad = business.submit(form, data | {"budget": "", "pour": secretary_id}, expect=422)
+    assert bad.field_error("budget")
+    assert f'name="pour" value="{secretary_id}"' in bad.html  # still proposed to her
+    page = business.submit(form, data | {"pour": secretary_id, "invite_message": "Bonjour !"})
+    assert any("proposée à Claire Dubois" in text for text in page.flashes()), page.flashes()
+    assert "Claire Dubois" in page  # invited, on the mission page
+    dashboard = secretary.get("/tableau-de-bord")
+    assert "Saisie des actes du cabinet" in dashboard and "Bonjour !" in dashboard
+
+    # a malformed or unknown id is a plain new mission
+    plain = business.get("/missions/nouvelle?pour=pas-un-id")
+    assert "Publier une mission" in plain and 'name="pour"' not in plain.html
+
+
 def test_mission_list_is_paginated(app, browser: Browser, new_browser) -> None:
     business = new_browser()
     sign_up(business, "business")
@@ -204,3 +230,26 @@ def test_mission_list_is_paginated(app, browser: Browser, new_browser) -> None:
     second = browser.get("/missions?page=2")
     assert second.text.count("Mission de saisie numéro") == 1
     assert "Mission de saisie numéro 00" in second  # newest first
+
+
+def test_the_owner_sees_the_quotes_side_by_side_and_sorts_them(new_browser) -> None:
+    business, first, second = new_browser(), new_browser(), new_browser()
+    sign_up(first, "secretary", "Alice Martin")
+    fill_secretary_profile(first, postal_code="69003")
+    sign_up(second, "secretary", "Béatrice Roux")
+    fill_secretary_profile(second, postal_code="75011")
+    sign_up(business, "business")
+    mission_id = post_mission(business)
+    place_bid(first, mission_id, amount="1 200,00")
+    place_bid(second, mission_id, amount="900,00")
+
+    page = business.get(f"/missions/{mission_id}")
+    assert "Les devis côte à côte" in page
+    table = page.html.split('class="quotes-compare"')[1].split("</table>")[0]
+    assert table.index("Alice Martin") < table.index("Béatrice Roux")  # as received
+    cheapest = business.get(f"/missions/{mission_id}?tri=price")
+    table = cheapest.html.split('class="quotes-compare"')[1].split("</table>")[0]
+    assert table.index("Béatrice Roux") < table.index("Alice Martin")
+    assert "31,17" in table  # 1 200 € over the 38,5 h she estimated, per hour
+    # an unknown sort is the order received, never an error
+    assert business.get(f"/missions/{mission_id}?tri=n-importe").status == 200

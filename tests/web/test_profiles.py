@@ -109,3 +109,24 @@ def test_operator_has_no_profile_form(app, browser: Browser) -> None:
     )
     page = browser.get("/profil", expect=403)
     assert page.heading() == "Accès refusé"
+
+
+def test_her_working_hours_on_the_form_become_her_slots(browser: Browser) -> None:
+    sign_up(browser, "secretary", "Nadia Benali")
+    page = fill_secretary_profile(
+        browser,
+        slot_start="08:00",
+        slot_end="12:00",
+        slot2_start="14:00",
+        slot2_end="18:00",
+    )
+    assert page.value("slot_start") == "08:00" and page.value("slot2_end") == "18:00"
+    public_path = browser.get("/tableau-de-bord").html.split('href="/secretaires/')[1][:36]
+    public = browser.get(f"/secretaires/{public_path}")
+    assert "Lundi, Mardi, Jeudi : 08:00–12:00, 14:00–18:00" in public
+
+    bad = browser.submit(
+        "/profil", secretary_form(slot_start="12:00", slot_end="08:00"), expect=422
+    )
+    assert bad.field_error("slot_start") == "La fin du créneau doit suivre son début."
+    assert browser.get("/profil").value("slot_start") == "08:00"  # nothing saved
