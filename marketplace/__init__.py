@@ -62,7 +62,7 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from marketplace import idempotency, input_guard, jobs, mail, models, storage  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace import idempotency, input_guard, jobs, mail, models, statement_count, storage  # noqa: F401  (every model registered before Alembic looks)
     from marketplace.accounts import throttle
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
@@ -104,6 +104,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     storage.init_app(app)  # attachments and documents: STORAGE_URL
     notification_emails.register()  # the notification e-mail job
     saved_search_alerts.register()  # the saved_search_match job and its flush hook
+    statement_count.init_app(app)  # off unless SQL_STATEMENT_HEADER (load tests only)
     app.extensions["payment_provider"] = build_provider(settings)
     # Payments report webhook outcomes to the contracts domain through this hook.
     app.extensions["escrow_outcomes"] = ContractOutcomes()

@@ -129,6 +129,9 @@ class Settings:
     # This install runs on a certified health-data host (HDS, Code de la santé publique
     # art. L1111-8): medical missions then say so instead of warning against patient data.
     hds_hosted: bool = False
+    # Load tests only (bench/site): each response says how many SQL statements it sent, in
+    # an X-SQL-Statements header (marketplace/statement_count.py). Never on by default.
+    sql_statement_header: bool = False
 
     @property
     def attachment_max_bytes(self) -> int:
@@ -146,6 +149,7 @@ class Settings:
             "MARKETPLACE_SETTINGS": self,
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_url,
+            "SQL_STATEMENT_HEADER": self.sql_statement_header,
         }
 
 
@@ -259,6 +263,7 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         storage=_storage(env),
         attachment_max_mb=_int(env, "ATTACHMENT_MAX_MB", DEFAULT_ATTACHMENT_MAX_MB, 1, 200),
         hds_hosted=_bool(env, "HDS_HOSTED", default=False),
+        sql_statement_header=_bool(env, "SQL_STATEMENT_HEADER", default=False),
     )
 
 

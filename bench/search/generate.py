@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from datetime import UTC, date, datetime, timedelta
 
 import psycopg
@@ -140,8 +141,14 @@ def generate(
     secretaries: int,
     seed: int = 2026,
     password_hash: str = "!",  # noqa: S107
+    site: bool = False,
 ) -> tuple[Generated, list[str], list[str]]:
-    """Fill an empty (migrated) database. Returns counts, business emails and open mission ids."""
+    """Fill an empty (migrated) database. Returns counts, business emails and open mission ids.
+
+    Each contract belongs to its mission's business, and its review is written by that
+    business. `site` (bench/site): the contracts are spread over every status and over two
+    years, with their events, ledger legs and invoices as the services write them
+    (bench/site/history.py); otherwise (the search benchmark) they are all released today."""
     rng = random.Random(seed)
     places, weights = _weighted_places(rng)
     now = datetime.now(UTC)
@@ -153,6 +160,7 @@ def generate(
     biz_emails = [f"entreprise{i}@bench.exemple.fr" for i in range(businesses)]
     mission_ids: list[str] = []
     contracts = reviews = 0
+    names: dict[uuid.UUID, str] = {}
 
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         with cur.copy(
@@ -161,6 +169,7 @@ def generate(
         ) as copy:
             for i, sid in enumerate(sec_ids):
                 name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+                names[sid] = name
                 copy.write_row(
                     (
                         sid,
@@ -173,15 +182,16 @@ def generate(
                     )
                 )
             for i, bid in enumerate(biz_ids):
+                names[bid] = f"Entreprise {i}"
                 copy.write_row(
-                    (bid, biz_emails[i], password_hash, "business", f"Entreprise {i}", False, now)
+                    (bid, biz_emails[i], password_hash, "business", names[bid], False, now)
                 )
 
         columns = (
             "user_id, headline, bio, specialties, skills, hourly_rate_cents, surcharge_percent, "
             "remote, onsite_radius_km, languages, weekdays, hours_per_week, available_from, "
             "siret, vat_exempt, updated_at, postal_code, country, city, department_code, "
-            "department, region, lat, lon"
+            "department, region, lat, lon, street_line1, street_line2"
         )
         with cur.copy(f"COPY secretary_profiles ({columns}) FROM STDIN") as copy:
             for sid, place in zip(
@@ -225,6 +235,8 @@ def generate(
                         place.region,
                         place.lat,
                         place.lon,
+                        f"{rng.randint(1, 120)} rue {rng.choice(LAST)}",
+                        "",
                     )
                 )
 
@@ -235,14 +247,16 @@ def generate(
             "department, region, lat, lon"
         )
 
-        def mission_row(mid: uuid.UUID, status: str) -> tuple[object, ...]:
+        def mission_row(
+            mid: uuid.UUID, status: str, business: uuid.UUID, created: datetime
+        ) -> tuple[object, ...]:
             specialty = rng.choices(*zip(*SPECIALTY_WEIGHTS.items(), strict=True))[0]
             place = rng.choices(places, weights)[0]
             hours = rng.choice([10, 20, 40, 80])
-            start = today + timedelta(days=rng.randint(1, 30))
+            start = created.date() + timedelta(days=rng.randint(1, 30))
             return (
                 mid,
-                rng.choice(biz_ids),
+                business,
                 MISSION_TITLES[specialty],
                 "Mission pour une petite entreprise : " + " ".join(rng.sample(BIO_PARTS, 2)),
                 specialty,
@@ -256,7 +270,7 @@ def generate(
                 rng.random() < 0.15,
                 False,
                 status,
-                now - timedelta(days=rng.randint(0, 20)),
+                created,
                 now,
                 None,
                 place.postal_code,
@@ -269,56 +283,42 @@ def generate(
                 place.lon,
             )
 
+        history: list[HistoryRow] = []
         with cur.copy(f"COPY missions ({mission_cols}) FROM STDIN") as copy:
             for _ in range(open_missions):
                 mid = uuid.uuid4()
                 mission_ids.append(str(mid))
-                copy.write_row(mission_row(mid, "open"))
-            history: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID, uuid.UUID, int | None]] = []
+                copy.write_row(
+                    mission_row(mid, "open", rng.choice(biz_ids), now - timedelta(rng.randint(0, 20)))
+                )
             for sid in rng.sample(sec_ids, secretaries // 3):
                 for _ in range(rng.choice([1, 1, 2, 3, 5, 8, 15, 40])):
-                    mid = uuid.uuid4()
-                    copy.write_row(mission_row(mid, "hired"))
+                    mid, business = uuid.uuid4(), rng.choice(biz_ids)
+                    # The site benchmark's contracts over two years, the search's today.
+                    created = now - timedelta(minutes=rng.randint(60, 730 * 1440)) if site else now
+                    row = mission_row(mid, "hired", business, created - timedelta(days=3))
+                    copy.write_row(row)
                     rating = rng.choices([5, 4, 3, 2, 1, None], [55, 25, 7, 2, 1, 10])[0]
-                    history.append((mid, uuid.uuid4(), uuid.uuid4(), sid, rating))
+                    amount = 50_000 if not site else max(5_000, int(row[7]) // 100 * 100)  # type: ignore[call-overload]
+                    history.append(
+                        HistoryRow(
+                            mid, uuid.uuid4(), uuid.uuid4(), sid, business, rating, created, amount
+                        )
+                    )
         with cur.copy(
             "COPY bids (id, mission_id, secretary_id, amount_cents, message, status, created_at)"
             " FROM STDIN"
         ) as copy:
-            for mid, bid, _cid, sid, _r in history:
-                copy.write_row((bid, mid, sid, 50_000, "", "accepted", now))
-        with cur.copy(
-            "COPY contracts (id, mission_id, bid_id, business_id, secretary_id, status, "
-            "amount_cents, commission_basis_points, commission_cents, payout_cents, "
-            "payment_provider, created_at, released_at, review_deadline) FROM STDIN"
-        ) as copy:
-            for mid, bid, cid, sid, _r in history:
+            for h in history:
                 copy.write_row(
-                    (
-                        cid,
-                        mid,
-                        bid,
-                        rng.choice(biz_ids),
-                        sid,
-                        "released",
-                        50_000,
-                        1200,
-                        6000,
-                        44_000,
-                        "sandbox",
-                        now,
-                        now,
-                        now + timedelta(days=14),
-                    )
+                    (h.bid, h.mission, h.secretary, h.amount, "", "accepted", h.created)
                 )
-        with cur.copy(
-            "COPY reviews (id, contract_id, author_id, subject_id, rating, comment, created_at,"
-            " published_at) FROM STDIN"
-        ) as copy:
-            for _mid, _bid, cid, sid, rating in history:
-                if rating is not None:
-                    copy.write_row((uuid.uuid4(), cid, biz_ids[0], sid, rating, "", now, now))
-                    reviews += 1
+        if site:
+            from bench.site.history import write_history
+
+            reviews = write_history(cur, rng, history, now, names)
+        else:
+            reviews = _released_today(cur, history, now)
         contracts = len(history)
         conn.commit()
         cur.execute("ANALYZE")
@@ -327,3 +327,58 @@ def generate(
         biz_emails,
         mission_ids,
     )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One past contract: its mission, accepted bid, parties, the rating its business gives
+    (None: no review), when it was made and its amount."""
+
+    mission: uuid.UUID
+    bid: uuid.UUID
+    contract: uuid.UUID
+    secretary: uuid.UUID
+    business: uuid.UUID
+    rating: int | None
+    created: datetime
+    amount: int
+
+
+def _released_today(cur: psycopg.Cursor[Any], history: list[HistoryRow], now: datetime) -> int:
+    """The search benchmark's history: every contract released, most reviewed."""
+    with cur.copy(
+        "COPY contracts (id, mission_id, bid_id, business_id, secretary_id, status, "
+        "amount_cents, commission_basis_points, commission_cents, payout_cents, "
+        "payment_provider, created_at, released_at, review_deadline) FROM STDIN"
+    ) as copy:
+        for h in history:
+            copy.write_row(
+                (
+                    h.contract,
+                    h.mission,
+                    h.bid,
+                    h.business,
+                    h.secretary,
+                    "released",
+                    50_000,
+                    1200,
+                    6000,
+                    44_000,
+                    "sandbox",
+                    now,
+                    now,
+                    now + timedelta(days=14),
+                )
+            )
+    reviews = 0
+    with cur.copy(
+        "COPY reviews (id, contract_id, author_id, subject_id, rating, comment, created_at,"
+        " published_at) FROM STDIN"
+    ) as copy:
+        for h in history:
+            if h.rating is not None:
+                copy.write_row(
+                    (uuid.uuid4(), h.contract, h.business, h.secretary, h.rating, "", now, now)
+                )
+                reviews += 1
+    return reviews
