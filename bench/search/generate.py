@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from typing import Any
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import psycopg
 
@@ -289,7 +289,9 @@ def generate(
                 mid = uuid.uuid4()
                 mission_ids.append(str(mid))
                 copy.write_row(
-                    mission_row(mid, "open", rng.choice(biz_ids), now - timedelta(rng.randint(0, 20)))
+                    mission_row(
+                        mid, "open", rng.choice(biz_ids), now - timedelta(rng.randint(0, 20))
+                    )
                 )
             for sid in rng.sample(sec_ids, secretaries // 3):
                 for _ in range(rng.choice([1, 1, 2, 3, 5, 8, 15, 40])):
@@ -310,9 +312,7 @@ def generate(
             " FROM STDIN"
         ) as copy:
             for h in history:
-                copy.write_row(
-                    (h.bid, h.mission, h.secretary, h.amount, "", "accepted", h.created)
-                )
+                copy.write_row((h.bid, h.mission, h.secretary, h.amount, "", "accepted", h.created))
         if site:
             from bench.site.history import write_history
 

@@ -187,7 +187,9 @@ def write_history(
             move(h, stamps["cancelled_at"], "funded" if funded else "awaiting_funding",
                  "cancelled", h.business)  # fmt: skip
             if funded:
-                movement(h, "refund", stamps["cancelled_at"], {"escrow": -amount, "business": amount})
+                movement(
+                    h, "refund", stamps["cancelled_at"], {"escrow": -amount, "business": amount}
+                )
         if status in ("delivered", "released", "disputed", "resolved"):
             stamps["delivered_at"] = at + timedelta(days=5)
             move(h, stamps["delivered_at"], "funded", "delivered", h.secretary)
@@ -282,8 +284,7 @@ def write_history(
             contracts,
         ),
         (
-            "contract_events (id, contract_id, actor_id, action, from_status, to_status, note,"
-            " at)",
+            "contract_events (id, contract_id, actor_id, action, from_status, to_status, note, at)",
             events,
         ),
         (

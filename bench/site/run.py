@@ -43,7 +43,6 @@ import tempfile
 import threading
 import time
 import urllib.parse
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -259,7 +258,10 @@ def pages(who: Cast) -> dict[str, tuple[str, Page]]:
         ),
         "GET /api/v1/search/secretaries": (
             "business",
-            lambda r: ("/api/v1/search/secretaries?per_page=20&" + query_string(search_args(r)), True),
+            lambda r: (
+                "/api/v1/search/secretaries?per_page=20&" + query_string(search_args(r)),
+                True,
+            ),
         ),
         "GET /api/v1/notifications": ("business", lambda r: ("/api/v1/notifications", True)),
         "GET /api/v1/conversations": ("business", lambda r: ("/api/v1/conversations", True)),
@@ -476,9 +478,7 @@ def build(base_url: str, es_url: str, name: str, scale: int, log: Callable[[str]
     log(f"VACUUM ANALYZE in {time.perf_counter() - t:.0f} s")
     t = time.perf_counter()
     reports = reindex(db_url, es_url)
-    log(
-        f"reindexed {[(r.index, r.documents) for r in reports]} in {time.perf_counter() - t:.0f} s"
-    )
+    log(f"reindexed {[(r.index, r.documents) for r in reports]} in {time.perf_counter() - t:.0f} s")
     return db_url
 
 

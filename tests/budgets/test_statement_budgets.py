@@ -1,9 +1,9 @@
 """Statement budgets: each main page and API list sends the same number of SQL statements
 whatever the size of the history behind it, and at most BUDGET.
 
-A business with 49 contracts spread over every status (its ledger, invoices, reviews and
+A business with 50 contracts spread over every status (its ledger, invoices, reviews and
 conversations written as the services do) is measured page by page; then its history grows
-to 210 contracts and every page is measured again. A page whose count grows with the data
+to 500 contracts and every page is measured again. A page whose count grows with the data
 (a lazy load per row, a query per contract) or passes the budget fails, with its statements.
 """
 
@@ -23,8 +23,8 @@ from tests.budgets import history as histories
 from tests.budgets.statements import Statements, count_statements
 
 BUDGET = 20
-SMALL = 49  # 7 of each status
-LARGE = 210  # 30 of each
+SMALL = 50  # 5 in each of the 10 statuses
+LARGE = 500  # 50 of each
 
 
 def sign_in(client: FlaskClient, user_id: str) -> None:
