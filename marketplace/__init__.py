@@ -62,18 +62,24 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from marketplace import idempotency, input_guard, jobs, mail, models, statement_count, storage  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace import idempotency, input_guard, jobs, mail, models, storage  # noqa: F401  (every model registered before Alembic looks)
     from marketplace.accounts import throttle
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.conversations import uploads
     from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
-    from marketplace.http import register_error_handlers, register_security_headers
+    from marketplace.http import (
+        register_error_handlers,
+        register_security_headers,
+        security_headers,
+    )
     from marketplace.notifications import emails as notification_emails
     from marketplace.payments.errors import handle_payment_error
     from marketplace.payments.interfaces import PaymentError
     from marketplace.payments.providers import build_provider
     from marketplace.saved_searches import alerts as saved_search_alerts
+    from marketplace.statement_count import init_app as init_statement_count
+    from marketplace.static_assets import init_app as init_static_assets
 
     db.init_app(app)
     input_guard.init_app(app)  # first of the before_request hooks: nothing reads input before
@@ -97,6 +103,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     api.init_app(app)
     register_error_handlers(app)
     register_security_headers(app, https=settings.public_https)
+    init_static_assets(app, security_headers(https=settings.public_https))
     app.register_error_handler(PaymentError, handle_payment_error)
     idempotency.init_app(app)
     jobs.init_app(app)
@@ -104,7 +111,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     storage.init_app(app)  # attachments and documents: STORAGE_URL
     notification_emails.register()  # the notification e-mail job
     saved_search_alerts.register()  # the saved_search_match job and its flush hook
-    statement_count.init_app(app)  # off unless SQL_STATEMENT_HEADER (load tests only)
+    init_statement_count(app)  # off unless SQL_STATEMENT_HEADER (load tests only)
     app.extensions["payment_provider"] = build_provider(settings)
     # Payments report webhook outcomes to the contracts domain through this hook.
     app.extensions["escrow_outcomes"] = ContractOutcomes()

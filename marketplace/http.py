@@ -266,10 +266,16 @@ SECURITY_HEADERS = {
 STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
-def register_security_headers(app: Flask, *, https: bool) -> None:
+def security_headers(*, https: bool) -> dict[str, str]:
+    """The headers every answer carries (static files too: marketplace/static_assets.py)."""
     headers = dict(SECURITY_HEADERS)
     if https:
         headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+    return headers
+
+
+def register_security_headers(app: Flask, *, https: bool) -> None:
+    headers = security_headers(https=https)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
