@@ -22,8 +22,8 @@ gzip, br; the answer read, not decoded).
    (floor.py), under the same clients, for `--floor-seconds`: the mix's throughput is
    reported as a ratio of it.
 
-Then the database and the indices are dropped (`--keep` keeps them, `--reuse NAME` measures
-an existing one again without building it).
+Then the database and the indices are dropped (`--keep` keeps them, `--build-only` builds
+and keeps them without measuring, `--reuse NAME` measures an existing one again).
 """
 
 from __future__ import annotations
@@ -538,6 +538,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18100, help="the site; the floor: +1")
     parser.add_argument("--keep", action="store_true", help="keep the database and indices")
     parser.add_argument("--reuse", help="measure this existing database (built by --keep)")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the database and indices, keep them"
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
@@ -549,6 +552,9 @@ def main() -> None:
         db_url = sa.make_url(args.database_url).set(database=name).render_as_string(False)
     else:
         db_url = build(args.database_url, args.es_url, name, args.scale, log)
+        if args.build_only:
+            log(f"built {name}: measure it with --reuse {name}")
+            return
     result: dict[str, Any] = {"scale": args.scale, "database": name}
     try:
         result["rows"] = table_counts(db_url)
