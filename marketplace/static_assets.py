@@ -62,6 +62,10 @@ def init_app(app: Flask, headers: dict[str, str]) -> None:
 
     @app.url_defaults
     def _versioned(endpoint: str, values: dict[str, Any]) -> None:
+        # url_for("static", filename=..., versioned=False): the plain path, for a link that
+        # must outlive a version (the permanent redirect of /favicon.ico).
+        if endpoint == "static" and not values.pop("versioned", True):
+            return
         if endpoint == "static" and "filename" in values:
             filename = str(values["filename"])
             if not filename.startswith(f"{current}/"):

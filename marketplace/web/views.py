@@ -95,7 +95,8 @@ def privacy() -> str:
 @bp.get("/favicon.ico")
 def favicon() -> ResponseReturnValue:
     # Browsers and crawlers ask for /favicon.ico whatever the pages link to.
-    return redirect(url_for("static", filename="favicon.svg"), code=301)
+    # A permanent redirect is kept by browsers: to the path that outlives a version.
+    return redirect(url_for("static", filename="favicon.svg", versioned=False), code=301)
 
 
 @bp.route("/langue/<code>", methods=["GET", "POST"])

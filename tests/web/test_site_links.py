@@ -37,4 +37,4 @@ def test_api_docs_page_says_it_is_in_english(client: FlaskClient) -> None:
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert re.search(r'<html lang="en">', html)
-    assert 'rel="icon" href="/static/favicon.svg"' in html
+    assert re.search(r'rel="icon" href="/static/[0-9a-f]{12}/favicon\.svg"', html)
