@@ -514,7 +514,7 @@ def markdown(result: dict[str, Any]) -> str:
         lines.append(
             f"| site | {m['clients']} | {m['rps']:.1f} | {m['p50']:.0f} / {m['p95']:.0f} / "
             f"{m['p99']:.0f} | {sum(m['errors'].values())} | "
-            f"{floor.get('rps', 0):.0f} | {ratio:.2f} |"
+            f"{floor.get('rps', 0):.0f} | {ratio:.3f} |"
             if ratio
             else f"| site | {m['clients']} | {m['rps']:.1f} | – | – | – | – |"
         )
@@ -542,6 +542,10 @@ def main() -> None:
         "--build-only", action="store_true", help="build the database and indices, keep them"
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--only",
+        help="measure only the pages whose name contains one of these (comma-separated)",
+    )
     args = parser.parse_args()
 
     def log(message: str) -> None:
@@ -568,6 +572,9 @@ def main() -> None:
         }
         log(f"cast: {result['cast']}")
         table = pages(who)
+        if args.only:
+            wanted = args.only.split(",")
+            table = {k: v for k, v in table.items() if any(w in k for w in wanted)}
         env = site_env(db_url, args.es_url)
         with gunicorn(args.port, env, "wsgi:app", args.workers, args.threads, "/") as port:
             landing = Browser(port)

@@ -439,8 +439,10 @@ def missions_of(user: User) -> sa.Select[tuple[Mission]]:
 
 
 def open_missions() -> sa.Select[tuple[Mission]]:
+    """Newest first, each with its business (the lists name it: no load per mission)."""
     return (
         sa.select(Mission)
+        .options(joinedload(Mission.business))
         .where(Mission.status == MissionStatus.OPEN)
         .order_by(Mission.created_at.desc())
     )

@@ -18,6 +18,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
@@ -121,8 +122,10 @@ def post_review(
 
 
 def published_about(subject_id: uuid.UUID) -> sa.Select[tuple[Review]]:
+    """Newest first, each with its author (the profile names them: no load per review)."""
     return (
         sa.select(Review)
+        .options(joinedload(Review.author))
         .where(Review.subject_id == subject_id, published_clause(utcnow()))
         .order_by(Review.created_at.desc())
     )

@@ -17,10 +17,14 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from marketplace.accounts.models import User
 from marketplace.conversations.models import Conversation
+from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.reviews.models import Review
 from tests.budgets import history as histories
 from tests.budgets.statements import Statements, count_statements
+from tests.factories import MissionFactory, Rows
 
 BUDGET = 20
 SMALL = 50  # 5 in each of the 10 statuses
@@ -112,3 +116,65 @@ def test_every_page_stays_within_its_statement_budget_as_the_history_grows(app: 
     # Lists of invoices leave the PDF bytes in the database (the download loads them).
     for name, statements in large.items():
         assert not any("invoices.pdf" in sql for sql in statements.sql), name
+
+
+def _people(app: Flask, secretary_id: str, count: int) -> None:
+    """`count` more businesses, each with an open mission and a released contract with the
+    secretary that it reviewed: lists that name other people (a review's author, a
+    mission's business) then show that many different names."""
+    rows = Rows(app)
+    for _ in range(count):
+        business_id = rows.business()["id"]
+        with app.app_context():
+            business = db.session.get(User, uuid.UUID(business_id))
+            secretary = db.session.get(User, uuid.UUID(secretary_id))
+            assert business is not None and secretary is not None
+            MissionFactory(business=business, title="Saisie de factures")
+            contract = histories._contract(business, secretary, histories.S.RELEASED, utcnow())
+            if not db.session.scalar(sa.select(Review.id).where(Review.contract_id == contract.id)):
+                db.session.add(
+                    Review(
+                        contract_id=contract.id,
+                        author_id=business.id,
+                        subject_id=secretary.id,
+                        rating=4,
+                        comment="Bien.",
+                        published_at=utcnow(),
+                    )
+                )
+            db.session.commit()
+
+
+def test_lists_of_other_people_stay_within_budget_as_they_grow(app: Flask):
+    """The public profile (its reviews' authors) and the open missions (their businesses):
+    the same statements with 3 and with 15 different people behind the rows."""
+    secretary = Rows(app).secretary()
+    pages = {
+        "public secretary profile": f"/secretaires/{secretary['id']}",
+        "GET /api/v1/secretaries/{id}/reviews": f"/api/v1/secretaries/{secretary['id']}/reviews",
+        "GET /api/v1/missions": "/api/v1/missions",
+        "missions page": "/missions",
+    }
+
+    def measure_all() -> dict[str, Statements]:
+        counted = {}
+        for name, path in pages.items():
+            client = app.test_client()
+            client.get(path)
+            with count_statements(app) as statements:
+                response = client.get(path)
+            assert response.status_code == 200, (name, response.status_code)
+            counted[name] = statements
+        return counted
+
+    _people(app, secretary["id"], 3)
+    few = measure_all()
+    _people(app, secretary["id"], 12)
+    many = measure_all()
+    problems = [
+        f"{name}: {few[name].count} statements with 3 people, {many[name].count} with 15\n"
+        f"{many[name]}"
+        for name in pages
+        if many[name].count != few[name].count or many[name].count > BUDGET
+    ]
+    assert not problems, "\n\n".join(problems)
