@@ -56,6 +56,36 @@ def register_commands(app: Flask) -> None:
             f"{regular.approved} approved by themselves, {regular.ended} contract(s) ended"
         )
 
+    @payments.command("reconcile")
+    def reconcile_command() -> None:
+        """List every contract whose ledger disagrees with itself or with the payment
+        provider's records (amounts, statuses, refunds, transfers); the findings are kept
+        for the operator's page. Exits 1 when something disagrees (cron can alert)."""
+        from marketplace.operations import reconcile
+
+        try:
+            run = reconcile.run()
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(
+            f"checked {run.contracts_checked} contract(s), "
+            f"{run.provider_objects_checked} provider object(s): "
+            f"{run.findings_count} disagreement(s)"
+        )
+        if run.provider_error:
+            click.echo(f"provider not reached, ledger checked only: {run.provider_error}")
+        for found in sorted(run.findings, key=lambda f: (str(f.contract_id), f.code)):
+            part = f" part {found.part_id}" if found.part_id else ""
+            amounts = ""
+            if found.ledger_cents is not None or found.provider_cents is not None:
+                amounts = f" ledger={found.ledger_cents} provider={found.provider_cents}"
+            click.echo(
+                f"  contract {found.contract_id}{part}  {found.code}  "
+                f"{found.reference or '-'}{amounts}  {found.detail}".rstrip()
+            )
+        if run.findings_count or run.provider_error:
+            raise SystemExit(1)
+
     app.cli.add_command(payments)
 
     notifications = AppGroup("notifications", help="Notification e-mails.")

@@ -47,7 +47,9 @@ class MoneyQuery(Schema):
         if last < first:
             raise ValidationError(_("Le mois de fin précède le mois de début."), "to")
         if first.count_to(last) > MAX_MONTHS:
-            raise ValidationError(_("%(max)d mois au plus entre from et to.", max=MAX_MONTHS), "from")
+            raise ValidationError(
+                _("%(max)d mois au plus entre from et to.", max=MAX_MONTHS), "from"
+            )
         return {"first": first, "last": last}
 
 
