@@ -108,6 +108,22 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(files)
 
+    privacy = AppGroup("privacy", help="Personal data: retention.")
+
+    @privacy.command("purge")
+    @click.option("--dry-run", is_flag=True, help="Count what would go, delete nothing.")
+    def purge_command(dry_run: bool) -> None:
+        """Delete what has passed its retention, as the privacy page says (cron, daily):
+        ended web sessions, revoked tokens, old jobs and reconciliations, the saved searches
+        of deleted accounts, the conversations of contracts ended five years ago."""
+        from marketplace.privacy.retention import purge
+
+        done = purge(dry_run=dry_run)
+        verb = "would delete" if dry_run else "deleted"
+        click.echo(f"{verb}: " + ", ".join(f"{n} {what}" for what, n in done.as_dict().items()))
+
+    app.cli.add_command(privacy)
+
     compliance = AppGroup("compliance", help="Legal duties.")
 
     @compliance.command("remind-vigilance")
