@@ -17,7 +17,7 @@ from marketplace.extensions import db
 from marketplace.jobs import pending_count, runner
 from marketplace.operations import money, reconcile
 from marketplace.operations.schemas import MoneyQuery
-from marketplace.pagination import paginate
+from marketplace.pagination import MAX_PAGE, paginate
 from marketplace.web.blueprint import bp
 from marketplace.web.forms import FormState
 from marketplace.web.helpers import refused_as_flash, signed_in
@@ -50,7 +50,7 @@ JOBS_PER_PAGE = 25
 
 
 def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 def _pages(total: int, per_page: int) -> int:
