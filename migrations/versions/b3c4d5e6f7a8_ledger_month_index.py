@@ -2,12 +2,12 @@
 amount and transaction
 
 Revision ID: b3c4d5e6f7a8
-Revises: a9e3c5d7f1b2
+Revises: b3d5f7a9c1e2
 """
 from alembic import op
 
 revision = 'b3c4d5e6f7a8'
-down_revision = 'a9e3c5d7f1b2'
+down_revision = 'b3d5f7a9c1e2'
 branch_labels = None
 depends_on = None
 
