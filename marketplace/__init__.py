@@ -137,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.extensions import api, csrf
     from marketplace.missions.api import blp as missions_api
     from marketplace.notifications.api import blp as notifications_api
+    from marketplace.operations.api import blp as operations_api
     from marketplace.payments.api import blp as payments_api
     from marketplace.profiles.api import blp as profiles_api
     from marketplace.reviews.api import blp as reviews_api
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         compliance_api,
         dac7_api,
         saved_searches_api,
+        operations_api,
     ):
         csrf.exempt(blp)  # bearer tokens, never cookies: no CSRF surface
         api.register_blueprint(blp)

@@ -56,6 +56,36 @@ def register_commands(app: Flask) -> None:
             f"{regular.approved} approved by themselves, {regular.ended} contract(s) ended"
         )
 
+    @payments.command("reconcile")
+    def reconcile_command() -> None:
+        """List every contract whose ledger disagrees with itself or with the payment
+        provider's records (amounts, statuses, refunds, transfers); the findings are kept
+        for the operator's page. Exits 1 when something disagrees (cron can alert)."""
+        from marketplace.operations import reconcile
+
+        try:
+            run = reconcile.run()
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(
+            f"checked {run.contracts_checked} contract(s), "
+            f"{run.provider_objects_checked} provider object(s): "
+            f"{run.findings_count} disagreement(s)"
+        )
+        if run.provider_error:
+            click.echo(f"provider not reached, ledger checked only: {run.provider_error}")
+        for found in sorted(run.findings, key=lambda f: (str(f.contract_id), f.code)):
+            part = f" part {found.part_id}" if found.part_id else ""
+            amounts = ""
+            if found.ledger_cents is not None or found.provider_cents is not None:
+                amounts = f" ledger={found.ledger_cents} provider={found.provider_cents}"
+            click.echo(
+                f"  contract {found.contract_id}{part}  {found.code}  "
+                f"{found.reference or '-'}{amounts}  {found.detail}".rstrip()
+            )
+        if run.findings_count or run.provider_error:
+            raise SystemExit(1)
+
     app.cli.add_command(payments)
 
     notifications = AppGroup("notifications", help="Notification e-mails.")
@@ -77,6 +107,22 @@ def register_commands(app: Flask) -> None:
         click.echo(f"deleted {purge_unsent()} unsent file(s)")
 
     app.cli.add_command(files)
+
+    privacy = AppGroup("privacy", help="Personal data: retention.")
+
+    @privacy.command("purge")
+    @click.option("--dry-run", is_flag=True, help="Count what would go, delete nothing.")
+    def purge_command(dry_run: bool) -> None:
+        """Delete what has passed its retention, as the privacy page says (cron, daily):
+        ended web sessions, revoked tokens, old jobs and reconciliations, the saved searches
+        of deleted accounts, the conversations of contracts ended five years ago."""
+        from marketplace.privacy.retention import purge
+
+        done = purge(dry_run=dry_run)
+        verb = "would delete" if dry_run else "deleted"
+        click.echo(f"{verb}: " + ", ".join(f"{n} {what}" for what, n in done.as_dict().items()))
+
+    app.cli.add_command(privacy)
 
     compliance = AppGroup("compliance", help="Legal duties.")
 

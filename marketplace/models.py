@@ -12,6 +12,7 @@ from marketplace.jobs.models import JobOutbox
 from marketplace.missions.models import Invitation, Mission, NdaAcceptance, NdaDocument
 from marketplace.moderation.models import ModerationAction
 from marketplace.notifications.models import Notification, NotificationSetting
+from marketplace.operations.models import ReconciliationFinding, ReconciliationRun
 from marketplace.payments.models import BillingMandate, LedgerEntry
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
@@ -40,6 +41,8 @@ __all__ = [
     "NdaDocument",
     "Notification",
     "NotificationSetting",
+    "ReconciliationFinding",
+    "ReconciliationRun",
     "Review",
     "SavedSearch",
     "SecretaryProfile",

@@ -25,6 +25,8 @@ __all__ = ["MIN_PASSWORD_LENGTH", "hash_password"]
 TOKEN_PREFIX = "mkt_"  # noqa: S105 (a prefix that makes leaked tokens recognisable)
 # A live web session's last_seen_at is written at most this often (not on every page).
 LAST_SEEN_EVERY = timedelta(minutes=5)
+# A web session unused this long has expired: refused, then deleted (privacy/retention.py).
+WEB_SESSION_IDLE = timedelta(days=30)
 DEFAULT_OPERATOR_NAME = "Opérateur"
 
 
@@ -239,17 +241,22 @@ def user_for_web_session(raw_id: str) -> User | None:
         session_id = uuid.UUID(raw_id)
     except ValueError:
         return None  # also a cookie from before web sessions existed ("<user>:<epoch>")
+    now = utcnow()
     row = db.session.execute(
         sa.select(WebSession, User)
         .join(User, User.id == WebSession.user_id)
-        .where(WebSession.id == session_id, WebSession.revoked_at.is_(None))
+        .where(
+            WebSession.id == session_id,
+            WebSession.revoked_at.is_(None),
+            sa.func.coalesce(WebSession.last_seen_at, WebSession.created_at)
+            > now - WEB_SESSION_IDLE,
+        )
     ).first()
     if row is None:
         return None
     record, user = row
     if not user.is_active:
         return None
-    now = utcnow()
     if record.last_seen_at is None or now - record.last_seen_at > LAST_SEEN_EVERY:
         record.last_seen_at = now  # best effort: saved if the request commits
     user.web_session_id = record.id

@@ -15,6 +15,7 @@ RELEASE_DUE = "marketplace.jobs.release_due"
 SEARCH_DRAIN = "marketplace.jobs.search_drain"
 NOTIFICATION_DIGESTS = "marketplace.jobs.notification_digests"
 PURGE_UNSENT_FILES = "marketplace.jobs.purge_unsent_files"
+PURGE_RETENTION = "marketplace.jobs.purge_retention"
 REMIND_VIGILANCE = "marketplace.jobs.remind_vigilance"
 
 

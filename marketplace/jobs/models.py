@@ -46,4 +46,11 @@ class JobOutbox(db.Model):  # type: ignore[name-defined]
             postgresql_where=sa.text("done_at IS NULL AND failed_at IS NULL"),
             sqlite_where=sa.text("done_at IS NULL AND failed_at IS NULL"),
         ),
+        # The operator's failed-jobs page: the few rows that gave up, newest first.
+        sa.Index(
+            "ix_job_outbox_failed",
+            "failed_at",
+            postgresql_where=sa.text("failed_at IS NOT NULL"),
+            sqlite_where=sa.text("failed_at IS NOT NULL"),
+        ),
     )

@@ -124,16 +124,18 @@ def run_pending(limit: int = RELAY_BATCH) -> dict[str, int]:
     return outcomes
 
 
+def failed_select() -> sa.Select[JobOutbox]:
+    """Jobs that gave up, newest first (the operator's page pages through it)."""
+    return (
+        sa.select(JobOutbox)
+        .where(JobOutbox.failed_at.is_not(None))
+        .order_by(JobOutbox.failed_at.desc(), JobOutbox.id)
+    )
+
+
 def failed_jobs(limit: int = 50) -> list[JobOutbox]:
     """Jobs that gave up, newest first: what an operator must look at."""
-    return list(
-        db.session.execute(
-            sa.select(JobOutbox)
-            .where(JobOutbox.failed_at.is_not(None))
-            .order_by(JobOutbox.failed_at.desc())
-            .limit(limit)
-        ).scalars()
-    )
+    return list(db.session.execute(failed_select().limit(limit)).scalars())
 
 
 def retry_failed(job_id: uuid.UUID) -> bool:

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 
 from marketplace.jobs.celery_app import (
     NOTIFICATION_DIGESTS,
+    PURGE_RETENTION,
     PURGE_UNSENT_FILES,
     RELAY_PENDING,
     RELEASE_DUE,
@@ -31,6 +32,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "notification-digests": {"task": NOTIFICATION_DIGESTS, "schedule": crontab(hour=7, minute=0)},
     # Uploads never sent in a message, after a day (`files purge-unsent`).
     "purge-unsent-files": {"task": PURGE_UNSENT_FILES, "schedule": crontab(hour=3, minute=30)},
+    # What has passed its retention, as the privacy page says (`privacy purge`), at 3:45 UTC.
+    "purge-retention": {"task": PURGE_RETENTION, "schedule": crontab(hour=3, minute=45)},
     # URSSAF attestations expiring within a month: remind each secretary once
     # (`compliance remind-vigilance`), at 6:00 UTC.
     "remind-vigilance": {"task": REMIND_VIGILANCE, "schedule": crontab(hour=6, minute=0)},

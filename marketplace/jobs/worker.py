@@ -18,6 +18,7 @@ from marketplace import create_app
 from marketplace.config import ConfigError
 from marketplace.jobs.celery_app import (
     NOTIFICATION_DIGESTS,
+    PURGE_RETENTION,
     PURGE_UNSENT_FILES,
     RELAY_PENDING,
     RELEASE_DUE,
@@ -89,6 +90,13 @@ def purge_unsent_files() -> int:
     from marketplace.conversations.services import purge_unsent
 
     return purge_unsent()
+
+
+@celery.task(name=PURGE_RETENTION, base=AppTask)
+def purge_retention() -> dict[str, int]:
+    from marketplace.privacy.retention import purge
+
+    return purge().as_dict()
 
 
 @celery.task(name=REMIND_VIGILANCE, base=AppTask)

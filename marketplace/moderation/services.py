@@ -16,10 +16,10 @@ told it is already done) followed by its journal row, in one transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import end_other_web_sessions, revoke_all_tokens
@@ -33,7 +33,6 @@ from marketplace.moderation.models import ModerationAction, ModerationKind
 from marketplace.transactions import execute_update
 
 REASON_MIN, REASON_MAX = 10, 2000
-LIST_LIMIT = 50
 
 
 def _operator(user: User) -> None:
@@ -157,8 +156,9 @@ def _like(query: str) -> str:
     return f"%{escaped}%"
 
 
-def find_accounts(query: str = "") -> Sequence[User]:
-    """Accounts whose e-mail or name contains `query`; the newest ones without a query."""
+def accounts_select(query: str = "") -> sa.Select[tuple[User]]:
+    """Accounts whose e-mail or name contains `query`, newest first (every one without a
+    query); the page shows them a page at a time (`marketplace.pagination.paginate`)."""
     select = sa.select(User).where(User.role != Role.OPERATOR)
     if query:
         pattern = _like(query.strip().lower())
@@ -168,24 +168,31 @@ def find_accounts(query: str = "") -> Sequence[User]:
                 sa.func.lower(User.display_name).like(pattern, escape="\\"),
             )
         )
-    return db.session.scalars(select.order_by(User.created_at.desc()).limit(LIST_LIMIT)).all()
+    return select.order_by(User.created_at.desc(), User.id)
 
 
-def find_missions(query: str = "") -> Sequence[Mission]:
-    """Missions whose title contains `query`; the newest open ones without a query."""
-    select = sa.select(Mission)
+def missions_select(query: str = "") -> sa.Select[tuple[Mission]]:
+    """Missions whose title contains `query`; the open ones without a query; newest first."""
+    select = sa.select(Mission).options(selectinload(Mission.business))
     if query:
         pattern = _like(query.strip().lower())
         select = select.where(sa.func.lower(Mission.title).like(pattern, escape="\\"))
     else:
         select = select.where(Mission.status == MissionStatus.OPEN)
-    return db.session.scalars(select.order_by(Mission.created_at.desc()).limit(LIST_LIMIT)).all()
+    return select.order_by(Mission.created_at.desc(), Mission.id)
 
 
-def journal(limit: int = LIST_LIMIT) -> Sequence[ModerationAction]:
-    return db.session.scalars(
-        sa.select(ModerationAction).order_by(ModerationAction.created_at.desc()).limit(limit)
-    ).all()
+def journal_select() -> sa.Select[tuple[ModerationAction]]:
+    """Every decision, newest first, with who took it and on whom (loaded with the page)."""
+    return (
+        sa.select(ModerationAction)
+        .options(
+            selectinload(ModerationAction.user),
+            selectinload(ModerationAction.operator),
+            selectinload(ModerationAction.mission),
+        )
+        .order_by(ModerationAction.created_at.desc(), ModerationAction.id)
+    )
 
 
 def last_mission_decision(mission_id: uuid.UUID) -> ModerationAction | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -273,6 +273,39 @@ class PaymentProvider(Protocol):
         ...
 
     def payout_account_status(self, account_id: str) -> PayoutStatus: ...
+
+
+@dataclass(frozen=True)
+class ProviderRecord:
+    """What the provider's own records say about one object whose id we keep (a charge, a
+    payment intent, a transfer, a refund), for the reconciliation (operations/reconcile.py).
+    Amounts in cents; `found` False when the provider does not know the id."""
+
+    kind: str  # "charge", "payment_intent", "transfer", "refund"
+    id: str
+    found: bool = True
+    amount_cents: int = 0
+    status: str | None = None
+    # A charge: what was refunded of it; a payment intent: what it received.
+    refunded_cents: int = 0
+    received_cents: int = 0
+    # A transfer: what was reversed of it, and where it went.
+    reversed_cents: int = 0
+    destination: str | None = None
+    # The contract the object names in its metadata (None when it names none).
+    contract_id: str | None = None
+    payment_intent: str | None = None
+    error: str | None = None
+
+
+@runtime_checkable
+class ProviderRecords(Protocol):
+    """A provider that keeps records of its own to reconcile against (Stripe; the sandbox
+    keeps none: its money is only our ledger)."""
+
+    def record_of(self, kind: str, object_id: str) -> ProviderRecord:
+        """The provider's record of `object_id`; PaymentError when it cannot be reached."""
+        ...
 
 
 def idempotency_key(contract_id: uuid.UUID, action: str) -> str:

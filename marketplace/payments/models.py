@@ -81,6 +81,13 @@ class LedgerEntry(db.Model):  # type: ignore[name-defined]
             "account",
             postgresql_include=["amount_cents", "created_at"],
         ),
+        # The operator's money by month (operations/money.py) scans a range of dates and
+        # sums by account: read from this index alone.
+        sa.Index(
+            "ix_ledger_entries_created_at",
+            "created_at",
+            postgresql_include=["account", "amount_cents", "transaction_id"],
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any, Literal
 
 import stripe
@@ -37,6 +38,7 @@ from marketplace.payments.interfaces import (
     PaymentError,
     PayoutOwner,
     PayoutStatus,
+    ProviderRecord,
     idempotency_key,
 )
 from marketplace.urls import external_url
@@ -354,6 +356,38 @@ class StripeProvider:
             account_id=account_id,
             payouts_enabled=bool(account.payouts_enabled),
             details_submitted=bool(account.details_submitted),
+        )
+
+    # --- reconciliation -----------------------------------------------------
+
+    def record_of(self, kind: str, object_id: str) -> ProviderRecord:
+        """Stripe's record of a charge, payment intent, transfer or refund we keep the id of."""
+        retrievers: dict[str, Callable[[str], Any]] = {
+            "charge": self.client.v1.charges.retrieve,
+            "payment_intent": self.client.v1.payment_intents.retrieve,
+            "transfer": self.client.v1.transfers.retrieve,
+            "refund": self.client.v1.refunds.retrieve,
+        }
+        retrieve = retrievers[kind]
+        with _stripe_errors(None, f"retrieve-{kind}"):
+            try:
+                found: dict[str, Any] = retrieve(object_id).to_dict()
+            except stripe.InvalidRequestError as exc:
+                if exc.code == "resource_missing" or exc.http_status == 404:
+                    return ProviderRecord(kind, object_id, found=False, error=exc.code)
+                raise
+        metadata = found.get("metadata") or {}
+        return ProviderRecord(
+            kind=kind,
+            id=object_id,
+            amount_cents=int(found.get("amount") or 0),
+            status=found.get("status"),
+            refunded_cents=int(found.get("amount_refunded") or 0),
+            received_cents=int(found.get("amount_received") or 0),
+            reversed_cents=int(found.get("amount_reversed") or 0),
+            destination=found.get("destination"),
+            contract_id=metadata.get("contract_id"),
+            payment_intent=found.get("payment_intent") if kind != "payment_intent" else None,
         )
 
     # --- webhooks -----------------------------------------------------------

@@ -14,7 +14,8 @@ Erased or replaced:
   matches, verification date and pending address cleared;
 - her profile rows (secretary or business: bio, phone-like free text, postal code,
   SIRET...) deleted, and her search document with them (the search outbox);
-- notifications and notification settings deleted; invitations sent to her deleted;
+- notifications and notification settings deleted; invitations sent to her deleted; her
+  saved searches (and their alerts) deleted;
 - uploads she never sent deleted (rows now, bytes after the commit);
 - conversations that never led to a contract (the questions before a quote) deleted
   whole, with their messages and files: without a contract there is no legal reason to
@@ -63,6 +64,7 @@ from marketplace.missions import services as missions
 from marketplace.missions.models import Invitation, Mission, MissionStatus
 from marketplace.notifications.models import Notification, NotificationSetting
 from marketplace.profiles.models import BusinessProfile, SecretaryProfile
+from marketplace.saved_searches.models import SavedSearch
 from marketplace.storage import StorageError, current_storage
 
 log = logging.getLogger(__name__)
@@ -165,6 +167,7 @@ def _erase(user: User) -> list[str]:
     )
 
     db.session.execute(sa.delete(Notification).where(Notification.user_id == uid))
+    db.session.execute(sa.delete(SavedSearch).where(SavedSearch.user_id == uid))
     db.session.execute(sa.delete(NotificationSetting).where(NotificationSetting.user_id == uid))
     # Through the session (not a bulk DELETE): the search outbox sees the profile go.
     for model in (SecretaryProfile, BusinessProfile):
@@ -186,8 +189,7 @@ def _erase(user: User) -> list[str]:
 
 def _delete_conversations_without_contract(uid: uuid.UUID) -> list[str]:
     """Her conversations with no contract between the two parties on that mission: deleted
-    with their messages, files and download register (the children first: SQLite does not
-    cascade unless asked)."""
+    with their messages, files and download register."""
     has_contract = (
         sa.select(Contract.id)
         .where(
@@ -204,6 +206,13 @@ def _delete_conversations_without_contract(uid: uuid.UUID) -> list[str]:
             )
         )
     )
+    return delete_conversations(conversation_ids)
+
+
+def delete_conversations(conversation_ids: list[uuid.UUID]) -> list[str]:
+    """Delete these conversations with their messages, files and download register (the
+    children first: SQLite does not cascade unless asked); the storage keys of their files,
+    to remove once the transaction commits."""
     if not conversation_ids:
         return []
     message_ids = sa.select(Message.id).where(Message.conversation_id.in_(conversation_ids))

@@ -13,6 +13,7 @@ from marketplace.web import (  # noqa: F401  (routes register on import)
     dashboard,
     mission_pages,
     moderation_pages,
+    money_pages,
     notification_pages,
     operator_pages,
     payment_pages,

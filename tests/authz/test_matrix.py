@@ -243,6 +243,12 @@ ROWS = [
         {ANON: 401, OWNER: 403, OTHER_BIZ: 403, PARTY_SEC: 403, OTHER_SEC: 403, OPERATOR: 200},
     ),
     Row(
+        "money by month",
+        "GET",
+        "/api/v1/admin/money?from=2026-01&to=2026-12",
+        {ANON: 401, OWNER: 403, OTHER_BIZ: 403, PARTY_SEC: 403, OTHER_SEC: 403, OPERATOR: 200},
+    ),
+    Row(
         "resolve",
         "POST",
         "/api/v1/admin/contracts/{contract}/resolve",

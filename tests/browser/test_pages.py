@@ -99,6 +99,14 @@ PAGES = [
     Case("operator-dashboard", "operator", lambda _: "/tableau-de-bord", "Tableau de bord"),
     Case("operator-disputes", "operator", lambda _: "/operateur/litiges", "Litiges à arbitrer"),
     Case("operator-moderation", "operator", lambda _: "/operateur/moderation", "Modération"),
+    Case("operator-money", "operator", lambda _: "/operateur/argent", "Argent par mois"),
+    Case(
+        "operator-reconciliation",
+        "operator",
+        lambda _: "/operateur/rapprochement",
+        "Rapprochement avec Stripe",
+    ),
+    Case("operator-failed-jobs", "operator", lambda _: "/operateur/taches", "Tâches en échec"),
     Case(
         "conversation-operator",
         "operator",

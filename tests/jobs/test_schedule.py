@@ -42,6 +42,7 @@ def test_every_scheduled_task_is_registered_by_the_worker(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [
         "marketplace.jobs.notification_digests",
+        "marketplace.jobs.purge_retention",
         "marketplace.jobs.purge_unsent_files",
         "marketplace.jobs.relay_pending",
         "marketplace.jobs.release_due",

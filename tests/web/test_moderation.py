@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask import Flask
 
@@ -215,3 +217,82 @@ def test_only_operators_moderate(app: Flask, new_browser) -> None:
     assert post("/operateur/missions/00000000-0000-0000-0000-000000000000/fermer") == 404
     ops.get(f"/operateur/comptes/{sid}/suspendre", expect=405)
     assert journal(app) == []
+
+
+def test_every_moderation_list_is_paged_and_counted(app: Flask, new_browser) -> None:
+    from marketplace.accounts.models import Role, User
+    from marketplace.moderation.models import ModerationKind
+    from marketplace.moderation.services import journal_select
+    from marketplace.web.moderation_pages import PER_PAGE
+    from tests.factories import MissionFactory, UserFactory
+
+    ops = operator(app, new_browser)
+    accounts, missions, decisions = 2 * PER_PAGE + 3, PER_PAGE + 4, PER_PAGE + 1
+    with app.app_context():
+        people = [
+            UserFactory(role=Role.SECRETARY, display_name=f"Pagination {n:02d}")
+            for n in range(accounts)
+        ]
+        owner = MissionFactory(title="Pagination 00").business  # not named so: not found
+        for n in range(1, missions):
+            MissionFactory(business=owner, title=f"Pagination {n:02d}")
+        operator_id = db.session.scalar(sa.select(User.id).where(User.role == Role.OPERATOR))
+        for n in range(decisions):
+            db.session.add(
+                ModerationAction(
+                    operator_id=operator_id,
+                    kind=ModerationKind.SUSPEND_ACCOUNT,
+                    user_id=people[n].id,
+                    reason=f"Décision de test numéro {n:02d}",
+                )
+            )
+        db.session.commit()
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(journal_select().subquery()))
+            == decisions
+        )
+
+    first = ops.get(f"{MODERATION}?q=pagination")
+    assert first.html.count('id="compte-') == PER_PAGE
+    assert first.html.count('id="mission-') == PER_PAGE
+    assert first.text_of("accounts-count") == f"{accounts} comptes"
+    assert first.text_of("missions-count") == f"{missions} missions"
+    assert first.text_of("journal-count") == f"{decisions} décisions"
+    assert "page_comptes=2" in first.html and "page_missions=2" in first.html
+    assert "page_journal=2" in first.html
+
+    # Page 2 and 3 of the accounts, the search kept, the other lists where they were.
+    second = ops.get(f"{MODERATION}?q=pagination&page_comptes=2&page_missions=2")
+    assert second.html.count('id="compte-') == PER_PAGE
+    assert second.html.count('id="mission-') == missions - PER_PAGE
+    assert "Page 2 sur 3" in second.text and "Page 2 sur 2" in second.text
+    third = ops.get(f"{MODERATION}?q=pagination&page_comptes=3")
+    assert third.html.count('id="compte-') == accounts - 2 * PER_PAGE
+    seen = set()
+    for page in (first, second, third):
+        seen |= {m for m in re.findall(r'id="compte-([0-9a-f-]+)"', page.html)}
+    assert len(seen) == accounts  # every account once, none twice
+
+    journal_two = ops.get(f"{MODERATION}?page_journal=2")
+    assert journal_two.text_of("journal").count("Décision de test numéro") == 1
+    assert "Décision de test numéro 00" in journal_two.text_of("journal")  # the oldest last
+
+    # A decision from page 2 comes back to page 2 (its form carries the search and the pages).
+    target = re.findall(r'id="compte-([0-9a-f-]+)"', second.html)[0]
+    form = second.form(f"/operateur/comptes/{target}/suspendre")
+    assert form.fields["q"] == ["pagination"] and form.fields["page_comptes"] == ["2"]
+    after = ops.submit(
+        second,
+        {
+            "reason": "Compte de test suspendu depuis la page deux.",
+            "q": "pagination",
+            "page_comptes": "2",
+            "page_missions": "2",
+        },
+        action=f"/operateur/comptes/{target}/suspendre",
+    )
+    assert "Suspendu" in after.text_of(f"compte-{target}")
+    assert after.html.count('id="mission-') == missions - PER_PAGE
+
+    # Nonsense page numbers fall back to the first page.
+    assert ops.get(f"{MODERATION}?page_comptes=abc").html.count('id="compte-') == PER_PAGE
