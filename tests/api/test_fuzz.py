@@ -76,7 +76,12 @@ class World:
             for name in case.path_parameters or {}:
                 if name in self.ids:
                     case.path_parameters[name] = self.ids[name]
-        return {"Authorization": f"Bearer {self.tokens[turn % len(self.tokens)]}"}
+        # The WSGI transport hands the body over as sent and does not decode Brotli: ask
+        # for it uncompressed (tests/web/test_static_assets.py covers the compression).
+        return {
+            "Authorization": f"Bearer {self.tokens[turn % len(self.tokens)]}",
+            "Accept-Encoding": "identity",
+        }
 
 
 @pytest.fixture
