@@ -103,7 +103,7 @@ def test_posting_recurring_work_flags_an_implausible_budget_first(api, new_brows
     page = browser.submit(page, form | {"confirm_budget": "y"}, action="/missions/nouvelle")
     assert "Mission publiée." in " ".join(page.flashes())
     assert "36 h par semaine" in page and "préavis de 7 jours" in page
-    assert "Lundi 08:00–12:00" in page
+    assert "Lundi, Mardi, Mercredi, Jeudi, Vendredi : 08:00–12:00" in page
     bad = form | {"slot_end": "07:00", "budget": "1 000", "slot_days": ["mon"]}
     page = browser.submit("/missions/nouvelle", bad, expect=422)
     assert "La fin du créneau doit suivre son début." in page
