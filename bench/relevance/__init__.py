@@ -29,6 +29,7 @@ from flask import Flask
 
 SUITE = Path(__file__).with_name("suite.json")
 K = 10
+NO_PASSWORD = "!"  # noqa: S105  (accounts of the suite never sign in)
 
 
 @dataclass
@@ -97,7 +98,7 @@ def populate(app: Flask) -> list[Case]:
     with app.app_context():
         owner = User(
             email=f"suite-{uuid.uuid4().hex[:8]}@exemple.fr",
-            password_hash="x",
+            password_hash=NO_PASSWORD,
             role=Role.BUSINESS,
             display_name="Client de la suite",
         )
@@ -109,7 +110,7 @@ def populate(app: Flask) -> list[Case]:
                 p = defaults | suite["profiles"][key]
                 user = User(
                     email=f"{spec['id']}-{n}-{uuid.uuid4().hex[:6]}@exemple.fr",
-                    password_hash="x",
+                    password_hash=NO_PASSWORD,
                     role=Role.SECRETARY,
                     display_name=f"{key} ({spec['id']})",
                 )
@@ -184,7 +185,7 @@ def history(app: Flask, secretary_id: str, ratings: list[int], completed: int) -
     with app.app_context():
         client = User(
             email=f"past-{uuid.uuid4().hex[:8]}@exemple.fr",
-            password_hash="x",
+            password_hash=NO_PASSWORD,
             role=Role.BUSINESS,
             display_name="Ancien client",
         )

@@ -21,7 +21,9 @@ NAME = "mk_relevance"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--es-url", default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200"))
+    parser.add_argument(
+        "--es-url", default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+    )
     parser.add_argument("--json", help="write the per-mission figures to this file")
     args = parser.parse_args()
 
@@ -50,7 +52,9 @@ def main() -> None:
 
                 services.drain()
                 elastic = backend()
-            results = evaluate(app, {"embedded": EmbeddedBackend(), "elasticsearch": elastic}, cases)
+            results = evaluate(
+                app, {"embedded": EmbeddedBackend(), "elasticsearch": elastic}, cases
+            )
             print(report(results, cases))
             if args.json:
                 with open(args.json, "w", encoding="utf-8") as out:
