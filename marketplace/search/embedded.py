@@ -27,7 +27,7 @@ from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.profiles.models import SecretaryProfile
-from marketplace.search import documents, ranking
+from marketplace.search import documents, hybrid, ranking
 from marketplace.search.interfaces import Entity, Hit, HitPage, ReindexReport
 from marketplace.search.plan import Origin, Plan, rank
 
@@ -175,8 +175,14 @@ class EmbeddedBackend:
             query = sa.select(*documents.SECRETARY_COLUMNS, *documents.TEXT_COLUMNS).join(
                 User, User.id == SecretaryProfile.user_id
             )
-            for row in db.session.execute(query.where(SecretaryProfile.user_id.in_(chunk))):
+            rows_of_chunk = db.session.execute(
+                query.where(SecretaryProfile.user_id.in_(chunk))
+            ).all()
+            vectors = documents.meaning_vectors(rows_of_chunk)
+            for row, vector in zip(rows_of_chunk, vectors, strict=True):
                 doc = _atomic(documents.static_secretary_doc(row))
+                if vector is not None:
+                    doc["meaning_bytes"] = vector
                 self._secretary_docs.put(_key(row), doc)
                 built[row.user_id] = doc
         return [d if d is not None else built[r.user_id] for r, d in zip(rows, docs, strict=True)]
@@ -203,8 +209,12 @@ class EmbeddedBackend:
                 )
                 for r, doc in zip(rows, static, strict=True)
             ]
-            ranked = rank(plan, docs)
-            total, page = len(ranked), ranked[offset : offset + limit]
+            if plan.meaning is None:
+                ranked = rank(plan, docs)
+                total, page = len(ranked), ranked[offset : offset + limit]
+            else:
+                ranked = hybrid.first_pass(plan, docs)
+                total, page = len(ranked), hybrid.page(plan, ranked, offset, limit)
             del rows, static, docs, ranked  # freed here, while the collector still sleeps
         cards = self._cards([uuid.UUID(d["id"]) for _s, d in page])
         hits = [Hit(d["id"], score, {**d, "card": cards[d["id"]]}) for score, d in page]
