@@ -5,9 +5,9 @@ takes two passes, the same in both backends:
 
 1. **The window.** The plan's score (`plan.py`: 1 + the signals + the share of the query's
    terms found) plus, for the `k` documents nearest in meaning, `weight x (1 + cos) / 2`
-   (Elasticsearch's `knn` query; only those at a cosine of 0.2 or more). The best `WINDOW` documents by that score make the
-   window (best first, ties by id); with a required text a document must match a term or
-   be one of the `k` nearest.
+   (Elasticsearch's `knn` query; only those at a cosine of 0.2 or more). The best
+   `WINDOW` documents by that score make the window (best first, ties by id); with a
+   required text a document must match a term or be one of those nearest.
 2. **The fusion**, in Python on the window. Two rankings of the window's documents: by the
    share of the query's terms they hold (those holding none are not ranked), and by the
    cosine of their vector with the query's. Reciprocal rank fusion gives each document
