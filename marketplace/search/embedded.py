@@ -14,6 +14,7 @@ import contextlib
 import gc
 import math
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -27,7 +28,7 @@ from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.profiles.models import SecretaryProfile
-from marketplace.search import documents, hybrid, ranking
+from marketplace.search import documents, embeddings, hybrid, ranking
 from marketplace.search.interfaces import Entity, Hit, HitPage, ReindexReport
 from marketplace.search.plan import Origin, Plan, rank
 
@@ -272,10 +273,24 @@ class EmbeddedBackend:
         """Nothing to do: the database is the index."""
 
     def reindex(self, session: Session) -> list[ReindexReport]:
+        """Forget the cached documents; compute the sentence embedding of every profile
+        whose text has none yet (`search_embeddings`), so no search has to wait for it."""
         self._secretary_docs = _LRU(self._secretary_docs.size)
         self._mission_docs = _LRU(self._mission_docs.size)
         self._warm = False
-        return []
+        if not embeddings.enabled():
+            return []
+        started = time.perf_counter()
+        count = 0
+        result = session.execute(
+            sa.select(SecretaryProfile.headline, SecretaryProfile.bio).execution_options(
+                yield_per=2_000, stream_results=True
+            )
+        )
+        for rows in result.partitions(2_000):
+            documents.meaning_vectors(rows)
+            count += len(rows)
+        return [ReindexReport("search_embeddings", count, time.perf_counter() - started)]
 
     def healthy(self) -> bool:
         return True

