@@ -183,7 +183,7 @@ class EmbeddedBackend:
             for row, vector in zip(rows_of_chunk, vectors, strict=True):
                 doc = _atomic(documents.static_secretary_doc(row))
                 if vector is not None:
-                    doc["meaning_bytes"] = vector
+                    doc["meaning_bytes"] = vector.tobytes()
                 self._secretary_docs.put(_key(row), doc)
                 built[row.user_id] = doc
         return [d if d is not None else built[r.user_id] for r, d in zip(rows, docs, strict=True)]

@@ -133,10 +133,12 @@ def from_text(value: str) -> np.ndarray:
 def cosine(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Cosine of a byte vector with byte rows, as Lucene computes it for byte vectors:
     integer dot products and norms (exact in float64), then one division."""
-    q = query.astype(np.float64)
-    m = rows.astype(np.float64)
-    dot = m @ q
-    norms = np.einsum("ij,ij->i", m, m) * float(q @ q)
+    # float32 is exact here: every product and partial sum is an integer below 2**24
+    # (512 x 127 x 127 = 8.3 million).
+    q = query.astype(np.float32)
+    m = rows.astype(np.float32)
+    dot = (m @ q).astype(np.float64)
+    norms = np.einsum("ij,ij->i", m, m).astype(np.float64) * float(q @ q)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(norms > 0, dot / np.sqrt(norms), 0.0)
     return out.astype(np.float32)

@@ -38,13 +38,13 @@ WINDOW = 40
 RRF_K = 60
 
 
-def doc_vector(doc: Doc, field: str) -> np.ndarray | None:
+def doc_vector(doc: Doc, field: str) -> bytes | None:
+    """A document's vector as its bytes: kept as bytes by the embedded backend, base64 in
+    Elasticsearch's `_source`."""
     value = doc.get(field)
-    if value is None:
-        return None
-    if isinstance(value, np.ndarray):
+    if value is None or isinstance(value, bytes):
         return value
-    return np.frombuffer(base64.b64decode(value), dtype=np.int8)
+    return base64.b64decode(value)
 
 
 def cosines(plan: Plan, docs: Sequence[Doc]) -> np.ndarray:
@@ -53,16 +53,19 @@ def cosines(plan: Plan, docs: Sequence[Doc]) -> np.ndarray:
 
     assert plan.meaning is not None
     query = np.frombuffer(plan.meaning.vector, dtype=np.int8)
+    size = len(plan.meaning.vector)
     out = np.zeros(len(docs), dtype=np.float32)
-    rows: list[np.ndarray] = []
+    rows: list[bytes] = []
     where: list[int] = []
+    field = plan.meaning.bytes_field
     for i, doc in enumerate(docs):
-        vector = doc_vector(doc, plan.meaning.bytes_field)
-        if vector is not None and vector.shape == query.shape:
+        vector = doc_vector(doc, field)
+        if vector is not None and len(vector) == size:
             rows.append(vector)
             where.append(i)
     if rows:
-        out[where] = cosine(query, np.stack(rows))
+        matrix = np.frombuffer(b"".join(rows), dtype=np.int8).reshape(len(rows), size)
+        out[where] = cosine(query, matrix)
     return out
 
 
@@ -107,12 +110,12 @@ def first_pass(plan: Plan, docs: Sequence[Doc], id_field: str = "id") -> list[tu
     if candidates:
         cos = cosines(plan, candidates)
         k = min(meaning.k, len(candidates))
-        # The k nearest, ties by id (Lucene breaks them by document order: rare, and only
-        # a document at the k-th place could differ).
-        order = sorted(range(len(candidates)), key=lambda i: (-cos[i], candidates[i][id_field]))
-        for i in order[:k]:
-            if cos[i] < meaning.min_cosine:
-                break
+        # The k nearest at min_cosine or more, ties by id (Lucene breaks them by document
+        # order: rare, and only a document at the k-th place could differ).
+        kth = float(np.partition(cos, len(cos) - k)[len(cos) - k])
+        close = np.nonzero(cos >= max(kth, meaning.min_cosine))[0].tolist()
+        close.sort(key=lambda i: (-float(cos[i]), candidates[i][id_field]))
+        for i in close[:k]:
             near[i] = float(np.float32(meaning.weight * (1.0 + float(cos[i])) / 2.0))
     scored: list[tuple[float, Any]] = []
     for i, doc in enumerate(candidates):
