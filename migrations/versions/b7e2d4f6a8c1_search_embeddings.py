@@ -1,7 +1,7 @@
 """search embeddings: each text's sentence embedding, computed once (keyed by model and text)
 
 Revision ID: b7e2d4f6a8c1
-Revises: a9e3c5d7f1b2
+Revises: c4d5e6f7a8b9
 Create Date: 2026-12-02 06:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 import marketplace.db
 
 revision = 'b7e2d4f6a8c1'
-down_revision = 'a9e3c5d7f1b2'
+down_revision = 'c4d5e6f7a8b9'
 branch_labels = None
 depends_on = None
 
