@@ -410,10 +410,20 @@ def mission_doc(row: Any) -> Doc:
     }
 
 
+def mission_vectors(rows: Sequence[Any]) -> None:
+    """Encode the missions' texts now, at index time: their matches then read the vector
+    from `search_embeddings` instead of encoding it in the request."""
+    if embeddings.enabled() and rows:
+        embeddings.encode(
+            [embeddings.mission_text(r.title, r.description, r.confidential) for r in rows]
+        )
+
+
 def mission_docs(session: Session, ids: Sequence[uuid.UUID]) -> dict[str, Doc]:
     if not ids:
         return {}
     rows = session.execute(mission_select(list(ids))).all()
+    mission_vectors(rows)
     return {str(row.id): mission_doc(row) for row in rows}
 
 
