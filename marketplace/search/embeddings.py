@@ -212,9 +212,12 @@ def _store(vectors: dict[str, np.ndarray]) -> None:
     if db.engine.dialect.name != "postgresql":
         return
     now = utcnow()
-    rows = [
-        {"key": key_of(t), "vector": v.tobytes(), "created_at": now} for t, v in vectors.items()
-    ]
+    # In key order: two processes storing overlapping batches then take the row locks in
+    # the same order (unsorted, concurrent rebuild workers deadlocked).
+    rows = sorted(
+        ({"key": key_of(t), "vector": v.tobytes(), "created_at": now} for t, v in vectors.items()),
+        key=lambda r: str(r["key"]),
+    )
     with _connection(db.engine) as conn:
         conn.execute(insert(SearchEmbedding).values(rows).on_conflict_do_nothing())
 
