@@ -26,7 +26,7 @@ from marketplace.missions.models import Mission, MissionStatus
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import published_clause
-from marketplace.search import ranking, text
+from marketplace.search import embeddings, ranking, text
 from marketplace.slots import cells as slot_cells
 from marketplace.taxonomy import LANGUAGES, SKILLS, SPECIALTIES, Term
 
@@ -282,8 +282,18 @@ def with_stats(doc: Doc, count: int, total: float, completed: int) -> Doc:
     return doc
 
 
-def secretary_doc(row: Any) -> Doc:
-    """The indexed document (the Elasticsearch `_source`); `row` from `secretary_select()`."""
+def meaning_vectors(rows: Sequence[Any]) -> list[Any]:
+    """The sentence embedding of each profile (headline and bio), in one batch; Nones when
+    embeddings are off."""
+    if not embeddings.enabled():
+        return [None] * len(rows)
+    return embeddings.encode([embeddings.profile_text(r.headline, r.bio) for r in rows])
+
+
+def secretary_doc(row: Any, vector: Any = None) -> Doc:
+    """The indexed document (the Elasticsearch `_source`); `row` from `secretary_select()`,
+    `vector` its `meaning_vectors()` (indexed as a `dense_vector` and, for the re-ranking
+    in Python, as its bytes in base64)."""
     doc = with_stats(
         static_secretary_doc(row),
         int(row.rating_count),
@@ -294,6 +304,9 @@ def secretary_doc(row: Any) -> Doc:
     doc["onsite_postal_codes"] = list(
         reachable_postal_codes(row.lat, row.lon, int(row.onsite_radius_km or 0))
     )
+    if vector is not None:
+        doc["meaning"] = vector.tolist()
+        doc["meaning_bytes"] = embeddings.to_text(vector)
     return doc
 
 
@@ -302,15 +315,20 @@ def secretary_docs(session: Session, ids: Sequence[uuid.UUID]) -> dict[str, Doc]
     if not ids:
         return {}
     rows = session.execute(secretary_select(list(ids))).all()
-    return {str(row.user_id): secretary_doc(row) for row in rows}
+    vectors = meaning_vectors(rows)
+    return {
+        str(row.user_id): secretary_doc(row, vector)
+        for row, vector in zip(rows, vectors, strict=True)
+    }
 
 
 def all_secretary_docs(session: Session, chunk: int = 2_000) -> Iterator[Doc]:
     result = session.execute(
         secretary_select().execution_options(yield_per=chunk, stream_results=True)
     )
-    for row in result:
-        yield secretary_doc(row)
+    for rows in result.partitions(chunk):
+        for row, vector in zip(rows, meaning_vectors(rows), strict=True):
+            yield secretary_doc(row, vector)
 
 
 # ----------------------------------------------------------------------------- missions
@@ -392,10 +410,20 @@ def mission_doc(row: Any) -> Doc:
     }
 
 
+def mission_vectors(rows: Sequence[Any]) -> None:
+    """Encode the missions' texts now, at index time: their matches then read the vector
+    from `search_embeddings` instead of encoding it in the request."""
+    if embeddings.enabled() and rows:
+        embeddings.encode(
+            [embeddings.mission_text(r.title, r.description, r.confidential) for r in rows]
+        )
+
+
 def mission_docs(session: Session, ids: Sequence[uuid.UUID]) -> dict[str, Doc]:
     if not ids:
         return {}
     rows = session.execute(mission_select(list(ids))).all()
+    mission_vectors(rows)
     return {str(row.id): mission_doc(row) for row in rows}
 
 

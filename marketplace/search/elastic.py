@@ -31,7 +31,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
-from marketplace.search import documents
+from marketplace.search import documents, embeddings, hybrid
 from marketplace.search.http import SearchHTTP
 from marketplace.search.interfaces import Entity, Hit, HitPage, ReindexReport, SearchUnavailable
 from marketplace.search.plan import Json, Plan
@@ -128,6 +128,33 @@ MISSION_MAPPING: Json = {
     },
 }
 
+
+def _with_meaning(mapping: Json) -> Json:
+    """The secretaries' mapping with the sentence embedding, when embeddings are on: the
+    byte vector for kNN (cosine, HNSW graph) and the same bytes in base64 (a `binary`
+    field: neither indexed nor in doc values) for the re-ranking in Python (hybrid.py)."""
+    if not embeddings.enabled():
+        return mapping
+    properties = {
+        **mapping["properties"],
+        "meaning": {
+            "type": "dense_vector",
+            "dims": embeddings.dims(),
+            "element_type": "byte",
+            "similarity": "cosine",
+            "index": True,
+            "index_options": {"type": "hnsw"},
+        },
+        "meaning_bytes": {"type": "binary"},
+    }
+    return {**mapping, "properties": properties}
+
+
+def mapping_for(entity: Entity) -> Json:
+    kind_mapping = KINDS[entity][1]
+    return _with_meaning(kind_mapping) if entity == "secretary" else kind_mapping
+
+
 KINDS: dict[Entity, tuple[str, Json]] = {
     "secretary": ("secretaries", SECRETARY_MAPPING),
     "mission": ("missions", MISSION_MAPPING),
@@ -211,7 +238,8 @@ class ElasticBackend:
         """Create each alias with a first index if it does not exist yet (idempotent)."""
         if self._aliases_checked:
             return
-        for entity, (_kind, mapping) in KINDS.items():
+        for entity in KINDS:
+            mapping = mapping_for(entity)
             alias = self.alias(entity)
             if self.client.indices.exists_alias(name=alias):
                 continue
@@ -235,6 +263,10 @@ class ElasticBackend:
         excludes = ["updated_at", "department_code", "languages", "hours_per_week"]
         if plan.text is None:
             excludes += ["title_terms", "text_terms"]
+        if plan.meaning is None:
+            excludes += ["meaning_bytes"]
+        elif offset < hybrid.WINDOW:  # the window, re-ranked in Python (hybrid.py)
+            offset, limit = 0, hybrid.fetch_size(offset, limit)
         return {
             "query": plan.es_query(),
             "sort": _sort(),
@@ -273,7 +305,18 @@ class ElasticBackend:
         if offset >= MAX_WINDOW:
             limit = 0
             offset = 0
-        return self._search("secretary", self.secretary_request(criteria, offset, limit))
+        plan = secretary_plan(criteria)
+        found = self._search("secretary", self._request(plan, offset, limit))
+        if plan.meaning is None:
+            return found
+        if offset >= hybrid.WINDOW:  # past the window: the first pass's order
+            return HitPage(
+                found.total,
+                [Hit(h.id, plan.signals_score(h.doc), h.doc) for h in found.hits],
+            )
+        ranked = [(h.score, h.doc) for h in found.hits]
+        hits = [Hit(d["id"], s, d) for s, d in hybrid.page(plan, ranked, offset, limit)]
+        return HitPage(found.total, hits)
 
     def search_missions(self, criteria: MissionCriteria, offset: int, limit: int) -> HitPage:
         if offset >= MAX_WINDOW:
@@ -367,7 +410,7 @@ class ElasticBackend:
         """Create a new versioned index, let `fill` write into it, then swap the alias to it
         in one atomic call and delete the old index. On failure the alias is untouched."""
         alias = self.alias(entity)
-        mapping = KINDS[entity][1]
+        mapping = mapping_for(entity)
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         name = f"{alias}-v{stamp}"
         started = time.perf_counter()

@@ -14,6 +14,7 @@ import contextlib
 import gc
 import math
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -27,7 +28,7 @@ from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.profiles.models import SecretaryProfile
-from marketplace.search import documents, ranking
+from marketplace.search import documents, embeddings, hybrid, ranking
 from marketplace.search.interfaces import Entity, Hit, HitPage, ReindexReport
 from marketplace.search.plan import Origin, Plan, rank
 
@@ -175,8 +176,14 @@ class EmbeddedBackend:
             query = sa.select(*documents.SECRETARY_COLUMNS, *documents.TEXT_COLUMNS).join(
                 User, User.id == SecretaryProfile.user_id
             )
-            for row in db.session.execute(query.where(SecretaryProfile.user_id.in_(chunk))):
+            rows_of_chunk = db.session.execute(
+                query.where(SecretaryProfile.user_id.in_(chunk))
+            ).all()
+            vectors = documents.meaning_vectors(rows_of_chunk)
+            for row, vector in zip(rows_of_chunk, vectors, strict=True):
                 doc = _atomic(documents.static_secretary_doc(row))
+                if vector is not None:
+                    doc["meaning_bytes"] = vector.tobytes()
                 self._secretary_docs.put(_key(row), doc)
                 built[row.user_id] = doc
         return [d if d is not None else built[r.user_id] for r, d in zip(rows, docs, strict=True)]
@@ -203,8 +210,12 @@ class EmbeddedBackend:
                 )
                 for r, doc in zip(rows, static, strict=True)
             ]
-            ranked = rank(plan, docs)
-            total, page = len(ranked), ranked[offset : offset + limit]
+            if plan.meaning is None:
+                ranked = rank(plan, docs)
+                total, page = len(ranked), ranked[offset : offset + limit]
+            else:
+                ranked = hybrid.first_pass(plan, docs)
+                total, page = len(ranked), hybrid.page(plan, ranked, offset, limit)
             del rows, static, docs, ranked  # freed here, while the collector still sleeps
         cards = self._cards([uuid.UUID(d["id"]) for _s, d in page])
         hits = [Hit(d["id"], score, {**d, "card": cards[d["id"]]}) for score, d in page]
@@ -262,10 +273,24 @@ class EmbeddedBackend:
         """Nothing to do: the database is the index."""
 
     def reindex(self, session: Session) -> list[ReindexReport]:
+        """Forget the cached documents; compute the sentence embedding of every profile
+        whose text has none yet (`search_embeddings`), so no search has to wait for it."""
         self._secretary_docs = _LRU(self._secretary_docs.size)
         self._mission_docs = _LRU(self._mission_docs.size)
         self._warm = False
-        return []
+        if not embeddings.enabled():
+            return []
+        started = time.perf_counter()
+        count = 0
+        result = session.execute(
+            sa.select(SecretaryProfile.headline, SecretaryProfile.bio).execution_options(
+                yield_per=2_000, stream_results=True
+            )
+        )
+        for rows in result.partitions(2_000):
+            documents.meaning_vectors(rows)
+            count += len(rows)
+        return [ReindexReport("search_embeddings", count, time.perf_counter() - started)]
 
     def healthy(self) -> bool:
         return True

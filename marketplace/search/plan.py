@@ -507,6 +507,46 @@ class TextMatch:
         return total
 
 
+# ----------------------------------------------------------------------------- meaning
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What the query means (its byte vector, `embeddings.py`), and how much that weighs.
+
+    In the first pass (which documents make the window that `hybrid.py` re-ranks) the `k`
+    documents nearest to the vector among those the filters admit, if their cosine is at
+    least `min_cosine`, each add
+    `weight x (1 + cosine) / 2`: in Elasticsearch a `knn` query on the `meaning` field
+    with the plan's filters as its pre-filter, in a `should` of the bool query (with a
+    required text, a document must then match a term or be one of the `k` nearest).
+    """
+
+    vector: bytes
+    weight: float
+    k: int
+    min_cosine: float = 0.2  # nearer than this only: unrelated texts are not neighbours
+    field: str = "meaning"
+    bytes_field: str = "meaning_bytes"
+    num_candidates: int = 200
+
+    def es(self, filters: Sequence[Filter]) -> Json:
+        return {
+            "knn": {
+                "field": self.field,
+                "query_vector": list(self.vector_ints()),
+                "k": self.k,
+                "num_candidates": max(self.num_candidates, self.k),
+                "filter": [f.es() for f in filters],
+                "similarity": self.min_cosine,
+                "boost": self.weight,
+            }
+        }
+
+    def vector_ints(self) -> tuple[int, ...]:
+        return struct.unpack(f"{len(self.vector)}b", self.vector)
+
+
 # ----------------------------------------------------------------------------- plan
 
 BASE_SCORE = 1.0
@@ -517,6 +557,14 @@ class Plan:
     filters: list[Filter] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
     text: TextMatch | None = None
+    meaning: Meaning | None = None
+
+    def signals_score(self, doc: Doc) -> float:
+        """1 + every signal but the text (what `hybrid.py` adds the fused text to)."""
+        total = BASE_SCORE
+        for signal in self.signals:
+            total += signal.value(doc)
+        return total
 
     # -- Python evaluation (embedded backend, reasons)
     def admits(self, doc: Doc) -> bool:
@@ -557,9 +605,14 @@ class Plan:
     def es_query(self) -> Json:
         # Filters only (never an empty bool, which Elasticsearch scores 1 like match_all).
         bool_query: Json = {"filter": [f.es() for f in self.filters] or [{"match_all": {}}]}
+        should: list[Json] = []
         if self.text is not None and self.text.terms:
-            bool_query["should"] = self.text.should()
-            if self.text.required:
+            should.extend(self.text.should())
+        if self.meaning is not None:
+            should.append(self.meaning.es(self.filters))
+        if should:
+            bool_query["should"] = should
+            if self.text is not None and self.text.terms and self.text.required:
                 bool_query["minimum_should_match"] = 1
         return {
             "function_score": {

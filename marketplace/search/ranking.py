@@ -50,7 +50,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from marketplace.search import text
+from marketplace.search import embeddings, text
+from marketplace.search.hybrid import WINDOW
 from marketplace.search.plan import (
     NOTHING,
     AllOf,
@@ -62,6 +63,7 @@ from marketplace.search.plan import (
     FieldValue,
     Filter,
     GeoDecay,
+    Meaning,
     Missing,
     NumberDecay,
     Origin,
@@ -216,6 +218,7 @@ class SecretaryCriteria:
     text_required: bool = False
     text_weight: float = W_TEXT_MISSION
     exclude_ids: tuple[str, ...] = ()
+    meaning: bytes | None = None  # the sentence embedding of the mission or query (hybrid.py)
 
 
 def secretary_plan(c: SecretaryCriteria) -> Plan:
@@ -306,7 +309,8 @@ def secretary_plan(c: SecretaryCriteria) -> Plan:
     text_match = None
     if c.terms:
         text_match = TextMatch("text", c.text_weight, c.terms, required=c.text_required)
-    return Plan(filters=filters, signals=signals, text=text_match)
+    meaning = Meaning(c.meaning, c.text_weight, WINDOW) if c.meaning else None
+    return Plan(filters=filters, signals=signals, text=text_match, meaning=meaning)
 
 
 @dataclass(frozen=True)
@@ -345,6 +349,9 @@ def criteria_for_mission(mission: Any, strict_specialty: bool = True) -> Secreta
         terms=text.query_terms(mission.title, limit=12),
         words=text.query_words(mission.title, limit=12),
         text_weight=W_TEXT_MISSION,
+        meaning=embeddings.query_vector(
+            embeddings.mission_text(mission.title, mission.description, mission.confidential)
+        ),
     )
 
 

@@ -26,7 +26,7 @@ from marketplace.geo.places import lookup
 from marketplace.missions.models import Mission, MissionStatus
 from marketplace.missions.services import details_visible
 from marketplace.profiles.models import SecretaryProfile
-from marketplace.search import backend, explain, outbox, ranking, text
+from marketplace.search import backend, embeddings, explain, outbox, ranking, text
 from marketplace.search.interfaces import HitPage, ReindexReport
 from marketplace.search.plan import Origin
 
@@ -126,6 +126,7 @@ def secretary_criteria(args: dict[str, Any]) -> ranking.SecretaryCriteria:
         words=text.query_words(query, MAX_QUERY_TERMS),
         text_required=True,
         text_weight=ranking.W_TEXT_QUERY,
+        meaning=embeddings.query_vector(query),
     )
 
 
