@@ -11,7 +11,11 @@ her contracts' releases and dispute resolutions), per calendar quarter in Paris 
 - consideration: what was paid or credited to her, net of the platform's commission
   (the directive's "Consideration" is net of the fees the operator withholds);
 - fees: the commissions withheld (the platform's legs);
-- activities: the number of releases and resolutions that paid her.
+- activities: the number of releases and resolutions that paid her;
+- a refund after release (ledger `credit`, with its credit notes) is taken off: what she
+  gave back off the consideration, the commission given back off the fees, in the quarter
+  of the refund (the directive counts consideration "paid or credited": money she gave
+  back was in the end not paid to her); it is not an activity.
 
 `statement(secretary_id, year)` is her yearly statement (`GET /me/tax-statements`);
 `report(year)` is every secretary paid that year, written as CSV (`report_csv`) and as
@@ -46,6 +50,9 @@ from marketplace.validation import luhn_ok
 
 PARIS = ZoneInfo("Europe/Paris")
 PAYING_KINDS = (LedgerKind.RELEASE, LedgerKind.RESOLUTION)
+# A refund after release (`credit`): what she gives back is taken off the consideration,
+# and the commission the platform gives back off the fees, in the quarter it happens.
+COUNTED_KINDS = (*PAYING_KINDS, LedgerKind.CREDIT)
 DPI = "urn:oecd:ties:dpi:v1"
 STF = "urn:oecd:ties:dpistf:v1"
 
@@ -184,6 +191,7 @@ def _legs(year: int, secretary_id: uuid.UUID | None = None) -> list[Any]:
     query = (
         sa.select(
             Contract.secretary_id,
+            LedgerEntry.kind,
             LedgerEntry.transaction_id,
             LedgerEntry.account,
             LedgerEntry.amount_cents,
@@ -191,7 +199,7 @@ def _legs(year: int, secretary_id: uuid.UUID | None = None) -> list[Any]:
         )
         .join(Contract, Contract.id == LedgerEntry.contract_id)
         .where(
-            LedgerEntry.kind.in_(PAYING_KINDS),
+            LedgerEntry.kind.in_(COUNTED_KINDS),
             LedgerEntry.account.in_((Account.SECRETARY, Account.PLATFORM)),
             LedgerEntry.created_at >= start,
             LedgerEntry.created_at < end,
@@ -207,12 +215,13 @@ def _tally(year: int, secretary_id: uuid.UUID | None = None) -> dict[uuid.UUID, 
     final = year < utcnow().astimezone(PARIS).year
     statements: dict[uuid.UUID, Statement] = {}
     counted: set[uuid.UUID] = set()
-    for seller, transaction, account, amount, at in _legs(year, secretary_id):
+    for seller, kind, transaction, account, amount, at in _legs(year, secretary_id):
         statement = statements.setdefault(seller, Statement(seller, year, final=final))
         quarter = statement.quarters[(at.astimezone(PARIS).month - 1) // 3]
         if account is Account.SECRETARY:
             quarter.consideration_cents += amount
-            if transaction not in counted:
+            # A refund is no activity of its own: only what paid her is counted.
+            if kind in PAYING_KINDS and transaction not in counted:
                 counted.add(transaction)
                 quarter.activities += 1
         else:

@@ -128,6 +128,18 @@ KINDS: dict[str, Kind] = {
             lambda amount, **_p: _("%(amount)s vous ont été versés.", amount=amount),
         ),
         _kind(
+            "refund_issued",
+            "immediate",
+            lambda mission, **_p: _("Remboursement reçu : « %(mission)s »", mission=mission),
+            lambda amount, number="", invoice="", **_p: _(
+                "La secrétaire vous rembourse %(amount)s : avoir n° %(number)s sur la facture "
+                "n° %(invoice)s.",
+                amount=amount,
+                number=number,
+                invoice=invoice,
+            ),
+        ),
+        _kind(
             "contract_cancelled",
             "immediate",
             lambda mission, **_p: _("Contrat annulé : « %(mission)s »", mission=mission),
@@ -263,6 +275,7 @@ LABELS = {
     "contract_delivered": _l("Travail livré à valider"),
     "auto_release_soon": _l("Versement automatique dans deux jours"),
     "contract_released": _l("Fonds versés"),
+    "refund_issued": _l("Remboursements et avoirs"),
     "contract_cancelled": _l("Contrats annulés"),
     "dispute_opened": _l("Litiges ouverts"),
     "dispute_resolved": _l("Litiges résolus"),

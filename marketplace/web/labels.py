@@ -89,6 +89,7 @@ LEDGER_KIND = {
     LedgerKind.RELEASE: _l("Versement à la secrétaire"),
     LedgerKind.REFUND: _l("Remboursement du client"),
     LedgerKind.RESOLUTION: _l("Répartition après litige"),
+    LedgerKind.CREDIT: _l("Remboursement après versement (avoir)"),
 }
 
 ACCOUNT = {
