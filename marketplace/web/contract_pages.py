@@ -26,7 +26,7 @@ from marketplace.errors import Conflict, FieldErrors
 from marketplace.extensions import db
 from marketplace.money import euros
 from marketplace.pagination import paginate
-from marketplace.payments import invoices, ledger
+from marketplace.payments import invoices, ledger, tax_notice
 from marketplace.payments.schemas import CreditIn
 from marketplace.profiles.models import BusinessProfile
 from marketplace.reviews import services as reviews
@@ -74,6 +74,8 @@ def _contract_page(
     )
     written = agreement.current(contract)
     listed = invoices.invoices_for_contract(user, contract.id)
+    money = ledger.summary(contract.id)
+    paid_to_her = user.id == contract.secretary_id and money.balances["secretary"] > 0
     context: dict[str, Any] = {
         # The written agreement, who accepted it and whether she still has to.
         "agreement": agreement.state(written) if written is not None else None,
@@ -87,7 +89,9 @@ def _contract_page(
         "actions": seen.next_actions,
         "company": db.session.get(BusinessProfile, contract.business_id),
         "actor_names": names,
-        "ledger": ledger.summary(contract.id),
+        "ledger": money,
+        # Paid through the platform: her tax and social obligations (CGI art. 242 bis).
+        "tax_notice": tax_notice.notice() if paid_to_her else None,
         "reviews": reviews.reviews_on_contract(contract, user),
         "invoices": listed,
         # Her service invoices she may still refund from (a credit note each, once).
