@@ -45,7 +45,9 @@ from marketplace.dac7.models import TaxProfile
 from marketplace.db import utcnow
 from marketplace.errors import FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
+from marketplace.notifications.services import notify
 from marketplace.payments.models import Account, LedgerEntry, LedgerKind
+from marketplace.urls import path_for
 from marketplace.validation import luhn_ok
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -442,3 +444,84 @@ def report_xml(year: int) -> bytes:
                     _el(holder, DPI, f"{prefix}{number}", _amount(value), currCode="EUR")
         _doc_spec(seller, f"{message_ref}-{index:06d}")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+# --- reminders and the yearly statement ---------------------------------------------------
+
+# A secretary paid without her DAC7 information is reminded once a month until she gives it.
+REMINDER_EVERY = "%Y-%m"
+
+
+def _paid_secretaries(
+    since: datetime | None = None, until: datetime | None = None
+) -> list[uuid.UUID]:
+    """The secretaries the platform has paid (in [since, until) when given)."""
+    query = (
+        sa.select(Contract.secretary_id)
+        .join(LedgerEntry, LedgerEntry.contract_id == Contract.id)
+        .where(
+            LedgerEntry.kind.in_(PAYING_KINDS),
+            LedgerEntry.account == Account.SECRETARY,
+            LedgerEntry.amount_cents > 0,
+        )
+        .distinct()
+    )
+    if since is not None:
+        query = query.where(LedgerEntry.created_at >= since)
+    if until is not None:
+        query = query.where(LedgerEntry.created_at < until)
+    return list(db.session.scalars(query))
+
+
+def information_missing(user: User) -> bool:
+    """She has been paid and has not given her DAC7 information."""
+    if user.role is not Role.SECRETARY or db.session.get(TaxProfile, user.id) is not None:
+        return False
+    return bool(statement_years(user))
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    reminded: int
+    statements: int
+
+
+def remind(now: datetime | None = None) -> ReminderRun:
+    """The daily DAC7 job (`dac7 remind`, beat 6:10 UTC):
+    - each secretary paid without her tax information is told to give it (a
+      `document_requested` notification, document `dac7`), once a calendar month until she
+      does: the report needs it, and she is paid the same meanwhile;
+    - in January, each secretary paid the year before is told that her yearly statement is
+      ready (`tax_statement_ready`, once per year): art. 242 bis 2° and DAC7 want it sent by
+      31 January; the statement is final from 1 January (the year is over).
+    Safe to run again or twice at once: each notification has a dedupe key."""
+    now = now or utcnow()
+    local = now.astimezone(PARIS)
+    missing = [
+        seller for seller in _paid_secretaries() if db.session.get(TaxProfile, seller) is None
+    ]
+    for seller in missing:
+        notify(
+            seller,
+            "document_requested",
+            subject=("tax_profile", seller),
+            url=path_for("web.tax_information_page"),
+            params={"document": "dac7"},
+            dedupe_key=f"dac7_missing:{seller}:{local.strftime(REMINDER_EVERY)}",
+        )
+    told = 0
+    if local.month == 1:
+        year = local.year - 1
+        start, end = _year_bounds(year)
+        for seller in _paid_secretaries(start, end):
+            notify(
+                seller,
+                "tax_statement_ready",
+                subject=("tax_statement", seller),
+                url=path_for("web.tax_statement_page", year=year),
+                params={"year": str(year)},
+                dedupe_key=f"tax_statement:{seller}:{year}",
+            )
+            told += 1
+    db.session.commit()
+    return ReminderRun(len(missing), told)

@@ -40,6 +40,12 @@ def _document_requested_body(
             "(téléchargée sur urssaf.fr) pour que vos clients puissent continuer à vous payer.",
             date=expires,
         )
+    if document == "dac7":
+        return _(
+            "La plateforme vous a payée : la loi (DAC7, art. 1649 ter A du CGI) lui demande de "
+            "déclarer ces sommes avec votre identité, votre adresse, votre numéro fiscal et "
+            "votre IBAN. Complétez vos informations fiscales depuis votre espace."
+        )
     if document == "vigilance":
         return _(
             "Un contrat atteint 5 000 € HT : la loi demande votre attestation de vigilance URSSAF "
@@ -246,9 +252,22 @@ KINDS: dict[str, Kind] = {
             lambda document=None, **_p: (
                 _("Attestation de vigilance URSSAF demandée")
                 if document == "vigilance"
+                else _("Vos informations fiscales sont à compléter")
+                if document == "dac7"
                 else _("Un document vous est demandé")
             ),
             _document_requested_body,
+        ),
+        _kind(
+            "tax_statement_ready",
+            "immediate",
+            lambda year="", **_p: _("Votre récapitulatif annuel %(year)s", year=year),
+            lambda year="", **_p: _(
+                "Le récapitulatif des sommes que la plateforme vous a versées en %(year)s "
+                "(par trimestre, commissions et nombre d'opérations) est disponible dans vos "
+                "informations fiscales.",
+                year=year,
+            ),
         ),
         _kind(
             "saved_search_match",
@@ -290,5 +309,6 @@ LABELS = {
     "urgent_request_answered": _l("Réponses aux demandes urgentes"),
     "engagement_ending": _l("Fin de collaboration"),
     "document_requested": _l("Documents demandés"),
+    "tax_statement_ready": _l("Récapitulatif fiscal annuel"),
     "saved_search_match": _l("Recherches enregistrées"),
 }
