@@ -22,7 +22,9 @@ from marketplace.payments import ledger
 from marketplace.payments.models import Invoice
 from tests import factories as f
 from tests.conftest import ApiClient, make_app
+from tests.contracts.test_milestones import Split
 from tests.payments.test_facturx import NS, PLATFORM, _download, mustang
+from tests.regular.steps import Engagement
 from tests.web.browser import Browser
 from tests.web.steps import sign_in
 
@@ -249,3 +251,48 @@ def test_a_refund_is_taken_off_her_dac7_consideration(api: ApiClient) -> None:
     assert after["consideration_cents"] == before["consideration_cents"] - 35_200
     assert after["fees_cents"] == before["fees_cents"] - 4_800
     assert after["activities"] == before["activities"] == 1
+
+
+def test_a_released_milestone_is_credited_on_its_own(api: ApiClient, app: Flask) -> None:
+    deal = Split(api, (60_000, 40_000)).hire()
+    deal.walk(1, "fund", "deliver", "approve")
+    deal.walk(2, "fund", "deliver", "approve")
+    status, listed = api.get(f"{deal.path}/invoices", token=deal.secretary["token"])
+    second = next(i for i in listed if i["kind"] == "service" and i["total_cents"] == 40_000)
+    status, body = api.post(
+        f"{deal.path}/credit-notes",
+        {"invoice_id": second["id"], "amount_cents": 40_000, "reason": "Jalon annulé"},
+        token=deal.secretary["token"],
+    )
+    assert status == 201, body
+    notes = {n["kind"]: n for n in body["credit_notes"]}
+    assert notes["service_credit"]["number"] == "F000003"
+    assert notes["service_credit"]["part_id"] == second["part_id"]
+    assert notes["commission_credit"]["total_cents"] == 4_800
+    entries = deal.ledger()
+    assert entries["balanced"] and entries["balances"]["business"] == -60_000
+    with app.app_context():
+        assert ledger.global_imbalance() == 0
+
+
+def test_an_approved_period_of_regular_work_is_credited(api: ApiClient) -> None:
+    e = Engagement(api)
+    first = e.period()
+    e.fund(first["id"])
+    e.log(120)
+    assert e.act(first["id"], "submit", "secretary")[0] == 200
+    status, approved = e.act(first["id"], "approve", "business")
+    assert status == 200, approved
+    status, listed = e.get(f"/api/v1/contracts/{e.id}/invoices", "secretary")
+    service = next(i for i in listed if i["kind"] == "service")
+    status, body = api.post(
+        f"/api/v1/contracts/{e.id}/credit-notes",
+        {"invoice_id": service["id"], "amount_cents": 1_000, "reason": "Une erreur d'heure"},
+        token=e.token("secretary"),
+    )
+    assert status == 201, body
+    [avoir] = [n for n in body["credit_notes"] if n["kind"] == "service_credit"]
+    assert avoir["part_id"] == first["id"] and avoir["corrects"]["number"] == service["number"]
+    entries = e.ledger()
+    assert entries["balanced"] is True
+    assert entries["balances"]["business"] == -(service["total_cents"] - 1_000)
