@@ -164,6 +164,13 @@ def send_digests() -> int:
                 "action_label": _("Voir mes notifications"),
                 "action_url": external_url("web.notifications_page"),
                 "settings_url": external_url("web.notifications_page"),
+                # A payment to her among them: CGI art. 242 bis, as in the e-mail at once.
+                "tax_notice": (
+                    tax_notice.notice()
+                    if user.role is Role.SECRETARY
+                    and any(n.kind in tax_notice.PAYMENT_KINDS for n in notifications)
+                    else None
+                ),
             }
         email = mail.render_email(user.email, "digest", language=language, context=context)
         try:
