@@ -7,7 +7,7 @@ from flask import Flask
 
 from marketplace.contracts.services import auto_release_due
 from tests import factories as f
-from tests.payments.conftest import charge_refunded, post_event
+from tests.payments.conftest import charge_refunded, post_event, transfer_reversed
 from tests.payments.helpers import assert_balanced, connect_payouts, contract, funded_deal
 
 
@@ -168,3 +168,29 @@ def test_a_refund_after_release_reverses_her_transfer_and_refunds_the_business(
     reversal, refund = references.pop().split()
     assert reversal.startswith("trr_") and refund.startswith("re_")
     assert ledger["balances"]["business"] == -55_000
+
+
+def test_stripe_telling_of_our_own_reversal_is_booked_not_flagged(sapi, stripe_app: Flask) -> None:
+    """The `transfer.reversed` of a refund after release is ours (the ledger's credit has
+    it): no note for the operator; a reversal beyond it still is one."""
+    deal = funded_deal(sapi)
+    assert deal.act("deliver", "secretary")[0] == 200
+    _, released = deal.act("approve", "business")
+    _, invoices = sapi.get(
+        f"/api/v1/contracts/{deal.contract_id}/invoices", token=deal.secretary["token"]
+    )
+    service = next(i for i in invoices if i["kind"] == "service")
+    status, body = sapi.post(
+        f"/api/v1/contracts/{deal.contract_id}/credit-notes",
+        {"invoice_id": service["id"], "amount_cents": 10_000, "reason": "Geste"},
+        token=deal.secretary["token"],
+    )
+    assert status == 201, body
+    ours = 10_000 - 1_200  # her share of the refund: 12 % is the platform's
+    event = transfer_reversed(deal.contract_id, ours, released["transfer_id"])
+    event["data"]["object"]["amount"] = released["payout_cents"]
+    code, answer = post_event(sapi, event)
+    assert code == 200 and answer["outcome"] == "reversal_booked", answer
+    beyond = transfer_reversed(deal.contract_id, ours + 1, released["transfer_id"])
+    code, answer = post_event(sapi, beyond)
+    assert code == 200 and answer["outcome"] == "noted", answer
