@@ -135,6 +135,19 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(compliance)
 
+    dac7 = AppGroup("dac7", help="DAC7 platform reporting.")
+
+    @dac7.command("remind")
+    def dac7_remind() -> None:
+        """Remind paid secretaries of their missing tax information; in January, tell each
+        one her yearly statement is ready (cron, daily)."""
+        from marketplace.dac7.services import remind
+
+        run = remind()
+        click.echo(f"reminded {run.reminded} secretary(ies), {run.statements} statement(s) sent")
+
+    app.cli.add_command(dac7)
+
     app.cli.add_command(search)
 
     from marketplace.jobs.cli import jobs_cli

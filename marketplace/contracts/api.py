@@ -9,7 +9,7 @@ from flask_smorest.pagination import PaginationParameters
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role, User
 from marketplace.bids import services as bids
-from marketplace.contracts import services, view
+from marketplace.contracts import credits, services, view
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.contracts.schemas import (
     CancelIn,
@@ -28,6 +28,7 @@ from marketplace.conversations.schemas import DeliverIn
 from marketplace.http import Blueprint
 from marketplace.pagination import SelectPage
 from marketplace.payments import ledger
+from marketplace.payments.schemas import CreditIn, CreditOut
 
 blp = Blueprint("contracts", __name__, url_prefix="/api/v1", description="Contracts and escrow")
 
@@ -195,6 +196,23 @@ class AdminContracts(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: PaginationParameters) -> Any:
         """Every contract, filtered by status (operator), e.g. `status=disputed`."""
         return _page(api_user(Role.OPERATOR), args, pagination_parameters)
+
+
+@blp.route("/contracts/<uuid:contract_id>/credit-notes")
+class ContractCredit(MethodView):
+    @blp.arguments(CreditIn)
+    @blp.response(201, CreditOut)
+    def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
+        """Refund after release (the secretary): `amount_cents` of one of her released service
+        invoices goes back to the business (from her payout, and the platform's commission
+        on it), with the credit notes (avoirs) of her invoice and of the commission invoice.
+        Once per invoice (409 `already_credited`)."""
+        user = api_user(Role.SECRETARY)
+        contract = services.visible_contract(user, contract_id)
+        notes = credits.credit(
+            contract, user, data["invoice_id"], data["amount_cents"], data["reason"]
+        )
+        return {"credit_notes": notes}
 
 
 @blp.route("/admin/contracts/<uuid:contract_id>/resolve")

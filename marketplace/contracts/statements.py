@@ -136,7 +136,11 @@ def secretary_earnings(user: User, now: datetime | None = None) -> Earnings:
         upcoming_count=upcoming_count,
         disputed_cents=disputed,
         completed_count=completed,
-        recent=_recent(user, Account.SECRETARY, (LedgerKind.RELEASE, LedgerKind.RESOLUTION)),
+        recent=_recent(
+            user,
+            Account.SECRETARY,
+            (LedgerKind.RELEASE, LedgerKind.RESOLUTION, LedgerKind.CREDIT),
+        ),
     )
 
 
@@ -163,6 +167,6 @@ def business_payments(user: User) -> Payments:
         recent=_recent(
             user,
             Account.BUSINESS,
-            (LedgerKind.FUNDING, LedgerKind.REFUND, LedgerKind.RESOLUTION),
+            (LedgerKind.FUNDING, LedgerKind.REFUND, LedgerKind.RESOLUTION, LedgerKind.CREDIT),
         ),
     )

@@ -11,7 +11,11 @@ her contracts' releases and dispute resolutions), per calendar quarter in Paris 
 - consideration: what was paid or credited to her, net of the platform's commission
   (the directive's "Consideration" is net of the fees the operator withholds);
 - fees: the commissions withheld (the platform's legs);
-- activities: the number of releases and resolutions that paid her.
+- activities: the number of releases and resolutions that paid her;
+- a refund after release (ledger `credit`, with its credit notes) is taken off: what she
+  gave back off the consideration, the commission given back off the fees, in the quarter
+  of the refund (the directive counts consideration "paid or credited": money she gave
+  back was in the end not paid to her); it is not an activity.
 
 `statement(secretary_id, year)` is her yearly statement (`GET /me/tax-statements`);
 `report(year)` is every secretary paid that year, written as CSV (`report_csv`) and as
@@ -41,11 +45,16 @@ from marketplace.dac7.models import TaxProfile
 from marketplace.db import utcnow
 from marketplace.errors import FieldErrors, Forbidden, NotFound
 from marketplace.extensions import db
+from marketplace.notifications.services import notify
 from marketplace.payments.models import Account, LedgerEntry, LedgerKind
+from marketplace.urls import path_for
 from marketplace.validation import luhn_ok
 
 PARIS = ZoneInfo("Europe/Paris")
 PAYING_KINDS = (LedgerKind.RELEASE, LedgerKind.RESOLUTION)
+# A refund after release (`credit`): what she gives back is taken off the consideration,
+# and the commission the platform gives back off the fees, in the quarter it happens.
+COUNTED_KINDS = (*PAYING_KINDS, LedgerKind.CREDIT)
 DPI = "urn:oecd:ties:dpi:v1"
 STF = "urn:oecd:ties:dpistf:v1"
 
@@ -184,6 +193,7 @@ def _legs(year: int, secretary_id: uuid.UUID | None = None) -> list[Any]:
     query = (
         sa.select(
             Contract.secretary_id,
+            LedgerEntry.kind,
             LedgerEntry.transaction_id,
             LedgerEntry.account,
             LedgerEntry.amount_cents,
@@ -191,7 +201,7 @@ def _legs(year: int, secretary_id: uuid.UUID | None = None) -> list[Any]:
         )
         .join(Contract, Contract.id == LedgerEntry.contract_id)
         .where(
-            LedgerEntry.kind.in_(PAYING_KINDS),
+            LedgerEntry.kind.in_(COUNTED_KINDS),
             LedgerEntry.account.in_((Account.SECRETARY, Account.PLATFORM)),
             LedgerEntry.created_at >= start,
             LedgerEntry.created_at < end,
@@ -207,12 +217,13 @@ def _tally(year: int, secretary_id: uuid.UUID | None = None) -> dict[uuid.UUID, 
     final = year < utcnow().astimezone(PARIS).year
     statements: dict[uuid.UUID, Statement] = {}
     counted: set[uuid.UUID] = set()
-    for seller, transaction, account, amount, at in _legs(year, secretary_id):
+    for seller, kind, transaction, account, amount, at in _legs(year, secretary_id):
         statement = statements.setdefault(seller, Statement(seller, year, final=final))
         quarter = statement.quarters[(at.astimezone(PARIS).month - 1) // 3]
         if account is Account.SECRETARY:
             quarter.consideration_cents += amount
-            if transaction not in counted:
+            # A refund is no activity of its own: only what paid her is counted.
+            if kind in PAYING_KINDS and transaction not in counted:
                 counted.add(transaction)
                 quarter.activities += 1
         else:
@@ -433,3 +444,84 @@ def report_xml(year: int) -> bytes:
                     _el(holder, DPI, f"{prefix}{number}", _amount(value), currCode="EUR")
         _doc_spec(seller, f"{message_ref}-{index:06d}")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+# --- reminders and the yearly statement ---------------------------------------------------
+
+# A secretary paid without her DAC7 information is reminded once a month until she gives it.
+REMINDER_EVERY = "%Y-%m"
+
+
+def _paid_secretaries(
+    since: datetime | None = None, until: datetime | None = None
+) -> list[uuid.UUID]:
+    """The secretaries the platform has paid (in [since, until) when given)."""
+    query = (
+        sa.select(Contract.secretary_id)
+        .join(LedgerEntry, LedgerEntry.contract_id == Contract.id)
+        .where(
+            LedgerEntry.kind.in_(PAYING_KINDS),
+            LedgerEntry.account == Account.SECRETARY,
+            LedgerEntry.amount_cents > 0,
+        )
+        .distinct()
+    )
+    if since is not None:
+        query = query.where(LedgerEntry.created_at >= since)
+    if until is not None:
+        query = query.where(LedgerEntry.created_at < until)
+    return list(db.session.scalars(query))
+
+
+def information_missing(user: User) -> bool:
+    """She has been paid and has not given her DAC7 information."""
+    if user.role is not Role.SECRETARY or db.session.get(TaxProfile, user.id) is not None:
+        return False
+    return bool(statement_years(user))
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    reminded: int
+    statements: int
+
+
+def remind(now: datetime | None = None) -> ReminderRun:
+    """The daily DAC7 job (`dac7 remind`, beat 6:10 UTC):
+    - each secretary paid without her tax information is told to give it (a
+      `document_requested` notification, document `dac7`), once a calendar month until she
+      does: the report needs it, and she is paid the same meanwhile;
+    - in January, each secretary paid the year before is told that her yearly statement is
+      ready (`tax_statement_ready`, once per year): art. 242 bis 2° and DAC7 want it sent by
+      31 January; the statement is final from 1 January (the year is over).
+    Safe to run again or twice at once: each notification has a dedupe key."""
+    now = now or utcnow()
+    local = now.astimezone(PARIS)
+    missing = [
+        seller for seller in _paid_secretaries() if db.session.get(TaxProfile, seller) is None
+    ]
+    for seller in missing:
+        notify(
+            seller,
+            "document_requested",
+            subject=("tax_profile", seller),
+            url=path_for("web.tax_information_page"),
+            params={"document": "dac7"},
+            dedupe_key=f"dac7_missing:{seller}:{local.strftime(REMINDER_EVERY)}",
+        )
+    told = 0
+    if local.month == 1:
+        year = local.year - 1
+        start, end = _year_bounds(year)
+        for seller in _paid_secretaries(start, end):
+            notify(
+                seller,
+                "tax_statement_ready",
+                subject=("tax_statement", seller),
+                url=path_for("web.tax_statement_page", year=year),
+                params={"year": str(year)},
+                dedupe_key=f"tax_statement:{seller}:{year}",
+            )
+            told += 1
+    db.session.commit()
+    return ReminderRun(len(missing), told)

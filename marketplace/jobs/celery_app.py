@@ -17,6 +17,7 @@ NOTIFICATION_DIGESTS = "marketplace.jobs.notification_digests"
 PURGE_UNSENT_FILES = "marketplace.jobs.purge_unsent_files"
 PURGE_RETENTION = "marketplace.jobs.purge_retention"
 REMIND_VIGILANCE = "marketplace.jobs.remind_vigilance"
+DAC7_REMIND = "marketplace.jobs.dac7_remind"
 
 
 def make_celery(broker_url: str) -> Celery:

@@ -12,6 +12,7 @@ from typing import Any
 from celery.schedules import crontab
 
 from marketplace.jobs.celery_app import (
+    DAC7_REMIND,
     NOTIFICATION_DIGESTS,
     PURGE_RETENTION,
     PURGE_UNSENT_FILES,
@@ -37,4 +38,7 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # URSSAF attestations expiring within a month: remind each secretary once
     # (`compliance remind-vigilance`), at 6:00 UTC.
     "remind-vigilance": {"task": REMIND_VIGILANCE, "schedule": crontab(hour=6, minute=0)},
+    # DAC7: paid secretaries without their tax information (once a month each), and in
+    # January the yearly statement of the year before (`dac7 remind`), at 6:10 UTC.
+    "dac7-remind": {"task": DAC7_REMIND, "schedule": crontab(hour=6, minute=10)},
 }

@@ -17,6 +17,7 @@ from celery import Task
 from marketplace import create_app
 from marketplace.config import ConfigError
 from marketplace.jobs.celery_app import (
+    DAC7_REMIND,
     NOTIFICATION_DIGESTS,
     PURGE_RETENTION,
     PURGE_UNSENT_FILES,
@@ -112,3 +113,11 @@ def search_drain() -> int:
     if drainer is None or not flask_app.config["MARKETPLACE_SETTINGS"].elasticsearch_url:
         return 0  # the embedded search backend has no outbox to drain
     return int(drainer.drain_now().applied)
+
+
+@celery.task(name=DAC7_REMIND, base=AppTask)
+def dac7_remind() -> dict[str, int]:
+    from marketplace.dac7.services import remind
+
+    run = remind()
+    return {"reminded": run.reminded, "statements": run.statements}

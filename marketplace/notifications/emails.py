@@ -23,13 +23,14 @@ from flask_babel import gettext as _
 from itsdangerous import URLSafeSerializer
 
 from marketplace import jobs, mail
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Role, User
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.notifications import services
 from marketplace.notifications.kinds import LABELS
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import NOTIFICATION_EMAIL
+from marketplace.payments import tax_notice
 from marketplace.urls import external_url
 
 UNSUBSCRIBE_SALT = "notification-unsubscribe"
@@ -103,6 +104,12 @@ def send_notification_email(payload: dict[str, Any]) -> None:
             "unsubscribe_label": _(
                 "Ne plus recevoir ces e-mails (%(kind)s)", kind=LABELS[notification.kind]
             ),
+            # A payment to her: what CGI art. 242 bis requires at each transaction.
+            "tax_notice": (
+                tax_notice.notice()
+                if notification.kind in tax_notice.PAYMENT_KINDS and user.role is Role.SECRETARY
+                else None
+            ),
         }
     email = mail.render_email(
         user.email,
@@ -157,6 +164,13 @@ def send_digests() -> int:
                 "action_label": _("Voir mes notifications"),
                 "action_url": external_url("web.notifications_page"),
                 "settings_url": external_url("web.notifications_page"),
+                # A payment to her among them: CGI art. 242 bis, as in the e-mail at once.
+                "tax_notice": (
+                    tax_notice.notice()
+                    if user.role is Role.SECRETARY
+                    and any(n.kind in tax_notice.PAYMENT_KINDS for n in notifications)
+                    else None
+                ),
             }
         email = mail.render_email(user.email, "digest", language=language, context=context)
         try:

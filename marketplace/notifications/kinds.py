@@ -40,6 +40,12 @@ def _document_requested_body(
             "(téléchargée sur urssaf.fr) pour que vos clients puissent continuer à vous payer.",
             date=expires,
         )
+    if document == "dac7":
+        return _(
+            "La plateforme vous a payée : la loi (DAC7, art. 1649 ter A du CGI) lui demande de "
+            "déclarer ces sommes avec votre identité, votre adresse, votre numéro fiscal et "
+            "votre IBAN. Complétez vos informations fiscales depuis votre espace."
+        )
     if document == "vigilance":
         return _(
             "Un contrat atteint 5 000 € HT : la loi demande votre attestation de vigilance URSSAF "
@@ -126,6 +132,18 @@ KINDS: dict[str, Kind] = {
             "immediate",
             lambda mission, **_p: _("Fonds versés : « %(mission)s »", mission=mission),
             lambda amount, **_p: _("%(amount)s vous ont été versés.", amount=amount),
+        ),
+        _kind(
+            "refund_issued",
+            "immediate",
+            lambda mission, **_p: _("Remboursement reçu : « %(mission)s »", mission=mission),
+            lambda amount, number="", invoice="", **_p: _(
+                "La secrétaire vous rembourse %(amount)s : avoir n° %(number)s sur la facture "
+                "n° %(invoice)s.",
+                amount=amount,
+                number=number,
+                invoice=invoice,
+            ),
         ),
         _kind(
             "contract_cancelled",
@@ -234,9 +252,22 @@ KINDS: dict[str, Kind] = {
             lambda document=None, **_p: (
                 _("Attestation de vigilance URSSAF demandée")
                 if document == "vigilance"
+                else _("Vos informations fiscales sont à compléter")
+                if document == "dac7"
                 else _("Un document vous est demandé")
             ),
             _document_requested_body,
+        ),
+        _kind(
+            "tax_statement_ready",
+            "immediate",
+            lambda year="", **_p: _("Votre récapitulatif annuel %(year)s", year=year),
+            lambda year="", **_p: _(
+                "Le récapitulatif des sommes que la plateforme vous a versées en %(year)s "
+                "(par trimestre, commissions et nombre d'opérations) est disponible dans vos "
+                "informations fiscales.",
+                year=year,
+            ),
         ),
         _kind(
             "saved_search_match",
@@ -263,6 +294,7 @@ LABELS = {
     "contract_delivered": _l("Travail livré à valider"),
     "auto_release_soon": _l("Versement automatique dans deux jours"),
     "contract_released": _l("Fonds versés"),
+    "refund_issued": _l("Remboursements et avoirs"),
     "contract_cancelled": _l("Contrats annulés"),
     "dispute_opened": _l("Litiges ouverts"),
     "dispute_resolved": _l("Litiges résolus"),
@@ -277,5 +309,6 @@ LABELS = {
     "urgent_request_answered": _l("Réponses aux demandes urgentes"),
     "engagement_ending": _l("Fin de collaboration"),
     "document_requested": _l("Documents demandés"),
+    "tax_statement_ready": _l("Récapitulatif fiscal annuel"),
     "saved_search_match": _l("Recherches enregistrées"),
 }

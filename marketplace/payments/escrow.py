@@ -30,7 +30,7 @@ from marketplace.payments.interfaces import (
     InvoiceFacts,
     PaymentProvider,
 )
-from marketplace.payments.models import Account, LedgerKind
+from marketplace.payments.models import Account, Invoice, LedgerKind
 
 
 def provider() -> PaymentProvider:
@@ -192,3 +192,56 @@ def split(ref: ContractRef, release_cents: int, refund_cents: int, facts: Invoic
     if release_cents:
         invoices.issue_for_release(facts, release_cents, commission)
     return Split(transfer, refund, commission, payout)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Money given back to the business after a release, and the credit notes saying so."""
+
+    reversal_id: str | None
+    refund_id: str | None
+    amount_cents: int
+    secretary_cents: int
+    commission_cents: int
+    credit_notes: list[Invoice]
+
+
+def credit_after_release(
+    ref: ContractRef, service: Invoice, amount_cents: int, reason: str
+) -> Credit:
+    """Give `amount_cents` (all taxes included, at most what `service` billed) of a released
+    contract or part back to the business: the platform gives back its commission on that
+    amount and takes the rest back from what it paid her (with Stripe: a reversal of her
+    transfer, then a refund on the business's payment). One balanced `credit` movement, and
+    the credit notes of both invoices of the release (`invoices.issue_credit_notes`); the
+    invoices themselves are never changed. Once per contract or part (ledger constraint)."""
+    paid = ledger.paid_for(ref.id, ref.part_id)
+    if paid is None or not 0 < amount_cents <= service.total_cents:
+        raise ledger.UnbalancedMovement(f"cannot credit {amount_cents} on invoice {service.id}")
+    commission = min(
+        ledger.commission_for(amount_cents, ref.commission_basis_points), paid.commission_cents
+    )
+    from_secretary = amount_cents - commission
+    if from_secretary > paid.payout_cents:
+        raise ledger.UnbalancedMovement("more than she was paid")
+    reversal = None
+    if from_secretary:
+        if paid.transfer_id is None:
+            raise ledger.UnbalancedMovement("no transfer to reverse")
+        reversal = provider().reverse_payout(
+            ref, paid.transfer_id, from_secretary, purpose="credit"
+        )
+    refund = provider().refund(ref, amount_cents, purpose="credit")
+    ledger.record(
+        ref.id,
+        LedgerKind.CREDIT,
+        {
+            Account.SECRETARY: -from_secretary,
+            Account.PLATFORM: -commission,
+            Account.BUSINESS: amount_cents,
+        },
+        " ".join(r for r in (reversal, refund) if r) or None,
+        part_id=ref.part_id,
+    )
+    notes = invoices.issue_credit_notes(service, amount_cents, commission, reason)
+    return Credit(reversal, refund, amount_cents, from_secretary, commission, notes)

@@ -1,8 +1,9 @@
 """The accountant's export: a year of a business's invoices in one ZIP.
 
-`accountant_zip(user, year)` holds every invoice the business received that year (issued
-between 1 January and 31 December, Paris time) as its Factur-X PDF, exactly as issued (the
-stored bytes), and `factures-<year>.csv`: one line per invoice, written for a French
+`accountant_zip(user, year)` holds every invoice (and credit note) the business received
+that year (issued between 1 January and 31 December, Paris time) as its Factur-X PDF,
+exactly as issued (the stored bytes), and `factures-<year>.csv`: one line per invoice (a
+credit note with negative amounts and the number it corrects), written for a French
 spreadsheet (semicolons, decimal commas, UTF-8 with BOM). Nothing is recomputed: the
 CSV reads the invoices' stored data.
 """
@@ -28,6 +29,7 @@ from marketplace.payments.models import Invoice
 PARIS = ZoneInfo("Europe/Paris")
 CSV_HEADER = [
     "Date",
+    "Type",
     "Numéro",
     "Émetteur",
     "SIRET émetteur",
@@ -37,6 +39,7 @@ CSV_HEADER = [
     "Total TTC",
     "Mention TVA",
     "Mission",
+    "Facture corrigée",
     "Fichier",
 ]
 
@@ -80,18 +83,24 @@ def accountant_zip(user: User, year: int) -> bytes:
             name = f"factures/{invoice.issued_at.astimezone(PARIS).date().isoformat()}-"
             name += f"{_slug(issuer['name'])}-{invoice.number}.pdf"
             archive.writestr(name, invoice.pdf)
+            # A credit note (avoir) is written with negative amounts, so that a column's sum
+            # is what the business owes net; it names the invoice it corrects.
+            sign = -1 if invoice.is_credit_note else 1
+            corrected = invoice.data.get("corrects") or {}
             writer.writerow(
                 [
                     invoice.data["issued_on"],
+                    "Avoir" if invoice.is_credit_note else "Facture",
                     invoice.number,
                     issuer["name"],
                     issuer.get("siret") or "",
                     issuer.get("vat_number") or "",
-                    _euros(invoice.total_excl_tax_cents),
-                    _euros(invoice.vat_cents),
-                    _euros(invoice.total_cents),
+                    _euros(sign * invoice.total_excl_tax_cents),
+                    _euros(sign * invoice.vat_cents),
+                    _euros(sign * invoice.total_cents),
                     invoice.data.get("vat_mention") or "",
                     invoice.data.get("mission_title", ""),
+                    corrected.get("number", ""),
                     name,
                 ]
             )

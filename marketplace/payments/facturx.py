@@ -18,6 +18,10 @@ How a Factur-X invoice is made here:
   EN 16931 schematron): tests/payments/test_facturx.py.
 
 What the XML says (BT = EN 16931 business term):
+- A credit note (avoir, `data["corrects"]` set) is typed 261 (self-billed credit note) when
+  the platform issues it in the secretary's name, 381 for the platform's own; it names the
+  invoice it corrects, number and date (BT-25/26, `InvoiceReferencedDocument`), with
+  positive amounts like the invoice (the type says it is a credit).
 - Type 389 (self-billed invoice) for the secretary's invoice, which the platform issues
   in her name under a billing mandate (CGI art. 289 I-2), with the note
   "Autofacturation"; 380 for the platform's own commission invoice.
@@ -57,6 +61,10 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 EN16931 = "urn:cen.eu:en16931:2017"
 SELF_BILLED = "389"
 COMMERCIAL_INVOICE = "380"
+# Credit notes (UNTDID 1001): the platform's own (381) and the one it issues in the
+# secretary's name under her mandate, self-billed like her invoice (261).
+CREDIT_NOTE = "381"
+SELF_BILLED_CREDIT_NOTE = "261"
 FRANCHISE_CODE = "VATEX-FR-FRANCHISE"
 XML_FILENAME = "factur-x.xml"
 
@@ -130,6 +138,17 @@ def _tax(parent: etree._Element, data: dict[str, Any], *, header: bool) -> None:
     _el(tax, "ram:RateApplicablePercent", str(0 if exempt else data["vat_rate_percent"]))
 
 
+def type_code(data: dict[str, Any]) -> str:
+    """BT-3: 389 / 380 for an invoice, 261 / 381 for a credit note (self-billed or not)."""
+    if data.get("corrects"):
+        return SELF_BILLED_CREDIT_NOTE if data.get("self_billed") else CREDIT_NOTE
+    return SELF_BILLED if data.get("self_billed") else COMMERCIAL_INVOICE
+
+
+def document_word(data: dict[str, Any]) -> str:
+    return "Avoir" if data.get("corrects") else "Facture"
+
+
 def cii_xml(data: dict[str, Any]) -> bytes:
     """The invoice's Cross Industry Invoice XML (Factur-X profile EN 16931)."""
     root = etree.Element(f"{{{RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
@@ -138,7 +157,7 @@ def cii_xml(data: dict[str, Any]) -> bytes:
 
     document = _el(root, "rsm:ExchangedDocument")
     _el(document, "ram:ID", data["number"])
-    _el(document, "ram:TypeCode", SELF_BILLED if data.get("self_billed") else COMMERCIAL_INVOICE)
+    _el(document, "ram:TypeCode", type_code(data))
     _date(document, "ram:IssueDateTime", data["issued_on"])
     notes: list[tuple[str | None, str]] = []
     if data.get("self_billed"):
@@ -211,6 +230,18 @@ def cii_xml(data: dict[str, Any]) -> bytes:
     _el(totals, "ram:GrandTotalAmount", _amount(data["total_cents"]))
     _el(totals, "ram:TotalPrepaidAmount", _amount(data["total_cents"]))
     _el(totals, "ram:DuePayableAmount", _amount(0))
+    corrected = data.get("corrects")
+    if corrected:
+        # BT-25/BT-26: the invoice this credit note corrects, its number and date.
+        referenced = _el(settlement, "ram:InvoiceReferencedDocument")
+        _el(referenced, "ram:IssuerAssignedID", corrected["number"])
+        issued = _el(referenced, "ram:FormattedIssueDateTime")
+        _el(
+            issued,
+            "qdt:DateTimeString",
+            date.fromisoformat(corrected["issued_on"]).strftime("%Y%m%d"),
+            format="102",
+        )
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
@@ -225,8 +256,8 @@ def embed(pdf_a3: bytes, xml: bytes, data: dict[str, Any]) -> bytes:
         pdf_metadata={
             "author": data["issuer"]["name"],
             "keywords": "Factur-X, facture",
-            "title": f"Facture {data['number']}",
-            "subject": f"Facture {data['number']} de {data['issuer']['name']}",
+            "title": f"{document_word(data)} {data['number']}",
+            "subject": f"{document_word(data)} {data['number']} de {data['issuer']['name']}",
         },
         lang="fr-FR",
     )

@@ -264,6 +264,13 @@ class PaymentProvider(Protocol):
         """Refund a payment that arrived when the contract no longer needed it."""
         ...
 
+    def reverse_payout(
+        self, contract: ContractRef, transfer_id: str, amount_cents: int, *, purpose: str
+    ) -> str | None:
+        """Take `amount_cents` of a transfer already paid to the secretary back to the
+        platform's balance (a refund after release); returns the provider's reversal id."""
+        ...
+
     def create_payout_account(self, owner: PayoutOwner) -> str:
         """Open the secretary's payout account; returns its id."""
         ...

@@ -47,6 +47,11 @@ from marketplace.payments import facturx, mandate
 from marketplace.payments.interfaces import InvoiceFacts, InvoiceParty
 from marketplace.payments.models import Invoice, InvoiceCounter, InvoiceKind
 
+CREDITED_KIND = {
+    InvoiceKind.SERVICE: InvoiceKind.SERVICE_CREDIT,
+    InvoiceKind.COMMISSION: InvoiceKind.COMMISSION_CREDIT,
+}
+
 VAT_RATE_PERCENT = 20
 VAT_EXEMPT_MENTION = "TVA non applicable, art. 293 B du CGI"
 PLATFORM_ISSUER = "platform"
@@ -356,6 +361,135 @@ def _store(
     return invoice
 
 
+# --- credit notes (avoirs) ---------------------------------------------------
+
+
+def credit_note_of(invoice: Invoice) -> Invoice | None:
+    """The credit note already issued against `invoice`, if any."""
+    found: Invoice | None = db.session.scalar(
+        sa.select(Invoice).where(Invoice.corrects_id == invoice.id)
+    )
+    return found
+
+
+def commission_invoice_for(service: Invoice) -> Invoice | None:
+    """The platform's commission invoice of the same release as a service invoice."""
+    part = (
+        Invoice.part_id.is_(None) if service.part_id is None else Invoice.part_id == service.part_id
+    )
+    found: Invoice | None = db.session.scalar(
+        sa.select(Invoice).where(
+            Invoice.contract_id == service.contract_id,
+            Invoice.kind == InvoiceKind.COMMISSION,
+            part,
+        )
+    )
+    return found
+
+
+def issue_credit_notes(
+    service: Invoice, amount_cents: int, commission_cents: int, reason: str
+) -> list[Invoice]:
+    """The credit notes of money given back after a release: the secretary's (in her name
+    under her mandate, to the business, for `amount_cents` all taxes included) and the
+    platform's on its commission invoice (to her, for `commission_cents`) when some of the
+    commission goes back. Each corrects one invoice, by its issuer, in its numbering."""
+    notes = [_issue_credit_note(service, amount_cents, reason)]
+    if commission_cents > 0:
+        commission = commission_invoice_for(service)
+        if commission is None:
+            raise ValueError(f"no commission invoice to credit for invoice {service.id}")
+        notes.append(_issue_credit_note(commission, commission_cents, reason))
+    return notes
+
+
+def _issue_credit_note(original: Invoice, amount_cents: int, reason: str) -> Invoice:
+    if original.is_credit_note:
+        raise ValueError("a credit note is not credited")
+    now = utcnow()
+    before = original.data
+    exempt = bool(before.get("vat_mention"))
+    excl, vat = split_vat(amount_cents, exempt)
+    prefix = original.number.rstrip("0123456789")
+    sequence = next_sequence(original.issuer_key)
+    number = f"{prefix}{sequence:06d}"
+    corrected_on = before["issued_on"]
+    self_billed = bool(before.get("self_billed"))
+    mention = before.get("self_billed_mention")
+    if self_billed and original.issuer_user_id is not None:
+        accepted = mandate.acceptance_of(original.issuer_user_id)
+        if accepted is not None:
+            mention = SELF_BILLED_MENTION.replace("facture émise", "avoir émis").removesuffix(
+                "."
+            ) + (
+                f" accepté le {_french_date(accepted.accepted_at.date().isoformat())} "
+                f"(version {accepted.version})."
+            )
+    who_gets_it = "au client" if original.kind is InvoiceKind.SERVICE else "à la prestataire"
+    data: dict[str, Any] = {
+        "contract_id": before["contract_id"],
+        "mission_title": before.get("mission_title", ""),
+        "issued_on": now.date().isoformat(),
+        "service_date": before["service_date"],
+        "period": before.get("period"),
+        "paid_on": now.date().isoformat(),
+        "currency": before.get("currency", "EUR"),
+        "category": before.get("category"),
+        "mentions": [],
+        "coded_mentions": [],
+        "kind": CREDITED_KIND[original.kind].value,
+        "number": number,
+        "corrects": {"id": str(original.id), "number": original.number, "issued_on": corrected_on},
+        "reason": reason,
+        "issuer": before["issuer"],
+        "recipient": before["recipient"],
+        "lines": [
+            {
+                "description": (
+                    f"Avoir sur la facture n° {original.number} du {_french_date(corrected_on)}"
+                ),
+                "detail": reason or "Remboursement après versement",
+                "amount_excl_tax_cents": excl,
+                "quantity": "1",
+                "unit": "C62",
+                "unit_price": f"{Decimal(excl) / 100:.2f}",
+            }
+        ],
+        "annex": [],
+        "total_excl_tax_cents": excl,
+        "vat_rate_percent": 0 if exempt else VAT_RATE_PERCENT,
+        "vat_cents": vat,
+        "total_cents": amount_cents,
+        "vat_mention": before.get("vat_mention"),
+        "payment": (
+            f"Avoir remboursé {who_gets_it} le {_french_date(now.date().isoformat())} "
+            "(reversement sur son moyen de paiement)."
+        ),
+        "self_billed": self_billed,
+        "self_billed_mention": mention if self_billed else None,
+    }
+    note = Invoice(
+        contract_id=original.contract_id,
+        part_id=original.part_id,
+        kind=CREDITED_KIND[original.kind],
+        issuer_key=original.issuer_key,
+        issuer_user_id=original.issuer_user_id,
+        recipient_user_id=original.recipient_user_id,
+        sequence=sequence,
+        number=number,
+        corrects_id=original.id,
+        issued_at=now,
+        total_excl_tax_cents=excl,
+        vat_cents=vat,
+        total_cents=amount_cents,
+        data=data,
+        pdf=facturx.embed(render_pdf(data, now), facturx.cii_xml(data), data),
+    )
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
 # --- access ---------------------------------------------------------------
 
 
@@ -398,7 +532,8 @@ def visible_invoice(user: User, invoice_id: uuid.UUID) -> Invoice:
 
 
 def filename(invoice: Invoice, extension: str = "pdf") -> str:
-    return f"facture-{invoice.number}.{extension}"
+    word = "avoir" if invoice.is_credit_note else "facture"
+    return f"{word}-{invoice.number}.{extension}"
 
 
 def invoice_xml(invoice: Invoice) -> bytes:
@@ -444,7 +579,7 @@ def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_lang("fr-FR")
     pdf.set_creation_date(issued_at)
-    pdf.set_title(_text(f"Facture {data['number']}"))
+    pdf.set_title(_text(f"{facturx.document_word(data)} {data['number']}"))
     pdf.set_author(_text(data["issuer"]["name"]))
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
@@ -469,8 +604,16 @@ def render_pdf(data: dict[str, Any], issued_at: datetime) -> bytes:
             line(f"N° TVA intracommunautaire : {who['vat_number']}", 9)
         pdf.ln(3)
 
-    line(f"FACTURE N° {data['number']}", 16, "B")
+    corrected = data.get("corrects")
+    line(f"{'AVOIR' if corrected else 'FACTURE'} N° {data['number']}", 16, "B")
     line(f"Date d'émission : {_french_date(data['issued_on'])}", 10)
+    if corrected:
+        line(
+            f"Avoir sur la facture n° {corrected['number']} du "
+            f"{_french_date(corrected['issued_on'])}, qui reste inchangée.",
+            10,
+            "B",
+        )
     period = data.get("period")
     if period and period["start"] != period["end"]:
         line(

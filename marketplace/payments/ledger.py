@@ -116,3 +116,49 @@ def part_held(contract_id: uuid.UUID) -> dict[uuid.UUID | None, int]:
         .group_by(LedgerEntry.part_id)
     )
     return {part: int(total) for part, total in rows}
+
+
+@dataclass(frozen=True)
+class Paid:
+    """What a release (or a dispute resolution) paid for a contract or one part of it."""
+
+    payout_cents: int
+    commission_cents: int
+    # The provider's transfer that paid her (None when nothing was transferred).
+    transfer_id: str | None
+
+
+def paid_for(contract_id: uuid.UUID, part_id: uuid.UUID | None) -> Paid | None:
+    """The paying movement of the contract (part_id None) or of one of its parts; None if
+    nothing was released to her."""
+    part = LedgerEntry.part_id.is_(None) if part_id is None else LedgerEntry.part_id == part_id
+    rows = list(
+        db.session.scalars(
+            sa.select(LedgerEntry).where(
+                LedgerEntry.contract_id == contract_id,
+                part,
+                LedgerEntry.kind.in_((LedgerKind.RELEASE, LedgerKind.RESOLUTION)),
+                LedgerEntry.account.in_((Account.SECRETARY, Account.PLATFORM)),
+            )
+        )
+    )
+    if not rows:
+        return None
+    payout = sum(r.amount_cents for r in rows if r.account is Account.SECRETARY)
+    commission = sum(r.amount_cents for r in rows if r.account is Account.PLATFORM)
+    transfer = None
+    if payout:
+        reference = next(r.provider_reference for r in rows if r.account is Account.SECRETARY)
+        # A resolution's reference is "<transfer> <refund>", the transfer first.
+        transfer = reference.split()[0] if reference else None
+    return Paid(payout, commission, transfer)
+
+
+def credited(contract_id: uuid.UUID, part_id: uuid.UUID | None) -> bool:
+    part = LedgerEntry.part_id.is_(None) if part_id is None else LedgerEntry.part_id == part_id
+    found = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LedgerEntry)
+        .where(LedgerEntry.contract_id == contract_id, part, LedgerEntry.kind == LedgerKind.CREDIT)
+    )
+    return bool(found)

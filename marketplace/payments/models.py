@@ -19,6 +19,9 @@ class LedgerKind(enum.StrEnum):
     RELEASE = "release"  # escrow to the secretary, minus the platform commission
     REFUND = "refund"  # escrow back to the business
     RESOLUTION = "resolution"  # a dispute split between the two
+    # After a release: the secretary gives back part or all of what she was paid, the
+    # platform its commission on it, to the business (credited by credit notes).
+    CREDIT = "credit"
 
 
 class Account(enum.StrEnum):
@@ -166,6 +169,13 @@ class BillingMandate(db.Model):  # type: ignore[name-defined]
 class InvoiceKind(enum.StrEnum):
     SERVICE = "service"  # from the secretary to the business, for the work
     COMMISSION = "commission"  # from the platform to the secretary, for its commission
+    # Credit notes (avoirs), each correcting one issued invoice of the kind above, by the
+    # same issuer in the same numbering sequence.
+    SERVICE_CREDIT = "service_credit"
+    COMMISSION_CREDIT = "commission_credit"
+
+
+CREDIT_NOTE_KINDS = (InvoiceKind.SERVICE_CREDIT, InvoiceKind.COMMISSION_CREDIT)
 
 
 class InvoiceCounter(db.Model):  # type: ignore[name-defined]
@@ -190,7 +200,7 @@ class Invoice(db.Model):  # type: ignore[name-defined]
     contract_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("contracts.id", ondelete="RESTRICT"), index=True, nullable=False
     )
-    kind: Mapped[InvoiceKind] = mapped_column(str_enum(InvoiceKind, 12), nullable=False)
+    kind: Mapped[InvoiceKind] = mapped_column(str_enum(InvoiceKind, 20), nullable=False)
     # The period or milestone invoiced (None: the whole contract).
     part_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, nullable=True)
     # "secretary:<user id>" or "platform": whose numbering sequence this is.
@@ -203,6 +213,10 @@ class Invoice(db.Model):  # type: ignore[name-defined]
     )
     sequence: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     number: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    # A credit note: the invoice it corrects (issued by the same issuer, never changed).
+    corrects_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("invoices.id", ondelete="RESTRICT"), index=True, nullable=True
+    )
     issued_at: Mapped[datetime] = created_at()
     total_excl_tax_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     vat_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
@@ -231,6 +245,10 @@ class Invoice(db.Model):  # type: ignore[name-defined]
         ),
         sa.CheckConstraint("total_excl_tax_cents + vat_cents = total_cents", name="totals_add_up"),
     )
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind in CREDIT_NOTE_KINDS
 
 
 @event.listens_for(Invoice, "before_update")

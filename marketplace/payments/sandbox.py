@@ -58,6 +58,11 @@ class SandboxProvider:
     ) -> str | None:
         return f"sbx_re_{_scope(contract)}" if amount_cents > 0 else None
 
+    def reverse_payout(
+        self, contract: ContractRef, transfer_id: str, amount_cents: int, *, purpose: str
+    ) -> str | None:
+        return f"sbx_trr_{_scope(contract)}_{purpose}" if amount_cents > 0 else None
+
     def refund_stray_payment(
         self, contract_id: uuid.UUID, payment_reference: str, amount_cents: int
     ) -> str | None:

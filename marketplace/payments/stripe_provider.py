@@ -301,6 +301,29 @@ class StripeProvider:
                 return str(refund.id)
         return None
 
+    def reverse_payout(
+        self, contract: ContractRef, transfer_id: str, amount_cents: int, *, purpose: str
+    ) -> str | None:
+        """A partial (or whole) reversal of the transfer that paid her: Stripe takes it
+        back from her connected account's balance. Looked up first by metadata, as the
+        transfers and refunds are (idempotency keys expire after 24 hours)."""
+        if amount_cents <= 0:
+            return None
+        with _stripe_errors(contract.id, f"reversal-{purpose}"):
+            page = self.client.v1.transfers.reversals.list(transfer_id, params={"limit": 100})
+            for reversal in page.data:
+                metadata = reversal.metadata.to_dict() if reversal.metadata else {}
+                if metadata.get("purpose") == purpose and metadata.get("part_id") == _part(
+                    contract
+                ):
+                    return str(reversal.id)
+            reversal = self.client.v1.transfers.reversals.create(
+                transfer_id,
+                params={"amount": amount_cents, "metadata": self._metadata(contract, purpose)},
+                options={"idempotency_key": contract.key(f"reversal-{purpose}")},
+            )
+        return str(reversal.id)
+
     def refund_stray_payment(
         self, contract_id: uuid.UUID, payment_reference: str, amount_cents: int
     ) -> str | None:

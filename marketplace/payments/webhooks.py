@@ -39,7 +39,7 @@ from marketplace.extensions import db
 from marketplace.money import euros
 from marketplace.payments import escrow, payouts
 from marketplace.payments.interfaces import EscrowState
-from marketplace.payments.models import Account, LedgerEntry, PaymentEvent
+from marketplace.payments.models import Account, LedgerEntry, LedgerKind, PaymentEvent
 from marketplace.payments.stripe_provider import decline_message
 
 log = logging.getLogger(__name__)
@@ -358,8 +358,23 @@ def _dispute_created(event: dict[str, Any], obj: dict[str, Any], state: EscrowSt
     return "noted"
 
 
+def _reversed_in_ledger(contract_id: uuid.UUID) -> int:
+    """What our own refunds after release (ledger `credit`) took back from her payouts."""
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
+            LedgerEntry.contract_id == contract_id,
+            LedgerEntry.kind == LedgerKind.CREDIT,
+            LedgerEntry.account == Account.SECRETARY,
+        )
+    )
+    return -int(total or 0)
+
+
 @_about_a_contract
 def _transfer_reversed(event: dict[str, Any], obj: dict[str, Any], state: EscrowState) -> str:
+    if 0 < int(obj.get("amount_reversed") or 0) <= _reversed_in_ledger(state.ref.id):
+        # Our own reversal (a refund after release, with its credit notes): already booked.
+        return "reversal_booked"
     escrow.outcomes().note(
         state.ref.id,
         "transfer_reversed",

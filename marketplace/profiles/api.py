@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from marketplace.accounts.auth import api_user
 from marketplace.accounts.models import Role
+from marketplace.badges import services as badges
 from marketplace.contracts import services as contracts
 from marketplace.errors import NotFound
 from marketplace.http import Blueprint
@@ -36,7 +37,9 @@ def _own(profile: object) -> Response:
     documents it, and flask-smorest sends a Response as it is.
     """
     if isinstance(profile, SecretaryProfile):
-        return jsonify(SecretaryOwnOut().dump(contracts.public_secretary(profile.user_id)))
+        return jsonify(
+            SecretaryOwnOut().dump(badges.on_profile(contracts.public_secretary(profile.user_id)))
+        )
     return jsonify(BusinessProfileOut().dump(profile))
 
 
@@ -75,7 +78,7 @@ class SecretaryPublic(MethodView):
     @blp.response(200, SecretaryPublicOut)
     def get(self, secretary_id: uuid.UUID) -> SecretaryProfile:
         """A secretary's public profile, with her rating and completed contracts."""
-        return contracts.public_secretary(secretary_id)
+        return badges.on_profile(contracts.public_secretary(secretary_id))
 
 
 @blp.route("/taxonomy")

@@ -129,6 +129,20 @@ class SecretaryCard(PlaceOut):
     rating_avg = fields.Float(allow_none=True, metadata={"description": "Published reviews"})
     rating_count = fields.Integer()
     completed_contracts = fields.Integer()
+    badges = fields.Function(
+        lambda obj: list(getattr(obj, "badges", None) or []),
+        metadata={
+            "type": "array",
+            "items": {
+                "type": "string",
+                "enum": ["identity_verified", "siret_valid", "urssaf_attestation_valid"],
+            },
+            "description": "What was checked, and only that: identity_verified (the payment "
+            "provider verified her identity for payouts), siret_valid (the SIRET's check "
+            "digit), urssaf_attestation_valid (an URSSAF attestation de vigilance under six "
+            "months old). README 'Badges'.",
+        },
+    )
 
     def _has_siret(self, obj: Any) -> bool:
         return bool(getattr(obj, "siret", None))

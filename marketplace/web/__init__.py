@@ -21,6 +21,7 @@ from marketplace.web import (  # noqa: F401  (routes register on import)
     regular_pages,
     saved_search_pages,
     search_pages,
+    tax_pages,
     views,
 )
 from marketplace.web.blueprint import bp

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
 from marketplace.compliance import vigilance
-from marketplace.contracts import agreement, milestones, view
+from marketplace.contracts import agreement, credits, milestones, view
 from marketplace.contracts import services as contracts
 from marketplace.contracts.agreement_api import pdf_response as agreement_pdf_response
 from marketplace.contracts.models import MILESTONE, Contract, ContractStatus
@@ -24,8 +24,10 @@ from marketplace.contracts.schemas import CancelIn, DisputeIn
 from marketplace.conversations import services as conversations
 from marketplace.errors import Conflict, FieldErrors
 from marketplace.extensions import db
+from marketplace.money import euros
 from marketplace.pagination import paginate
-from marketplace.payments import invoices, ledger
+from marketplace.payments import invoices, ledger, tax_notice
+from marketplace.payments.schemas import CreditIn
 from marketplace.profiles.models import BusinessProfile
 from marketplace.reviews import services as reviews
 from marketplace.reviews.schemas import ReviewIn
@@ -39,6 +41,7 @@ from marketplace.web.regular_pages import regular_context
 DISPUTE = FormSpec(DisputeIn, text=("reason",))
 REVIEW = FormSpec(ReviewIn, text=("rating", "comment"))
 CANCEL = FormSpec(CancelIn, text=("reason",))
+CREDIT = FormSpec(CreditIn, text=("invoice_id", "reason"), money=("amount_cents",))
 
 # Confirmation pages: URL segment -> service action.
 CONFIRMED_ACTIONS = {"payer": "fund", "valider": "approve", "annuler": "cancel"}
@@ -56,6 +59,7 @@ def _contract_page(
     *,
     dispute_form: FormState | None = None,
     review_form: FormState | None = None,
+    credit_form: FormState | None = None,
     deliver_note: str = "",
     status: int = 200,
 ) -> ResponseReturnValue:
@@ -69,6 +73,9 @@ def _contract_page(
         milestones.with_money(milestones.milestones_of(contract)) if contract.by_milestones else []
     )
     written = agreement.current(contract)
+    listed = invoices.invoices_for_contract(user, contract.id)
+    money = ledger.summary(contract.id)
+    paid_to_her = user.id == contract.secretary_id and money.balances["secretary"] > 0
     context: dict[str, Any] = {
         # The written agreement, who accepted it and whether she still has to.
         "agreement": agreement.state(written) if written is not None else None,
@@ -82,9 +89,20 @@ def _contract_page(
         "actions": seen.next_actions,
         "company": db.session.get(BusinessProfile, contract.business_id),
         "actor_names": names,
-        "ledger": ledger.summary(contract.id),
+        "ledger": money,
+        # Paid through the platform: her tax and social obligations (CGI art. 242 bis).
+        "tax_notice": tax_notice.notice() if paid_to_her else None,
         "reviews": reviews.reviews_on_contract(contract, user),
-        "invoices": invoices.invoices_for_contract(user, contract.id),
+        "invoices": listed,
+        # Her service invoices she may still refund from (a credit note each, once).
+        "creditable": {
+            i.id
+            for i in listed
+            if i.kind.value == "service"
+            and user.id == contract.secretary_id
+            and i.id not in {n.corrects_id for n in listed}
+        },
+        "credit_form": credit_form or FormState(),
         "vigilance": vigilance.status_of(contract),
         "dispute_form": dispute_form or FormState(),
         "review_form": review_form or FormState(),
@@ -348,6 +366,32 @@ def contract_dispute(contract_id: uuid.UUID) -> ResponseReturnValue:
     except FieldErrors as exc:
         return _contract_page(
             contract, user, dispute_form=DISPUTE.state(request.form, exc), status=422
+        )
+    return _back(contract.id)
+
+
+@bp.post("/contrats/<uuid:contract_id>/avoir")
+def contract_credit(contract_id: uuid.UUID) -> ResponseReturnValue:
+    """She refunds the business from one of her released invoices: a credit note each."""
+    user = signed_in(Role.SECRETARY)
+    contract = contracts.visible_contract(user, contract_id)
+    try:
+        with refused_as_flash():
+            data = CREDIT.parse(request.form)
+            notes = credits.credit(
+                contract, user, data["invoice_id"], data["amount_cents"], data["reason"]
+            )
+            flash(
+                _(
+                    "Avoir n° %(number)s émis : le client est remboursé de %(amount)s.",
+                    number=notes[0].number,
+                    amount=euros(notes[0].total_cents),
+                ),
+                "success",
+            )
+    except FieldErrors as exc:
+        return _contract_page(
+            contract, user, credit_form=CREDIT.state(request.form, exc), status=422
         )
     return _back(contract.id)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import Role
+from marketplace.badges import services as badge_services
 from marketplace.bids.models import BID
 from marketplace.contracts.models import CONTRACT, PERIOD
 from marketplace.missions.models import MISSION, Pricing
@@ -89,6 +90,7 @@ LEDGER_KIND = {
     LedgerKind.RELEASE: _l("Versement à la secrétaire"),
     LedgerKind.REFUND: _l("Remboursement du client"),
     LedgerKind.RESOLUTION: _l("Répartition après litige"),
+    LedgerKind.CREDIT: _l("Remboursement après versement (avoir)"),
 }
 
 ACCOUNT = {
@@ -107,3 +109,8 @@ ACTION_BUTTON = {
     "review": _l("Laisser un avis"),
     "resolve": _l("Arbitrer le litige"),
 }
+
+
+# Badges of a secretary: what each says was checked (`badges.services`).
+BADGE = badge_services.LABELS
+BADGE_MEANING = badge_services.MEANINGS

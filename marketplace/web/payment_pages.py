@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.services import EmailNotVerified
-from marketplace.payments import escrow, invoices, mandate, payouts
+from marketplace.payments import escrow, invoices, mandate, payouts, tax_notice
 from marketplace.payments.api import pdf_response, zip_response
 from marketplace.payments.sandbox import SandboxProvider
 from marketplace.urls import external_url
@@ -42,7 +42,9 @@ def invoices_export() -> ResponseReturnValue:
 @bp.get("/versements")
 def payouts_page() -> ResponseReturnValue:
     user = signed_in(Role.SECRETARY)
-    return render_template("payments/payouts.html", payout=payouts.summary_for(user))
+    return render_template(
+        "payments/payouts.html", payout=payouts.summary_for(user), tax_notice=tax_notice.notice()
+    )
 
 
 @bp.get("/versements/mandat")

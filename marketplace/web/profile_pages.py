@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.auth import optional_web_user
 from marketplace.accounts.models import Role, User
+from marketplace.badges import services as badges
 from marketplace.contracts import services as contracts
 from marketplace.errors import FieldErrors
 from marketplace.extensions import db
@@ -198,7 +199,7 @@ def profile() -> ResponseReturnValue:
 def _public_page(
     secretary_id: uuid.UUID, invite_form: FormState | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    shown = contracts.public_secretary(secretary_id)
+    shown = badges.on_profile(contracts.public_secretary(secretary_id))
     viewer = optional_web_user()
     open_missions: list[Mission] = []
     if viewer is not None and viewer.role is Role.BUSINESS:

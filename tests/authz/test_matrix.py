@@ -237,6 +237,20 @@ ROWS = [
         payload=lambda w: {"reason": "Travail non conforme au devis."},
     ),
     Row(
+        # Only her: a business or an operator by role, another secretary by the contract; the
+        # party secretary reaches the invoice lookup (an unknown invoice is a 404 too).
+        "credit note",
+        "POST",
+        "/api/v1/contracts/{contract}/credit-notes",
+        {ANON: 401, OWNER: 403, OTHER_BIZ: 403, OPERATOR: 403, OTHER_SEC: 404, PARTY_SEC: 404},
+        contract_status="released",
+        payload=lambda w: {
+            "invoice_id": "00000000-0000-4000-8000-000000000000",
+            "amount_cents": 100,
+            "reason": "Essai",
+        },
+    ),
+    Row(
         "admin list",
         "GET",
         "/api/v1/admin/contracts?status=disputed",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -82,6 +84,20 @@ PAGES = [
         "Publipostage des vœux aux patients",
     ),
     Case("payouts", "claire", lambda _: "/versements", "compte de versement"),
+    Case(
+        # Paid: her tax obligations (art. 242 bis) and the refund form (credit note).
+        "contract-secretary-paid",
+        "claire",
+        lambda world: f"/contrats/{world.released_contract['id']}",
+        "Accueil téléphonique du cabinet",
+    ),
+    Case("tax-information", "claire", lambda _: "/informations-fiscales", "Informations fiscales"),
+    Case(
+        "tax-statement",
+        "claire",
+        lambda _: f"/informations-fiscales/{datetime.now(ZoneInfo('Europe/Paris')).year}",
+        "Récapitulatif",
+    ),
     Case("account", "claire", lambda _: "/compte", "Mon compte"),
     Case("inbox", "business", lambda _: "/messages", "Messages"),
     Case(

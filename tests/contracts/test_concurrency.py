@@ -210,3 +210,29 @@ def test_the_first_two_milestones_funded_at_once_both_hold_their_money(api, app)
         assert codes == [200, 200]
         assert deal.get()["status"] == "funded"
         assert deal.ledger()["held_cents"] == 100_000
+
+
+def test_two_refunds_of_one_invoice_at_once_credit_it_once(api, app) -> None:
+    """Two credit notes asked at once on the same invoice: the contract's row lock makes the
+    second wait, find the first's credit note and answer 409; the money goes back once."""
+    for _ in range(ROUNDS):
+        deal = f.Deal(api).to("released")
+        token = deal.secretary["token"]
+        _, listed = api.get(f"/api/v1/contracts/{deal.contract_id}/invoices", token=token)
+        service = next(i for i in listed if i["kind"] == "service")
+        path = f"/api/v1/contracts/{deal.contract_id}/credit-notes"
+        codes = race(
+            app,
+            [
+                lambda c, amount=amount: c.post(
+                    path,
+                    {"invoice_id": service["id"], "amount_cents": amount, "reason": "Geste"},
+                    token=token,
+                )
+                for amount in (10_000, 20_000)
+            ],
+        )
+        assert sorted(codes) == [201, 409], codes
+        entries = deal.ledger()
+        assert entries["balanced"] is True
+        assert entries["balances"]["business"] in (-100_000, -90_000)

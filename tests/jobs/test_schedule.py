@@ -41,6 +41,7 @@ def test_every_scheduled_task_is_registered_by_the_worker(tmp_path: Path) -> Non
     done = _run(tmp_path, JOBS_BROKER_URL="redis://127.0.0.1:56379/0")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [
+        "marketplace.jobs.dac7_remind",
         "marketplace.jobs.notification_digests",
         "marketplace.jobs.purge_retention",
         "marketplace.jobs.purge_unsent_files",

@@ -126,3 +126,43 @@ def test_a_burst_of_messages_is_one_e_mail_without_their_text(mail_app: Flask) -
     assert secret not in text  # what is said stays on the platform
     assert _run_jobs(mail_app) == {}
     assert len(mailpit.messages_to(to)) == 1
+
+
+def test_a_payment_e_mail_carries_her_tax_and_social_obligations(mail_app: Flask) -> None:
+    """CGI art. 242 bis: at each payment, the e-mail she gets says her tax and social
+    obligations, links the official sites and announces the yearly summary; the business's
+    e-mails do not carry it."""
+    api = ApiClient(mail_app.test_client())
+    deal = f.Deal(api, through_api=True)
+    to = _fresh_address(mail_app, deal.secretary)
+    deal.to("released")
+    _run_jobs(mail_app)
+    messages = mailpit.wait_for(to, count=2)
+    released = next(m for m in messages if m["Subject"].startswith("Fonds versés"))
+    full = mailpit.message(released["ID"])
+    for part in (full["Text"], full["HTML"]):
+        assert "article 242 bis" in part
+        assert "https://www.impots.gouv.fr/professionnel" in part
+        assert "https://www.urssaf.fr/accueil/independant.html" in part
+        assert "31 janvier" in part and "URSSAF" in part
+    hired = next(m for m in messages if m["Subject"].startswith("Votre devis est accepté"))
+    assert "242 bis" not in mailpit.message(hired["ID"])["Text"]
+
+
+def test_a_payment_in_her_daily_digest_carries_the_same_information(mail_app: Flask) -> None:
+    api = ApiClient(mail_app.test_client())
+    deal = f.Deal(api, through_api=True)
+    to = _fresh_address(mail_app, deal.secretary)
+    status, _settings = api.put(
+        "/api/v1/me/notification-settings",
+        {"email": {"contract_released": "daily", "bid_accepted": "off"}},
+        token=deal.secretary["token"],
+    )
+    assert status == 200, _settings
+    deal.to("released")
+    _run_jobs(mail_app)
+    with mail_app.app_context():
+        assert send_digests() >= 1
+    [digest] = [m for m in mailpit.wait_for(to) if "résumé du jour" in m["Subject"]]
+    full = mailpit.message(digest["ID"])
+    assert "article 242 bis" in full["Text"] and "https://www.urssaf.fr/" in full["HTML"]

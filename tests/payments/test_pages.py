@@ -96,3 +96,22 @@ def test_a_forged_host_never_reaches_the_payout_onboarding_link(api) -> None:
     assert status == 200, body
     assert body["url"].startswith("http://localhost/versements/demo/"), body["url"]
     assert "evil.example" not in body["url"]
+
+
+def test_once_paid_her_contract_page_says_her_tax_and_social_obligations(client, api) -> None:
+    """CGI art. 242 bis on the page: the contract she was paid for (not before, not to the
+    business), and her payouts page."""
+    deal = f.Deal(api).to("delivered")
+    secretary = Browser(client)
+    sign_in(secretary, deal.secretary["email"])
+    path = f"/contrats/{deal.contract_id}"
+    assert "Vos obligations fiscales et sociales" not in secretary.get(path)
+    assert deal.act("approve", "business")[0] == 200
+    page = secretary.get(path)
+    assert "Vos obligations fiscales et sociales" in page and "31 janvier" in page
+    for url in ("https://www.impots.gouv.fr/professionnel", "https://www.urssaf.fr/"):
+        assert f'href="{url}' in page.html
+    assert "article 242 bis" in secretary.get("/versements")
+    business = Browser(Flask.test_client(client.application))
+    sign_in(business, deal.business["email"])
+    assert "Vos obligations fiscales et sociales" not in business.get(path)

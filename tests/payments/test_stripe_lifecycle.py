@@ -7,7 +7,7 @@ from flask import Flask
 
 from marketplace.contracts.services import auto_release_due
 from tests import factories as f
-from tests.payments.conftest import charge_refunded, post_event
+from tests.payments.conftest import charge_refunded, post_event, transfer_reversed
 from tests.payments.helpers import assert_balanced, connect_payouts, contract, funded_deal
 
 
@@ -139,3 +139,58 @@ def test_resolution_refunding_everything_needs_no_payout_account(sapi, stripe_ap
     assert status == 200, body
     assert body["transfer_id"] is None and body["refund_id"].startswith("re_")
     assert_balanced(deal, 0)
+
+
+def test_a_refund_after_release_reverses_her_transfer_and_refunds_the_business(
+    sapi, stripe_app: Flask
+) -> None:
+    """Credit after release with Stripe: a transfer reversal (her share) and a refund (the
+    whole amount) at stripe-mock, one balanced credit movement, two credit notes."""
+    deal = funded_deal(sapi)
+    assert deal.act("deliver", "secretary")[0] == 200
+    status, body = deal.act("approve", "business")
+    assert status == 200 and body["status"] == "released", body
+    status, invoices = sapi.get(
+        f"/api/v1/contracts/{deal.contract_id}/invoices", token=deal.secretary["token"]
+    )
+    service = next(i for i in invoices if i["kind"] == "service")
+    status, credited = sapi.post(
+        f"/api/v1/contracts/{deal.contract_id}/credit-notes",
+        {"invoice_id": service["id"], "amount_cents": 55_000, "reason": "Moitié non faite"},
+        token=deal.secretary["token"],
+    )
+    assert status == 201, credited
+    assert {n["kind"] for n in credited["credit_notes"]} == {"service_credit", "commission_credit"}
+    ledger = assert_balanced(deal, 0)
+    credit = [e for e in ledger["entries"] if e["kind"] == "credit"]
+    references = {e["provider_reference"] for e in credit}
+    assert len(references) == 1
+    reversal, refund = references.pop().split()
+    assert reversal.startswith("trr_") and refund.startswith("re_")
+    assert ledger["balances"]["business"] == -55_000
+
+
+def test_stripe_telling_of_our_own_reversal_is_booked_not_flagged(sapi, stripe_app: Flask) -> None:
+    """The `transfer.reversed` of a refund after release is ours (the ledger's credit has
+    it): no note for the operator; a reversal beyond it still is one."""
+    deal = funded_deal(sapi)
+    assert deal.act("deliver", "secretary")[0] == 200
+    _, released = deal.act("approve", "business")
+    _, invoices = sapi.get(
+        f"/api/v1/contracts/{deal.contract_id}/invoices", token=deal.secretary["token"]
+    )
+    service = next(i for i in invoices if i["kind"] == "service")
+    status, body = sapi.post(
+        f"/api/v1/contracts/{deal.contract_id}/credit-notes",
+        {"invoice_id": service["id"], "amount_cents": 10_000, "reason": "Geste"},
+        token=deal.secretary["token"],
+    )
+    assert status == 201, body
+    ours = 10_000 - 1_200  # her share of the refund: 12 % is the platform's
+    event = transfer_reversed(deal.contract_id, ours, released["transfer_id"])
+    event["data"]["object"]["amount"] = released["payout_cents"]
+    code, answer = post_event(sapi, event)
+    assert code == 200 and answer["outcome"] == "reversal_booked", answer
+    beyond = transfer_reversed(deal.contract_id, ours + 1, released["transfer_id"])
+    code, answer = post_event(sapi, beyond)
+    assert code == 200 and answer["outcome"] == "noted", answer
