@@ -2,7 +2,7 @@
 invoice (corrects_id), and the ledger's credit movement (money given back after a release)
 
 Revision ID: b4c6d8e0f2a4
-Revises: c4d5e6f7a8b9
+Revises: b7e2d4f6a8c1
 Create Date: 2026-12-02 06:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b4c6d8e0f2a4'
-down_revision = 'c4d5e6f7a8b9'
+down_revision = 'b7e2d4f6a8c1'
 branch_labels = None
 depends_on = None
 
