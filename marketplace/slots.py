@@ -12,6 +12,7 @@ she has, and the reason on the card quotes the exact minutes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -107,6 +108,13 @@ def coverage(needed: Iterable[Mapping[str, str]], offered: Iterable[Mapping[str,
         return 0.0
     covered = sum(_overlap(spans, offer.get(day, [])) for day, spans in need.items())
     return covered / total
+
+
+def coverage_percent(
+    needed: Iterable[Mapping[str, str]], offered: Iterable[Mapping[str, str]]
+) -> int:
+    """`coverage` in whole percent, rounded down (99.9 % covered is not "100 %")."""
+    return math.floor(coverage(needed, offered) * 100 + 1e-9)
 
 
 def cells(slots: Iterable[Mapping[str, str]]) -> list[str]:

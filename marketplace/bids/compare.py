@@ -93,7 +93,7 @@ def compare(mission: Mission, bids: Sequence[Bid], sort: str = "received") -> li
             km = round(distance_km(mission.lat, mission.lon, profile.lat, profile.lon), 1)
         coverage = None
         if needed and profile is not None and profile.slots:
-            coverage = int(slots.coverage(needed, profile.slots) * 100 + 1e-9)
+            coverage = slots.coverage_percent(needed, profile.slots)
         facts.append(
             QuoteFacts(
                 bid=bid,

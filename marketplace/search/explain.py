@@ -20,7 +20,6 @@ functions also run outside a request (notifications).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,7 +28,7 @@ from marketplace.money import euros
 from marketplace.search import ranking, text
 from marketplace.search.plan import Doc, Plan
 from marketplace.search.wording import Words
-from marketplace.slots import coverage
+from marketplace.slots import coverage_percent
 from marketplace.taxonomy import label
 
 CARD_REASONS = 4  # a card shows at most this many reasons
@@ -115,6 +114,16 @@ def _specialty(w: Words, code: str) -> str:
 
 
 # ----------------------------------------------------------------------------- secretaries
+def _slot_coverage(out: _Collector, percent: int, covers: str, none: str) -> None:
+    """Slots wholly covered speak for a result; partly or not at all, against it."""
+    if percent >= 100:
+        out.pro("availability", covers)
+    elif percent > 0:
+        out.con("availability", covers)
+    else:
+        out.con("availability", none)
+
+
 def explain_secretary(
     c: ranking.SecretaryCriteria, plan: Plan, doc: Doc, locale: str
 ) -> Explanation:
@@ -209,20 +218,13 @@ def explain_secretary(
                 )
         if c.slots and doc.get("slots"):
             # Her slots say more than her days: the share of the mission's hours she covers.
-            share = coverage(ranking.slot_dicts(c.slots), doc["slots"])
-            percent = math.floor(share * 100 + 1e-9)
-            if percent >= 100:
-                out.pro(
-                    "availability",
-                    w.gettext("Couvre %(percent)d\u00a0%% de vos créneaux", percent=100),
-                )
-            elif percent > 0:
-                out.con(
-                    "availability",
-                    w.gettext("Couvre %(percent)d\u00a0%% de vos créneaux", percent=percent),
-                )
-            else:
-                out.con("availability", w.gettext("Ne couvre aucun de vos créneaux"))
+            percent = coverage_percent(ranking.slot_dicts(c.slots), doc["slots"])
+            _slot_coverage(
+                out,
+                percent,
+                w.gettext("Couvre %(percent)d\u00a0%% de vos créneaux", percent=percent),
+                w.gettext("Ne couvre aucun de vos créneaux"),
+            )
         elif c.days and doc.get("weekdays"):
             covered = [d for d in c.days if d in doc["weekdays"]]
             if len(covered) == len(c.days):
@@ -346,20 +348,13 @@ def explain_mission(c: ranking.MissionCriteria, plan: Plan, doc: Doc, locale: st
         else:
             out.pro("availability", w.gettext("Commence le %(date)s", date=when))
     if c.personal and c.slots and doc.get("slots"):
-        share = coverage(doc["slots"], ranking.slot_dicts(c.slots))
-        percent = math.floor(share * 100 + 1e-9)
-        if percent >= 100:
-            out.pro(
-                "availability",
-                w.gettext("Vos créneaux couvrent %(percent)d\u00a0%% des siens", percent=100),
-            )
-        elif percent > 0:
-            out.con(
-                "availability",
-                w.gettext("Vos créneaux couvrent %(percent)d\u00a0%% des siens", percent=percent),
-            )
-        else:
-            out.con("availability", w.gettext("Aucun de ses créneaux dans les vôtres"))
+        percent = coverage_percent(doc["slots"], ranking.slot_dicts(c.slots))
+        _slot_coverage(
+            out,
+            percent,
+            w.gettext("Vos créneaux couvrent %(percent)d\u00a0%% des siens", percent=percent),
+            w.gettext("Aucun de ses créneaux dans les vôtres"),
+        )
     elif c.personal and c.weekdays and doc.get("days"):
         outside = [d for d in doc["days"] if d not in c.weekdays]
         if not outside:
