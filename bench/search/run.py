@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -203,30 +203,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(
-    db_url: str, es_url: str | None, workers: int, app: str = "wsgi:app", ready: str = ""
-) -> Any:
-    """gunicorn serving `app` on a free loopback port; waits until GET `ready` answers."""
-    ready = ready or "/api/v1/taxonomy"
-    port = free_port()
+def served(
+    command: list[str], env: dict[str, str], port: int, ready: str, name: str, wait_s: float
+) -> Iterator[int]:
+    """Run a server (its own process group) until the block ends; waits, at most `wait_s`,
+    until GET `ready` on `port` answers below 500. bench/site serves with it too."""
     process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "--workers",
-            str(workers),
-            *GUNICORN_EXTRA,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            app,
-        ],
-        cwd=ROOT,
-        env=app_env(db_url, es_url),
-        start_new_session=True,
+        command, cwd=ROOT, env=env, start_new_session=True
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + wait_s
         while True:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -236,12 +222,34 @@ def gunicorn(
             except OSError:
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("gunicorn did not start")
+                raise RuntimeError(f"{name} did not start")
             time.sleep(0.2)
         yield port
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@contextmanager
+def gunicorn(
+    db_url: str, es_url: str | None, workers: int, app: str = "wsgi:app", ready: str = ""
+) -> Any:
+    """gunicorn serving `app` on a free loopback port; waits until GET `ready` answers."""
+    port = free_port()
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "--workers",
+        str(workers),
+        *GUNICORN_EXTRA,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app,
+    ]
+    env = app_env(db_url, es_url)
+    with served(command, env, port, ready or "/api/v1/taxonomy", "gunicorn", 60) as served_port:
+        yield served_port
 
 
 class Client:

@@ -35,9 +35,7 @@ import json
 import os
 import random
 import re
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -66,6 +64,7 @@ from bench.search.run import (
     query_string,
     reindex,
     search_args,
+    served,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -410,50 +409,30 @@ def crowd(
 def gunicorn(
     port: int, env: dict[str, str], app: str, workers: int, threads: int, ready: str
 ) -> Iterator[int]:
-    process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-            # Keep idle keep-alive connections for 5 minutes: gunicorn's default (2 s)
-            # would close a client's connection between two runs, or during a long answer
-            # of another thread, and the client would pay a new connection each time.
-            "--keep-alive",
-            "300",
-            # One worker's backlog must take every client at once.
-            "--backlog",
-            "256",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            app,
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", ready)
-                if conn.getresponse().status < 500:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"gunicorn ({app}) did not start")
-            time.sleep(0.3)
-        yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        # Keep idle keep-alive connections for 5 minutes: gunicorn's default (2 s)
+        # would close a client's connection between two runs, or during a long answer
+        # of another thread, and the client would pay a new connection each time.
+        "--keep-alive",
+        "300",
+        # One worker's backlog must take every client at once.
+        "--backlog",
+        "256",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app,
+    ]
+    with served(command, env, port, ready, f"gunicorn ({app})", 120) as served_port:
+        yield served_port
 
 
 def site_env(db_url: str, es_url: str) -> dict[str, str]:
