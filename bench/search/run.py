@@ -471,6 +471,8 @@ def bench_size(
             row["index_seconds"] = secretaries.seconds
             row["index_rate"] = secretaries.per_second
             log(f"{size}: reindex {[(r.index, r.documents, round(r.seconds, 1)) for r in reports]}")
+            row["merge_seconds"] = wait_merged(es_url, f"{PREFIX}-secretaries")
+            log(f"{size}: merged into one segment {row['merge_seconds']:.1f} s after the swap")
         else:  # the embedded backend's index: the profiles' sentence embeddings
             reports = reindex(db_url, None)
             for r in reports:
@@ -508,6 +510,26 @@ def bench_size(
     return row
 
 
+def wait_merged(es_url: str, alias: str, timeout: float = 900.0) -> float:
+    """Seconds until the rebuilt index is one segment (the reindex merges it in the
+    background: `ElasticBackend._merge_later`); the latencies are measured after that."""
+    parts = urllib.parse.urlsplit(es_url)
+    client = Client(parts.hostname or "127.0.0.1", parts.port or 9200)
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        _status, body, _t = client.call("GET", f"/{alias}/_segments")
+        shards = [
+            shard
+            for index in body["indices"].values()
+            for copies in index["shards"].values()
+            for shard in copies
+        ]
+        if all(int(s["num_search_segments"]) <= 1 for s in shards):
+            return time.perf_counter() - started
+        time.sleep(0.5)
+    raise TimeoutError(f"{alias} still not merged after {timeout:.0f} s")
+
+
 def drop_indices(es_url: str) -> None:
     parts = urllib.parse.urlsplit(es_url)
     client = Client(parts.hostname or "127.0.0.1", parts.port or 9200)
@@ -536,6 +558,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     ]
     for r in rows:
         rate = f"{r['index_rate']:.0f}" if r.get("index_rate") else "–"
+        if r.get("merge_seconds") is not None:
+            rate += f" (+{r['merge_seconds']:.0f} s merge)"
         lines.append(
             f"| {r['size']:,} | {r['backend']} | {rate} | {f(r, 'matches_p50')} / "
             f"{f(r, 'matches_p95')} | {f(r, 'search_p50')} / {f(r, 'search_p95')} | "

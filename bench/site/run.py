@@ -54,6 +54,7 @@ from bench.search.generate import generate
 from bench.search.run import (
     DEFAULT_DB,
     PASSWORD,
+    PREFIX,
     app_env,
     drop_database,
     drop_indices,
@@ -65,6 +66,7 @@ from bench.search.run import (
     reindex,
     search_args,
     served,
+    wait_merged,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -458,6 +460,7 @@ def build(base_url: str, es_url: str, name: str, scale: int, log: Callable[[str]
     t = time.perf_counter()
     reports = reindex(db_url, es_url)
     log(f"reindexed {[(r.index, r.documents) for r in reports]} in {time.perf_counter() - t:.0f} s")
+    log(f"merged in {wait_merged(es_url, f'{PREFIX}-secretaries'):.0f} s more")
     return db_url
 
 

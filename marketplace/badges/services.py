@@ -12,15 +12,20 @@
   stores its security code, which lets a business check it on urssaf.fr; it does not check
   it itself.
 
-Computed when read, in one query for a page of cards (`for_secretaries`): the badges change
-with the provider's reports and the calendar, not with the profile, so they are not kept
-in the search index. The routes (API and pages) add them to what they show.
+What each badge is checked against (`Facts`: the payout account's flags, the SIRET, the
+last attestation's expiry) is read with the profile: in one query for a public profile
+(`for_secretaries`), and with the search documents for cards (`documents.secretary_select`
+joins the same tables; `search.outbox` reindexes a secretary when her payout account or an
+attestation changes). The calendar part is decided when read (`badges_of`, with today's
+date in Paris), so an attestation that runs out loses its badge that day without a
+reindex, and a search page costs no query of its own for its badges.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,6 +67,74 @@ def siret_valid(siret: str | None) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the badges of one secretary are decided from."""
+
+    identity: bool  # her payout account is one a provider verified, submitted and enabled
+    siret: bool  # her SIRET's check digit is right
+    urssaf_until: date | None  # the expiry of her latest attestation
+
+    @classmethod
+    def of(
+        cls,
+        siret: str | None,
+        provider: str | None,
+        enabled: bool | None,
+        submitted: bool | None,
+        expires_on: date | None,
+    ) -> Facts:
+        return cls(
+            identity=bool(provider in VERIFYING_PROVIDERS and enabled and submitted),
+            siret=siret_valid(siret),
+            urssaf_until=expires_on,
+        )
+
+    def as_doc(self) -> dict[str, Any]:
+        """As the search documents keep them (JSON)."""
+        until = self.urssaf_until.isoformat() if self.urssaf_until else None
+        return {"identity": self.identity, "siret": self.siret, "urssaf_until": until}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any] | None) -> Facts:
+        doc = doc or {}
+        until = doc.get("urssaf_until")
+        return cls(bool(doc.get("identity")), bool(doc.get("siret")), _date(until))
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def today_in_paris() -> date:
+    return utcnow().astimezone(PARIS).date()
+
+
+def badges_of(facts: Facts, today: date) -> list[str]:
+    badges = []
+    if facts.identity:
+        badges.append(IDENTITY)
+    if facts.siret:
+        badges.append(SIRET)
+    # Valid while today is before its expiry, as `vigilance.status_of` counts it.
+    if facts.urssaf_until is not None and today < facts.urssaf_until:
+        badges.append(URSSAF)
+    return badges
+
+
+def latest_attestations(ids: Iterable[uuid.UUID] | None = None) -> Any:
+    """Subquery (sid, expires_on): each secretary's latest attestation expiry."""
+    query = sa.select(
+        VigilanceDocument.secretary_id.label("sid"),
+        sa.func.max(VigilanceDocument.expires_on).label("expires_on"),
+    )
+    if ids is not None:
+        query = query.where(VigilanceDocument.secretary_id.in_(list(ids)))
+    return query.group_by(VigilanceDocument.secretary_id).subquery("attestations")
+
+
 def for_secretaries(
     ids: Iterable[uuid.UUID | str], today: date | None = None
 ) -> dict[str, list[str]]:
@@ -69,16 +142,8 @@ def for_secretaries(
     wanted = [uuid.UUID(str(i)) for i in ids]
     if not wanted:
         return {}
-    today = today or utcnow().astimezone(PARIS).date()
-    latest = (
-        sa.select(
-            VigilanceDocument.secretary_id.label("sid"),
-            sa.func.max(VigilanceDocument.expires_on).label("expires_on"),
-        )
-        .where(VigilanceDocument.secretary_id.in_(wanted))
-        .group_by(VigilanceDocument.secretary_id)
-        .subquery()
-    )
+    today = today or today_in_paris()
+    latest = latest_attestations(wanted)
     rows = db.session.execute(
         sa.select(
             SecretaryProfile.user_id,
@@ -92,25 +157,10 @@ def for_secretaries(
         .outerjoin(latest, latest.c.sid == SecretaryProfile.user_id)
         .where(SecretaryProfile.user_id.in_(wanted))
     )
-    found: dict[str, list[str]] = {}
-    for user_id, siret, provider, enabled, submitted, expires_on in rows:
-        badges = []
-        if provider in VERIFYING_PROVIDERS and enabled and submitted:
-            badges.append(IDENTITY)
-        if siret_valid(siret):
-            badges.append(SIRET)
-        # Valid while today is before its expiry, as `vigilance.status_of` counts it.
-        if expires_on is not None and today < expires_on:
-            badges.append(URSSAF)
-        found[str(user_id)] = badges
-    return found
-
-
-def on_cards(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The cards (search results' dicts) with their badges, as new dicts (the embedded
-    backend caches the ones it is given)."""
-    badges = for_secretaries(card["id"] for card in cards)
-    return [{**card, "badges": badges.get(card["id"], [])} for card in cards]
+    return {
+        str(user_id): badges_of(Facts.of(siret, provider, enabled, submitted, expires_on), today)
+        for user_id, siret, provider, enabled, submitted, expires_on in rows
+    }
 
 
 def on_profile(profile: Any) -> Any:

@@ -44,6 +44,7 @@ KIND_OF_ENTITY = {"secretary": "secretaries", "mission": "missions"}
 VOLATILE = frozenset(
     {
         "card",
+        "badge_facts",
         "updated_at",
         "rating_score",
         "rating_count",

@@ -11,7 +11,6 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from marketplace.accounts.auth import api_user_with, optional_api_user
-from marketplace.badges import services as badges
 from marketplace.http import Blueprint
 from marketplace.missions.services import caller_and_owned_mission, check_owned
 from marketplace.pagination import page_body
@@ -37,18 +36,17 @@ def _init(state: Any) -> None:
 
 def _hits(results: list[services.SecretaryResult]) -> list[dict[str, Any]]:
     # The cards are the dicts documents.secretary_card wrote, as the SecretaryCard schema
-    # documents them (see its docstring): they go out as they are, without marshmallow, with
-    # their badges (read now, in one query for the page: `badges.services`).
-    cards = badges.on_cards([r.secretary for r in results])
+    # documents them (see its docstring), with their badges: they go out as they are,
+    # without marshmallow.
     return [
         {
-            "secretary": card,
+            "secretary": r.secretary,
             "score": r.score,
             "distance_km": r.distance_km,
             "reasons": r.reasons,
             "caveats": r.caveats,
         }
-        for r, card in zip(results, cards, strict=True)
+        for r in results
     ]
 
 

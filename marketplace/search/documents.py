@@ -19,10 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
+from marketplace.badges.services import Facts, latest_attestations
 from marketplace.contracts.models import Contract, ContractStatus
 from marketplace.db import utcnow
 from marketplace.geo.places import EARTH_RADIUS_KM, all_postal_codes, distance_km, lookup
 from marketplace.missions.models import Mission, MissionStatus
+from marketplace.payments.models import PayoutAccount
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import published_clause
@@ -163,15 +165,31 @@ def secretary_select(
 ) -> sa.Select[Any]:
     """Active secretaries with a profile, with their rating sums and completed contracts.
 
-    `columns` replaces the profile columns (the embedded backend asks only for the id and
-    `updated_at`, and takes the rest from its cache of static documents).
+    With the profile columns come what her badges are decided from (`badge_facts`): her
+    payout account and her latest attestation. `columns` replaces the profile columns (the
+    embedded backend asks only for the id and `updated_at`, and takes the rest from its
+    cache of static documents), without them.
     """
     ratings, completed = _secretary_stats(ids, now or utcnow())
+    with_badges = columns is None
     if columns is None:
         columns = (*SECRETARY_COLUMNS, *(TEXT_COLUMNS if with_text else ()))
+    attestations = latest_attestations(ids) if with_badges else None
+    badge_columns = (
+        (
+            SecretaryProfile.siret,
+            PayoutAccount.provider.label("payout_provider"),
+            PayoutAccount.payouts_enabled,
+            PayoutAccount.details_submitted,
+            attestations.c.expires_on.label("attestation_expires_on"),
+        )
+        if attestations is not None
+        else ()
+    )
     query = (
         sa.select(
             *columns,
+            *badge_columns,
             sa.func.coalesce(ratings.c.n, 0).label("rating_count"),
             sa.func.coalesce(ratings.c.total, 0).label("rating_total"),
             sa.func.coalesce(completed.c.n, 0).label("completed_contracts"),
@@ -181,9 +199,24 @@ def secretary_select(
         .outerjoin(completed, completed.c.sid == SecretaryProfile.user_id)
         .where(User.is_suspended.is_(False))
     )
+    if attestations is not None:
+        query = query.outerjoin(
+            PayoutAccount, PayoutAccount.user_id == SecretaryProfile.user_id
+        ).outerjoin(attestations, attestations.c.sid == SecretaryProfile.user_id)
     if ids is not None:
         query = query.where(SecretaryProfile.user_id.in_(ids))
     return query
+
+
+def badge_facts(row: Any) -> Doc:
+    """What her badges are decided from, as the documents keep it (`badges.services`)."""
+    return Facts.of(
+        row.siret,
+        row.payout_provider,
+        row.payouts_enabled,
+        row.details_submitted,
+        row.attestation_expires_on,
+    ).as_doc()
 
 
 def secretary_text(headline: str, bio: str, row: Any) -> tuple[str, str]:
@@ -301,6 +334,7 @@ def secretary_doc(row: Any, vector: Any = None) -> Doc:
         int(row.completed_contracts),
     )
     doc["card"] = secretary_card(row, row.headline, row.bio)
+    doc["badge_facts"] = badge_facts(row)
     doc["onsite_postal_codes"] = list(
         reachable_postal_codes(row.lat, row.lon, int(row.onsite_radius_km or 0))
     )

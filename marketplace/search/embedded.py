@@ -217,15 +217,22 @@ class EmbeddedBackend:
                 ranked = hybrid.first_pass(plan, docs)
                 total, page = len(ranked), hybrid.page(plan, ranked, offset, limit)
             del rows, static, docs, ranked  # freed here, while the collector still sleeps
-        cards = self._cards([uuid.UUID(d["id"]) for _s, d in page])
-        hits = [Hit(d["id"], score, {**d, "card": cards[d["id"]]}) for score, d in page]
+        shown = self._cards([uuid.UUID(d["id"]) for _s, d in page])
+        hits = [Hit(d["id"], score, {**d, **shown[d["id"]]}) for score, d in page]
         return HitPage(total=total, hits=hits)
 
     def _cards(self, ids: list[uuid.UUID]) -> dict[str, dict[str, Any]]:
+        """Each one's card and badge facts, read now (as they would be indexed)."""
         if not ids:
             return {}
         rows = db.session.execute(documents.secretary_select(ids)).all()
-        return {str(r.user_id): documents.secretary_card(r, r.headline, r.bio) for r in rows}
+        return {
+            str(r.user_id): {
+                "card": documents.secretary_card(r, r.headline, r.bio),
+                "badge_facts": documents.badge_facts(r),
+            }
+            for r in rows
+        }
 
     # ------------------------------------------------------------------ missions
     def _mission_prefilter(self, c: ranking.MissionCriteria) -> list[Any]:

@@ -5,7 +5,8 @@ that affects a search document, on the same connection and in the same transacti
 
 * `after_flush`: new, changed or deleted `SecretaryProfile`, `Mission`, `Review` (its
   subject), `Contract` whose status changed (completed contracts), `User` whose display
-  name or suspension changed;
+  name or suspension changed, `PayoutAccount` and `VigilanceDocument` (what her badges
+  are decided from);
 * `do_orm_execute`: bulk `UPDATE`/`DELETE` statements on those classes (the guarded
   status changes of missions, contracts and reviews are written that way and never pass
   through a flush); the ids they touch are read with the statement's own WHERE clause
@@ -43,10 +44,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from marketplace.accounts.models import User
+from marketplace.compliance.models import VigilanceDocument
 from marketplace.contracts.models import Contract
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
+from marketplace.payments.models import PayoutAccount
 from marketplace.profiles.models import SecretaryProfile
 from marketplace.reviews.models import Review
 from marketplace.search.interfaces import Entity, SearchBackend
@@ -85,6 +88,10 @@ def _keys_for(session: Session) -> set[tuple[Entity, uuid.UUID]]:
             keys.add(("mission", obj.id))
         elif isinstance(obj, Review):
             keys.add(("secretary", obj.subject_id))
+        elif isinstance(obj, PayoutAccount):
+            keys.add(("secretary", obj.user_id))
+        elif isinstance(obj, VigilanceDocument):
+            keys.add(("secretary", obj.secretary_id))
         elif isinstance(obj, Contract):
             if obj in session.deleted or _changed(obj, "status", "secretary_id"):
                 keys.add(("secretary", obj.secretary_id))
@@ -121,6 +128,8 @@ _BULK_TARGETS: dict[type, tuple[Entity, Any]] = {
     Review: ("secretary", Review.subject_id),
     Contract: ("secretary", Contract.secretary_id),
     User: ("secretary", User.id),
+    PayoutAccount: ("secretary", PayoutAccount.user_id),
+    VigilanceDocument: ("secretary", VigilanceDocument.secretary_id),
 }
 
 

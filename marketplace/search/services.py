@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
+from marketplace.badges import services as badges
 from marketplace.bids.models import LIVE_BID_STATUSES, Bid
 from marketplace.db import utcnow
 from marketplace.errors import FieldErrors
@@ -35,6 +36,8 @@ MAX_QUERY_TERMS = 10
 
 @dataclass
 class SecretaryResult:
+    """`secretary` is her card with her `badges` (decided now from the document's facts)."""
+
     secretary: dict[str, Any]
     score: float
     distance_km: float | None
@@ -80,12 +83,14 @@ def _secretary_results(
     criteria: ranking.SecretaryCriteria, hits: HitPage, locale: str
 ) -> list[SecretaryResult]:
     plan = ranking.secretary_plan(criteria)
+    today = badges.today_in_paris()
     results = []
     for hit in hits.hits:
         said = explain.explain_secretary(criteria, plan, hit.doc, locale)
+        facts = badges.Facts.from_doc(hit.doc.get("badge_facts"))
         results.append(
             SecretaryResult(
-                secretary=hit.doc["card"],
+                secretary={**hit.doc["card"], "badges": badges.badges_of(facts, today)},
                 score=round(hit.score, 4),
                 distance_km=_km(criteria.origin, hit.doc),
                 reasons=said.reasons,

@@ -20,7 +20,6 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.auth import web_user
 from marketplace.accounts.models import Role, User
-from marketplace.badges import services as badges
 from marketplace.errors import Conflict, FieldErrors
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
@@ -145,7 +144,7 @@ def search_page() -> ResponseReturnValue:
     unavailable = False
     if not errors:
         try:
-            page = _with_badges(services.search_secretaries(args))
+            page = services.search_secretaries(args)
         except SearchUnavailable:
             unavailable = True
     pages = math.ceil(page.total / PER_PAGE) if page else 0
@@ -186,14 +185,6 @@ def invite(mission_id: uuid.UUID) -> ResponseReturnValue:
     return redirect(_mission_url(mission.id) + "#correspondances")
 
 
-def _with_badges(page: services.ResultPage) -> services.ResultPage:
-    """The cards of the page with their badges, read now (`badges.services`)."""
-    cards = badges.on_cards([r.secretary for r in page.results])
-    for result, card in zip(page.results, cards, strict=True):
-        result.secretary = card
-    return page
-
-
 def _mission_url(mission_id: uuid.UUID) -> str:
     return url_for("web.mission_detail", mission_id=mission_id)
 
@@ -202,7 +193,7 @@ def _mission_url(mission_id: uuid.UUID) -> str:
 def mission_matches(mission: Mission) -> dict[str, Any] | None:
     """Top matches for the owner's mission page, and who is already invited; None if down."""
     try:
-        page = _with_badges(services.matches(mission, MATCHES_SHOWN))
+        page = services.matches(mission, MATCHES_SHOWN)
     except SearchUnavailable:
         return None
     invited = {str(i.secretary_id) for i in missions.invitations_on(mission)}
