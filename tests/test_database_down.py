@@ -36,7 +36,11 @@ def assert_unavailable(response) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/missions", "/api/v1/search/secretaries?q=secretaire", f"/api/v1/bids/{uuid.uuid4()}"],
+    [
+        "/api/v1/missions",
+        "/api/v1/search/secretaries?q=secretaire",
+        "/api/v1/bids/7d9c1f0e-3b2a-4c5d-8e6f-0a1b2c3d4e5f",
+    ],
 )
 def test_the_api_answers_503_json_with_retry_after(down: FlaskClient, path: str) -> None:
     response = down.get(path, headers={"Authorization": "Bearer mkt_whatever"})

@@ -30,7 +30,20 @@ from tests.mail import mailpit
 
 pytestmark = pytest.mark.committing
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:56379/0")
+
+def _redis_url() -> str:
+    """TEST_REDIS_URL, on a database of each test process's own when the suite runs in
+    several (pytest-xdist's gw0, gw1...: databases 1, 2...), so no worker purges or takes
+    another's tasks."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:56379/0")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    base = url.rsplit("/", 1)[0] if url.count("/") > 2 else url
+    return f"{base}/{int(worker[2:]) + 1}"
+
+
+REDIS_URL = _redis_url()
 PUBLIC_URL = "https://secretaires.example.fr"
 ROOT = Path(__file__).resolve().parents[2]
 
