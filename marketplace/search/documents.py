@@ -11,7 +11,7 @@ import functools
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -338,10 +338,7 @@ def secretary_doc(row: Any, vector: Any = None) -> Doc:
     doc["onsite_postal_codes"] = list(
         reachable_postal_codes(row.lat, row.lon, int(row.onsite_radius_km or 0))
     )
-    if vector is not None:
-        doc["meaning"] = vector.tolist()
-        doc["meaning_bytes"] = embeddings.to_text(vector)
-    return doc
+    return with_meaning(doc, vector)
 
 
 def secretary_docs(session: Session, ids: Sequence[uuid.UUID]) -> dict[str, Doc]:
@@ -354,15 +351,6 @@ def secretary_docs(session: Session, ids: Sequence[uuid.UUID]) -> dict[str, Doc]
         str(row.user_id): secretary_doc(row, vector)
         for row, vector in zip(rows, vectors, strict=True)
     }
-
-
-def all_secretary_docs(session: Session, chunk: int = 2_000) -> Iterator[Doc]:
-    result = session.execute(
-        secretary_select().execution_options(yield_per=chunk, stream_results=True)
-    )
-    for rows in result.partitions(chunk):
-        for row, vector in zip(rows, meaning_vectors(rows), strict=True):
-            yield secretary_doc(row, vector)
 
 
 # ----------------------------------------------------------------------------- missions
@@ -444,29 +432,35 @@ def mission_doc(row: Any) -> Doc:
     }
 
 
-def mission_vectors(rows: Sequence[Any]) -> None:
-    """Encode the missions' texts now, at index time: their matches then read the vector
-    from `search_embeddings` instead of encoding it in the request."""
-    if embeddings.enabled() and rows:
-        embeddings.encode(
-            [embeddings.mission_text(r.title, r.description, r.confidential) for r in rows]
-        )
+def mission_vectors(rows: Sequence[Any]) -> list[Any]:
+    """The sentence embedding of each mission (title, and description unless confidential),
+    in one batch; Nones when embeddings are off. Encoded at index time, so a mission's
+    matches read the vector from `search_embeddings` instead of encoding it in the request,
+    and secretaries' searches rank missions by it."""
+    if not embeddings.enabled() or not rows:
+        return [None] * len(rows)
+    return embeddings.encode(
+        [embeddings.mission_text(r.title, r.description, r.confidential) for r in rows]
+    )
+
+
+def with_meaning(doc: Doc, vector: Any) -> Doc:
+    """The indexed document with its vector: as a `dense_vector` for kNN and, for the
+    re-ranking in Python, as its bytes in base64."""
+    if vector is not None:
+        doc["meaning"] = vector.tolist()
+        doc["meaning_bytes"] = embeddings.to_text(vector)
+    return doc
 
 
 def mission_docs(session: Session, ids: Sequence[uuid.UUID]) -> dict[str, Doc]:
     if not ids:
         return {}
     rows = session.execute(mission_select(list(ids))).all()
-    mission_vectors(rows)
-    return {str(row.id): mission_doc(row) for row in rows}
-
-
-def all_mission_docs(session: Session, chunk: int = 2_000) -> Iterator[Doc]:
-    result = session.execute(
-        mission_select().execution_options(yield_per=chunk, stream_results=True)
-    )
-    for row in result:
-        yield mission_doc(row)
+    return {
+        str(row.id): with_meaning(mission_doc(row), vector)
+        for row, vector in zip(rows, mission_vectors(rows), strict=True)
+    }
 
 
 def all_ids(session: Session, entity: str) -> list[uuid.UUID]:

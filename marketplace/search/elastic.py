@@ -131,7 +131,7 @@ MISSION_MAPPING: Json = {
 
 
 def _with_meaning(mapping: Json) -> Json:
-    """The secretaries' mapping with the sentence embedding, when embeddings are on: the
+    """A mapping with the sentence embedding, when embeddings are on: the
     byte vector for kNN (cosine, HNSW graph) and the same bytes in base64 (a `binary`
     field: neither indexed nor in doc values) for the re-ranking in Python (hybrid.py)."""
     if not embeddings.enabled():
@@ -152,8 +152,7 @@ def _with_meaning(mapping: Json) -> Json:
 
 
 def mapping_for(entity: Entity) -> Json:
-    kind_mapping = KINDS[entity][1]
-    return _with_meaning(kind_mapping) if entity == "secretary" else kind_mapping
+    return _with_meaning(KINDS[entity][1])
 
 
 KINDS: dict[Entity, tuple[str, Json]] = {
@@ -306,8 +305,17 @@ class ElasticBackend:
         if offset >= MAX_WINDOW:
             limit = 0
             offset = 0
-        plan = secretary_plan(criteria)
-        found = self._search("secretary", self._request(plan, offset, limit))
+        return self._ranked("secretary", secretary_plan(criteria), offset, limit)
+
+    def search_missions(self, criteria: MissionCriteria, offset: int, limit: int) -> HitPage:
+        if offset >= MAX_WINDOW:
+            limit = 0
+            offset = 0
+        return self._ranked("mission", mission_plan(criteria), offset, limit)
+
+    def _ranked(self, entity: Entity, plan: Plan, offset: int, limit: int) -> HitPage:
+        """The page, in the hybrid order when the plan has a meaning (hybrid.py)."""
+        found = self._search(entity, self._request(plan, offset, limit))
         if plan.meaning is None:
             return found
         if offset >= hybrid.WINDOW:  # past the window: the first pass's order
@@ -318,12 +326,6 @@ class ElasticBackend:
         ranked = [(h.score, h.doc) for h in found.hits]
         hits = [Hit(d["id"], s, d) for s, d in hybrid.page(plan, ranked, offset, limit)]
         return HitPage(found.total, hits)
-
-    def search_missions(self, criteria: MissionCriteria, offset: int, limit: int) -> HitPage:
-        if offset >= MAX_WINDOW:
-            limit = 0
-            offset = 0
-        return self._search("mission", self.mission_request(criteria, offset, limit))
 
     # ------------------------------------------------------------------ writes
     def _actions(self, session: Session, changes: Sequence[tuple[Entity, str]]) -> list[Json]:

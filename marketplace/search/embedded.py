@@ -256,22 +256,31 @@ class EmbeddedBackend:
         docs: list[dict[str, Any]] = []
         with _no_cyclic_gc():
             ranked = self._rank_missions(plan, query, docs)
-        return HitPage(
-            total=len(ranked),
-            hits=[Hit(d["id"], s, dict(d)) for s, d in ranked[offset : offset + limit]],
-        )
+            if plan.meaning is not None:
+                shown = hybrid.page(plan, ranked, offset, limit)
+            else:
+                shown = ranked[offset : offset + limit]
+        return HitPage(total=len(ranked), hits=[Hit(d["id"], s, dict(d)) for s, d in shown])
 
     def _rank_missions(
         self, plan: Plan, query: Any, docs: list[dict[str, Any]]
     ) -> list[tuple[float, Any]]:
-        for row in db.session.execute(query):
-            key = (str(row.id), row.updated_at)
-            doc = self._mission_docs.get(key)
-            if doc is None:
-                doc = _atomic(documents.mission_doc(row))
-                self._mission_docs.put(key, doc)
-            docs.append(doc)
-        return rank(plan, docs)
+        """Every admitted mission, best first: the cached documents, the missing ones built
+        (with their vectors, in one batch) and cached by `updated_at`."""
+        rows = db.session.execute(query).all()
+        cached = [self._mission_docs.get((str(r.id), r.updated_at)) for r in rows]
+        missing = [r for r, d in zip(rows, cached, strict=True) if d is None]
+        built: dict[Any, dict[str, Any]] = {}
+        for row, vector in zip(missing, documents.mission_vectors(missing), strict=True):
+            doc = _atomic(documents.mission_doc(row))
+            if vector is not None:
+                doc["meaning_bytes"] = vector.tobytes()
+            self._mission_docs.put((str(row.id), row.updated_at), doc)
+            built[row.id] = doc
+        docs.extend(d if d is not None else built[r.id] for r, d in zip(rows, cached, strict=True))
+        if plan.meaning is None:
+            return rank(plan, docs)
+        return hybrid.first_pass(plan, docs)
 
     # ------------------------------------------------------------------ maintenance
     def apply(

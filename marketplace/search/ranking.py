@@ -384,6 +384,8 @@ class MissionCriteria:
     remote_ok: bool | None = None  # filter: true remote-friendly missions, false on site only
     min_budget_cents: int | None = None  # filter: the mission's budget is at least this
     schedule: str | None = None  # filter: "one_off" or "recurring"
+    # the sentence embedding of her profile, or of the typed query (hybrid.py)
+    meaning: bytes | None = None
 
 
 def mission_plan(c: MissionCriteria) -> Plan:
@@ -474,7 +476,8 @@ def mission_plan(c: MissionCriteria) -> Plan:
     text_match = None
     if c.terms:
         text_match = TextMatch("text", c.text_weight, c.terms, required=c.text_required)
-    return Plan(filters=filters, signals=signals, text=text_match)
+    meaning = Meaning(c.meaning, c.text_weight, WINDOW) if c.meaning else None
+    return Plan(filters=filters, signals=signals, text=text_match, meaning=meaning)
 
 
 __all__ = [

@@ -179,6 +179,8 @@ def personal_mission_criteria(
         words=text.query_words(headline, 8),
         personal=True,
         exclude_ids=tuple(exclude_ids),
+        # What her profile says she does, against what each mission asks (hybrid.py).
+        meaning=embeddings.query_vector(embeddings.profile_text(profile.headline, profile.bio)),
     )
 
 
@@ -212,6 +214,7 @@ def mission_criteria(args: dict[str, Any], user: User | None) -> ranking.Mission
             "words": text.query_words(query, MAX_QUERY_TERMS),
             "text_required": True,
             "text_weight": ranking.W_TEXT_QUERY,
+            "meaning": embeddings.query_vector(query),
         }
     if user is not None and user.role is Role.SECRETARY:
         personal = personal_mission_criteria(user)

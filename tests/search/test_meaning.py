@@ -70,3 +70,45 @@ def test_a_mission_ranks_who_does_what_it_means_first(api):
     assert status == 200, body
     order = ids(body["results"])
     assert order.index(reception["id"]) < order.index(typist["id"])
+
+
+MISSIONS = "/api/v1/search/missions"
+
+
+def _mission_scores(api: Any, token: str, **args: str) -> dict[str, float]:
+    status, body = api.get(f"{MISSIONS}?{urlencode(args)}", token=token)
+    assert status == 200, body
+    return {r["mission"]["id"]: r["score"] for r in body["results"]}
+
+
+def test_her_missions_are_ranked_by_what_her_profile_means(api):
+    """Two missions equal in everything but their text, neither sharing a word with her
+    headline: the one that means what she does ranks strictly higher, for her (by her
+    profile's vector) and for a typed query (by its vector)."""
+    owner = business(api)
+    her = secretary(
+        api,
+        headline="Standard et prise d'appels",
+        bio="Je réponds au téléphone et filtre les urgences des praticiens.",
+        skills=[],
+    )
+    same = {"skills": [], "budget_cents": 60000}
+    phone = mission(
+        api,
+        owner,
+        title="Permanence téléphonique du matin",
+        description="Répondre aux patients et noter leurs demandes.",
+        **same,
+    )
+    typing = mission(
+        api,
+        owner,
+        title="Frappe de comptes rendus opératoires",
+        description="Dictées numériques et courriers aux confrères.",
+        **same,
+    )
+    for_her = _mission_scores(api, her["token"])
+    assert for_her[phone["id"]] > for_her[typing["id"]], for_her
+    typed = _mission_scores(api, her["token"], q="accueil des appels")
+    assert phone["id"] in typed, "no word in common with the title: found by meaning"
+    assert typing["id"] not in typed or typed[phone["id"]] > typed[typing["id"]], typed
