@@ -77,12 +77,15 @@ class LedgerEntry(db.Model):  # type: ignore[name-defined]
         ),
         sa.CheckConstraint("amount_cents <> 0", name="non_zero"),
         # The money totals (dashboards, contract views) sum a party's legs per contract and
-        # account: read from this index alone (an append-only table stays all-visible).
+        # account, and the dashboards list a party's latest movements (contracts.statements):
+        # both read from this index alone (an append-only table stays all-visible), each
+        # contract's legs newest first.
         sa.Index(
-            "ix_ledger_entries_contract_account",
+            "ix_ledger_entries_contract_account_date",
             "contract_id",
             "account",
-            postgresql_include=["amount_cents", "created_at"],
+            "created_at",
+            postgresql_include=["kind", "amount_cents"],
         ),
         # The operator's money by month (operations/money.py) scans a range of dates and
         # sums by account: read from this index alone.
