@@ -77,17 +77,37 @@ def _sum(amount: Any, *where: Any) -> Any:
 
 
 def _recent(user: User, account: Account, kinds: tuple[LedgerKind, ...]) -> list[Movement]:
-    """The party's latest movements on that account. Only the legs' columns that
-    ix_ledger_entries_contract_account_date holds are read (date, kind, amount): PostgreSQL
-    then goes from the party's contracts to each one's legs in that index, without the
-    table, instead of walking the whole ledger backwards by date."""
+    """The party's latest movements on that account.
+
+    On PostgreSQL each of the party's contracts gives its own latest legs (a LATERAL
+    subquery read from ix_ledger_entries_contract_account_date alone: date, kind, amount),
+    then the newest of those win: the cost follows the party's contracts, never the
+    ledger's size. The plain join ordered by date let the planner walk the whole ledger
+    backwards by date instead, probing each leg's contract until ten were the party's
+    (180 ms for a business with 692 contracts in a 1.4 million-leg ledger). SQLite (small
+    installs, no LATERAL) keeps the plain join."""
     leg = LedgerEntry
+    if db.session.get_bind().dialect.name == "postgresql":
+        latest = (
+            sa.select(leg.created_at, leg.kind, leg.amount_cents)
+            .where(leg.contract_id == Contract.id, leg.account == account, leg.kind.in_(kinds))
+            .order_by(leg.created_at.desc())
+            .limit(RECENT)
+            .lateral("latest")
+        )
+        columns = (latest.c.created_at, latest.c.kind, latest.c.amount_cents)
+        query = sa.select(*columns, Contract).select_from(Contract).join(latest, sa.true())
+    else:
+        columns = (leg.created_at, leg.kind, leg.amount_cents)
+        query = (
+            sa.select(*columns, Contract)
+            .join(Contract, Contract.id == leg.contract_id)
+            .where(leg.account == account, leg.kind.in_(kinds))
+        )
     rows = db.session.execute(
-        sa.select(leg.created_at, leg.kind, leg.amount_cents, Contract)
-        .join(Contract, Contract.id == leg.contract_id)
-        .options(joinedload(Contract.mission))
-        .where(_party(user), leg.account == account, leg.kind.in_(kinds))
-        .order_by(leg.created_at.desc())
+        query.options(joinedload(Contract.mission))
+        .where(_party(user))
+        .order_by(columns[0].desc())
         .limit(RECENT)
     )
     return [Movement(at, kind, amount, c) for at, kind, amount, c in rows]
