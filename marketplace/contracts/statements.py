@@ -87,6 +87,7 @@ def _recent(user: User, account: Account, kinds: tuple[LedgerKind, ...]) -> list
     (180 ms for a business with 692 contracts in a 1.4 million-leg ledger). SQLite (small
     installs, no LATERAL) keeps the plain join."""
     leg = LedgerEntry
+    columns: tuple[Any, Any, Any]
     if db.session.get_bind().dialect.name == "postgresql":
         latest = (
             sa.select(leg.created_at, leg.kind, leg.amount_cents)
