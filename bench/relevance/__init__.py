@@ -1,12 +1,18 @@
 """The graded relevance suite: NDCG@10 of the matches for labelled missions, per backend.
 
-`suite.json` holds 45 missions (medical, legal, insurance, industry, general; on site,
+`suite.json` holds 57 missions (medical, legal, insurance, industry, general; on site,
 remote, recurring, urgent), each with a pool of candidate profiles graded 0 to 3 by hand
 (3: the one to hire; 2: good, with a flaw; 1: could do it; 0: not for this mission). Every
 pool is written to the database as its own secretaries, then each mission is ranked among
 its own pool only (the other pools' profiles are left out by id, `exclude_ids`) by each
 backend, and scored with NDCG@10 (gain 2^grade - 1, discount log2(rank + 1), the ideal
 order being the pool sorted by grade).
+
+Twelve of them (`para-01` to `para-12`, tagged `paraphrase`) were written by someone who
+did not write the rest, to test the meaning alone: inside each pool every profile has the
+mission's specialty, place, rate and skills; the ones to hire describe the same work in
+other words (no content word, stem or five-letter root in common with the mission), and a
+trap shares the mission's words for another job. The words alone rank those pools at 0.595.
 
 From a test (tests/search/test_relevance_graded.py): `populate(app)` then `evaluate(...)`.
 From a shell (PostgreSQL and Elasticsearch running, as for bench/search):
@@ -59,8 +65,9 @@ class BackendScore:
     def mean_ndcg(self) -> float:
         return sum(m.ndcg for m in self.missions) / len(self.missions)
 
-    def mean_for(self, tag: str, cases: list[Case]) -> float:
-        keys = {c.key for c in cases if tag in c.tags}
+    def mean_for(self, tag: str, cases: list[Case], *, without: bool = False) -> float:
+        """The mean over the missions with this tag (or, `without`, over the others)."""
+        keys = {c.key for c in cases if (tag in c.tags) != without}
         values = [m.ndcg for m in self.missions if m.key in keys]
         return sum(values) / len(values) if values else float("nan")
 
@@ -286,7 +293,7 @@ def leaders_disagree(results: list[BackendScore]) -> list[str]:
 
 
 TAGS = ("medical", "legal", "insurance", "industry", "general", "on_site", "remote")
-TAGS_MORE = ("recurring", "urgent")
+TAGS_MORE = ("recurring", "urgent", "paraphrase")
 
 
 def report(results: list[BackendScore], cases: list[Case]) -> str:
