@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask
 
 from marketplace.accounts.models import Role, User
 from marketplace.accounts.services import authenticate
@@ -30,24 +30,36 @@ from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
 from marketplace.storage import current_storage
 from marketplace.validation import validate_siret
-from tests.conftest import reset_database
+from tests.conftest import truncate_all
 
 SMALL = {"secretaries": 40, "businesses": 8, "missions": 20}
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def ctx(app: Flask) -> Iterator[None]:
     with app.app_context():
         yield
 
 
-@pytest.fixture
-def seeded(ctx: None) -> str:
-    return seed(**SMALL, seed=2026)
+@pytest.fixture(scope="module")
+def seeded(app: Flask) -> Iterator[str]:
+    """One small seed, committed once for the module's readers (a seed takes most of a
+    minute): each test reads it in its own rolled-back transaction (conftest's savepoint
+    mode), and the tables are emptied when the module is done. The tests that need an empty
+    database empty it inside their own transaction (`_empty_in_this_test`), so the rollback
+    brings the seed back for the next one."""
+    with app.app_context():
+        summary = seed(**SMALL, seed=2026)
+        db.session.remove()
+    yield summary
+    truncate_all(app)
 
 
-def _empty_database() -> None:
-    reset_database(current_app._get_current_object())  # type: ignore[attr-defined]
+def _empty_in_this_test() -> None:
+    """Every table emptied inside the test's transaction: TRUNCATE is transactional in
+    PostgreSQL, so the test's rollback gives the module's seed back."""
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
 def _secretary_names() -> list[tuple[str, str, str]]:
@@ -194,21 +206,33 @@ def test_command_refuses_a_database_with_users(app: Flask, seeded: str) -> None:
     assert "already has users" in result.output
 
 
-def test_too_few_missions_for_every_status_is_refused(ctx: None) -> None:
+def test_too_few_missions_for_every_status_is_refused(ctx: None, seeded: str) -> None:
+    _empty_in_this_test()
     with pytest.raises(DemoSeedError, match="at least"):
         seed(secretaries=40, businesses=8, missions=5, seed=1)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
-def test_same_seed_gives_the_same_secretaries(ctx: None) -> None:
-    seed(**SMALL, seed=7)
-    first = _secretary_names()
-    _empty_database()
-    seed(**SMALL, seed=7)
+def test_same_seed_gives_the_same_secretaries(ctx: None, seeded: str) -> None:
+    first = _secretary_names()  # the module's seed, 2026
+    _empty_in_this_test()
+    seed(**SMALL, seed=2026)
     assert _secretary_names() == first
-    _empty_database()
-    seed(**SMALL, seed=8)
-    assert _secretary_names() != first
+    # Another seed draws other people (the seed draws its people first, from its own RNG).
+    import random
+    from datetime import date
+
+    from marketplace.demo.seed import _Seeder
+
+    people = {}
+    for number in (2026, 8):
+        seeder = _Seeder(random.Random(number), date(2026, 12, 1))
+        seeder.build_people(SMALL["secretaries"], SMALL["businesses"])
+        people[number] = sorted(
+            (s.display_name, s.email, s.place.postal_code) for s in seeder.secretaries
+        )
+    assert people[2026] == sorted(first)
+    assert people[8] != people[2026]
 
 
 def test_several_contracts_have_conversations_with_files(seeded: str) -> None:
