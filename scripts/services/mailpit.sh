@@ -13,7 +13,7 @@
 # Files (all under <repo>/.cache/):
 #   bin/mailpit                 the binary (go install, GOBIN=.cache/bin)
 #   bin/mailpit.version         stamp: the version that binary was built from
-#   go/mod, go/build            Go module / build caches used for the install
+#   (Go's own module and build caches, `go env GOMODCACHE GOCACHE`, shared by checkouts)
 #   mailpit/mailpit.pid         pid of the running server
 #   mailpit/mailpit.log         its log
 #

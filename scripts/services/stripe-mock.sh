@@ -12,7 +12,7 @@
 # Files (all under <repo>/.cache/):
 #   bin/stripe-mock                 the binary (go install, GOBIN=.cache/bin)
 #   bin/stripe-mock.version         stamp: the version that binary was built from
-#   go/mod, go/build                Go module / build caches used for the install
+#   (Go's own module and build caches, `go env GOMODCACHE GOCACHE`, shared by checkouts)
 #   stripe-mock/stripe-mock.pid     pid of the running server
 #   stripe-mock/stripe-mock.log     its log
 #

@@ -26,7 +26,7 @@
 # Files (all under <repo>/.cache/):
 #   bin/versitygw               the binary (go install, GOBIN=.cache/bin)
 #   bin/versitygw.version       stamp: the version that binary was built from
-#   go/mod, go/build            Go module / build caches used for the install
+#   (Go's own module and build caches, `go env GOMODCACHE GOCACHE`, shared by checkouts)
 #   versitygw/data/             the posix backend: one folder per bucket (needs xattrs: ext4, xfs)
 #   versitygw/versitygw.pid     pid of the running server
 #   versitygw/versitygw.log     its log
