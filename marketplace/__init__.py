@@ -62,7 +62,7 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from marketplace import idempotency, input_guard, jobs, mail, models, storage  # noqa: F401  (every model registered before Alembic looks)
+    from marketplace import i18n, idempotency, input_guard, jobs, mail, models, storage  # noqa: F401  (every model registered before Alembic looks)
     from marketplace.accounts import throttle
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
@@ -87,6 +87,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    i18n.init_app(app)  # the same catalogues, the request's translations looked up once
     login_manager.init_app(app)
     login_manager.login_view = "web.login"
     login_manager.login_message = None
