@@ -22,7 +22,7 @@ def current_translations() -> Any:
     """The translations of the current locale (Flask-Babel's), found once per locale."""
     if not has_app_context():
         return flask_babel.get_translations()  # outside a request: Flask-Babel's null ones
-    ctx = g._get_current_object()  # type: ignore[attr-defined]
+    ctx = g._get_current_object()
     state = ctx.__dict__
     babel_state = state.get("_flask_babel")
     locale = getattr(babel_state, "babel_locale", None)
