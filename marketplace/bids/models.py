@@ -32,8 +32,8 @@ class Bid(db.Model):  # type: ignore[name-defined]
     mission_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("missions.id", ondelete="CASCADE"), index=True, nullable=False
     )
-    secretary_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    secretary_id: Mapped[uuid.UUID] = mapped_column(  # indexed with the date (__table_args__)
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
     )
     amount_cents: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     estimated_hours: Mapped[float | None] = mapped_column(sa.Float, nullable=True)
@@ -70,6 +70,8 @@ class Bid(db.Model):  # type: ignore[name-defined]
             postgresql_where=sa.text("status IN ('pending', 'accepted')"),
             sqlite_where=sa.text("status IN ('pending', 'accepted')"),
         ),
+        # Her quotes newest first (her dashboard, `GET /api/v1/me/bids`).
+        sa.Index("ix_bids_secretary_created", "secretary_id", "created_at"),
     )
 
 

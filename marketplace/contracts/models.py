@@ -45,11 +45,12 @@ class Contract(db.Model):  # type: ignore[name-defined]
     bid_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("bids.id", ondelete="RESTRICT"), unique=True, nullable=False
     )
+    # Indexed with the date (__table_args__): a party's contracts newest first.
     business_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True, nullable=False
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
     )
     secretary_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True, nullable=False
+        sa.ForeignKey("users.id", ondelete="RESTRICT"), nullable=False
     )
     status: Mapped[ContractStatus] = mapped_column(
         str_enum(ContractStatus, 20),
@@ -158,6 +159,11 @@ class Contract(db.Model):  # type: ignore[name-defined]
             "AND commission_cents + payout_cents = amount_cents",
             name="split_adds_up",
         ),
+        # A party's contracts newest first (the dashboards' latest, the lists' pages): the
+        # first rows of the index, then their missions and parties, not a sort of the
+        # whole history joined to them.
+        sa.Index("ix_contracts_business_created", "business_id", "created_at", "id"),
+        sa.Index("ix_contracts_secretary_created", "secretary_id", "created_at", "id"),
     )
 
     def party_role(self, user_id: uuid.UUID) -> str | None:

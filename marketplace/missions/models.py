@@ -43,8 +43,8 @@ class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "missions"
 
     id: Mapped[uuid.UUID] = uuid_pk()
-    business_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    business_id: Mapped[uuid.UUID] = mapped_column(  # indexed with the date (__table_args__)
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
     )
     title: Mapped[str] = mapped_column(sa.String(140), nullable=False)
     description: Mapped[str] = mapped_column(sa.Text, nullable=False)
@@ -89,6 +89,8 @@ class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined]
             name="recurring_has_period",
         ),
         sa.CheckConstraint("notice_days BETWEEN 0 AND 90", name="notice_range"),
+        # A business's missions newest first (its dashboard, its list).
+        sa.Index("ix_missions_business_created", "business_id", "created_at"),
     )
 
 
@@ -101,8 +103,8 @@ class Invitation(db.Model):  # type: ignore[name-defined]
     mission_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("missions.id", ondelete="CASCADE"), nullable=False
     )
-    secretary_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    secretary_id: Mapped[uuid.UUID] = mapped_column(  # indexed with the date (__table_args__)
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
     )
     message: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     created_at: Mapped[datetime] = created_at()
@@ -110,7 +112,11 @@ class Invitation(db.Model):  # type: ignore[name-defined]
     mission: Mapped[Mission] = relationship()
     secretary: Mapped[User] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("mission_id", "secretary_id", name="uq_invitation_once"),)
+    __table_args__ = (
+        sa.UniqueConstraint("mission_id", "secretary_id", name="uq_invitation_once"),
+        # Her invitations newest first (her dashboard).
+        sa.Index("ix_invitations_secretary_created", "secretary_id", "created_at"),
+    )
 
 
 class NdaAcceptance(db.Model):  # type: ignore[name-defined]
