@@ -67,7 +67,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace.accounts.models import User
     from marketplace.contracts.outcomes import ContractOutcomes
     from marketplace.conversations import uploads
-    from marketplace.extensions import api, babel, csrf, db, login_manager, migrate
+    from marketplace.extensions import api, babel, cache, csrf, db, login_manager, migrate
     from marketplace.http import (
         register_error_handlers,
         register_security_headers,
@@ -82,6 +82,7 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     from marketplace.static_assets import init_app as init_static_assets
 
     db.init_app(app)
+    cache.init_app(app)  # CACHE_URL (config.py): in-process, or Redis shared by processes
     input_guard.init_app(app)  # first of the before_request hooks: nothing reads input before
     uploads.init_app(app)  # ...but the upload routes' own size limit, set before that
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))

@@ -86,6 +86,7 @@ _PREFIX_SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 DEFAULT_RATELIMIT_STORAGE_URL = "memory://"
 # The storages of the `limits` package that an install may use.
 RATELIMIT_STORAGE_SCHEMES = ("memory", "redis", "rediss", "redis+cluster", "redis+sentinel")
+DEFAULT_CACHE_URL = "memory://"
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,9 @@ class Settings:
     # tests and scripted runs; the counts live in this storage (Redis for several processes).
     ratelimit_enabled: bool = True
     ratelimit_storage_url: str = DEFAULT_RATELIMIT_STORAGE_URL
+    # Short-lived results (Flask-Caching): memory:// is each process's own; a Redis URL is
+    # shared by every process (a change seen by one refreshes them all).
+    cache_url: str = DEFAULT_CACHE_URL
     # Attachments and documents (marketplace/storage): None is files under instance/files/.
     storage: FileStorageSettings | S3StorageSettings | None = None
     # The largest accepted upload, in MiB ("Mo" on the pages).
@@ -149,6 +153,7 @@ class Settings:
             "MARKETPLACE_SETTINGS": self,
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_url,
+            **_cache_config(self.cache_url),
             "SQL_STATEMENT_HEADER": self.sql_statement_header,
         }
 
@@ -260,6 +265,7 @@ def load_settings(env: Mapping[str, str], instance_path: Path) -> Settings:
         jobs_embedded=_jobs_embedded(env),
         ratelimit_enabled=_bool(env, "RATELIMIT_ENABLED", default=True),
         ratelimit_storage_url=_ratelimit_storage_url(env),
+        cache_url=_cache_url(env),
         storage=_storage(env),
         attachment_max_mb=_int(env, "ATTACHMENT_MAX_MB", DEFAULT_ATTACHMENT_MAX_MB, 1, 200),
         hds_hosted=_bool(env, "HDS_HOSTED", default=False),
@@ -294,6 +300,27 @@ def _ratelimit_storage_url(env: Mapping[str, str]) -> str:
     except (ConfigurationError, ValueError) as exc:
         raise ConfigError(f"{name} is not usable: {exc}") from None
     return raw
+
+
+def _cache_url(env: Mapping[str, str]) -> str:
+    """CACHE_URL: memory:// (each process its own, the default) or a redis:// URL."""
+    name = "CACHE_URL"
+    raw = (env.get(name) or DEFAULT_CACHE_URL).strip()
+    parts = urlsplit(raw)
+    if parts.scheme == "memory" and raw.rstrip("/") == "memory:":
+        return raw
+    if parts.scheme in ("redis", "rediss") and parts.hostname:
+        return raw
+    raise ConfigError(f"{name} must be memory:// or a redis:// URL with a host, got {raw!r}")
+
+
+def _cache_config(url: str) -> dict[str, object]:
+    """Flask-Caching's settings for CACHE_URL; keys prefixed so a shared Redis database
+    (the job broker's) keeps them apart."""
+    common = {"CACHE_DEFAULT_TIMEOUT": 120, "CACHE_KEY_PREFIX": "marketplace:cache:"}
+    if url.startswith("memory:"):
+        return {**common, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 10_000}
+    return {**common, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url}
 
 
 def _public_url(env: Mapping[str, str]) -> str:

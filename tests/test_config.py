@@ -72,6 +72,9 @@ LIVE = {
         ({"STORAGE_URL": "s3://bucket?addressing=dns"}, "STORAGE_URL"),
         ({"STORAGE_URL": "s3://bucket", "AWS_ACCESS_KEY_ID": "AKIA1"}, "AWS_SECRET_ACCESS_KEY"),
         ({"STORAGE_URL": "s3://bucket", "AWS_SECRET_ACCESS_KEY": "s"}, "AWS_ACCESS_KEY_ID"),
+        ({"CACHE_URL": "memcached://127.0.0.1:11211"}, "CACHE_URL"),
+        ({"CACHE_URL": "redis://"}, "CACHE_URL"),
+        ({"CACHE_URL": "memory://elsewhere"}, "CACHE_URL"),
     ],
 )
 def test_bad_settings_name_the_variable(tmp_path: Path, env, variable) -> None:

@@ -47,7 +47,7 @@ from marketplace.accounts.models import User
 from marketplace.compliance.models import VigilanceDocument
 from marketplace.contracts.models import Contract
 from marketplace.db import utcnow
-from marketplace.extensions import db
+from marketplace.extensions import cache, db
 from marketplace.missions.models import Mission
 from marketplace.payments.models import PayoutAccount
 from marketplace.profiles.models import SecretaryProfile
@@ -239,7 +239,30 @@ def drain(
                 session.expunge_all()
             conn.execute(table.delete().where(table.c.id.in_(ids)))
             applied += len(ids)
+            if any(entity == "mission" for entity, _id in changes):
+                missions_changed()
     return DrainResult(applied, 0)
+
+
+# The missions' version: what a cached ranking of missions was computed against (a
+# secretary's "missions pour vous", search/services.py). It moves on each time missions are
+# written to the index; kept in the app's cache (CACHE_URL), so with Redis every process
+# sees it move.
+_MISSIONS_VERSION = "search:missions-version"
+
+
+def missions_version() -> str:
+    version = cache.get(_MISSIONS_VERSION)
+    if version is None:  # first use, or the cache lost it: start a new one
+        version = uuid.uuid4().hex
+        cache.add(_MISSIONS_VERSION, version, timeout=0)
+        version = cache.get(_MISSIONS_VERSION) or version
+    return str(version)
+
+
+def missions_changed() -> None:
+    if has_app_context():
+        cache.set(_MISSIONS_VERSION, uuid.uuid4().hex, timeout=0)
 
 
 def pending(engine: sa.Engine) -> tuple[int, int, str | None]:

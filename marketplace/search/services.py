@@ -7,6 +7,7 @@ backend for a page of hits, and adds what users read: the distance and the reaso
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from marketplace.badges import services as badges
 from marketplace.bids.models import LIVE_BID_STATUSES, Bid
 from marketplace.db import utcnow
 from marketplace.errors import FieldErrors
-from marketplace.extensions import db
+from marketplace.extensions import cache, db
 from marketplace.geo.places import lookup
 from marketplace.missions.models import Mission, MissionStatus
 from marketplace.missions.services import details_visible
@@ -263,11 +264,64 @@ def search_missions(args: dict[str, Any], viewer: User | None) -> ResultPage:
 
 
 def missions_for(user: User, limit: int = 10) -> list[MissionResult]:
-    """Open missions ranked for a secretary, leaving out those she already bid on."""
+    """Open missions ranked for a secretary, leaving out those she already bid on.
+
+    Her dashboard asks this on every view, and with Elasticsearch it is a ranked search
+    with her profile's vector (about 20 ms at 100,000 secretaries, bench/site). So the
+    ranking (which missions, their scores and reasons) is kept in the cache (CACHE_URL) for
+    up to FOR_YOU_SECONDS, under a key made of everything it is decided from: her criteria
+    (her whole profile, the missions she bid on), the language, and the missions' version,
+    which the outbox moves on whenever it writes a mission to the index
+    (`outbox.missions_version`). A new, edited or closed mission is thus seen at the next
+    view (in every process with a Redis cache; in this process with the in-process one,
+    the others within FOR_YOU_SECONDS). The missions themselves are read from the database
+    at every view: a mission closed since is left out, its title is the current one. The
+    embedded backend reads the database live and is not cached."""
     criteria = personal_mission_criteria(user, exclude_ids=_live_bid_missions(user))
     if criteria is None:
         return []
-    return list(rank_missions(criteria, user, 1, limit).results)
+    if not backend().tracks_changes:
+        return list(rank_missions(criteria, user, 1, limit).results)
+    key = _for_you_key(user, criteria, limit)
+    kept = cache.get(key)
+    if kept is None:
+        results = rank_missions(criteria, user, 1, limit).results
+        kept = [(str(r.mission.id), r.score, r.distance_km, r.reasons, r.caveats) for r in results]
+        cache.set(key, kept, timeout=FOR_YOU_SECONDS)
+        return list(results)
+    loaded = {
+        str(m.id): m
+        for m in db.session.scalars(
+            sa.select(Mission).where(
+                Mission.id.in_([uuid.UUID(k[0]) for k in kept]),
+                Mission.status == MissionStatus.OPEN,
+            )
+        )
+    }
+    found = []
+    for mission_id, score, distance_km, reasons, caveats in kept:
+        mission = loaded.get(mission_id)
+        if mission is None:  # closed since
+            continue
+        mission.viewer_sees_details = details_visible(mission, user)
+        found.append(MissionResult(mission, score, distance_km, list(reasons), list(caveats)))
+    return found
+
+
+FOR_YOU_SECONDS = 120
+
+
+def _for_you_key(user: User, criteria: ranking.MissionCriteria, limit: int) -> str:
+    # `now` moves at every view and the vector follows the profile's text (in the criteria).
+    fields = {
+        f.name: getattr(criteria, f.name)
+        for f in dataclasses.fields(criteria)
+        if f.name not in ("now", "meaning")
+    }
+    fields["exclude_ids"] = sorted(criteria.exclude_ids)
+    decided_from = repr((sorted(fields.items()), limit, current_locale()))
+    digest = hashlib.sha256(decided_from.encode()).hexdigest()[:32]
+    return f"for-you:{user.id}:{outbox.missions_version()}:{digest}"
 
 
 # ----------------------------------------------------------------------------- maintenance
@@ -281,6 +335,7 @@ def reindex() -> list[ReindexReport]:
         session = Session(bind=conn)
         reports = search.reindex(session)
         session.close()
+    outbox.missions_changed()  # rankings cached against the old index are dropped
     if search.tracks_changes:
         outbox.drain(search, engine, wait=True)
     return reports
