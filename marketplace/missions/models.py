@@ -90,7 +90,7 @@ class Mission(PlaceMixin, db.Model):  # type: ignore[name-defined]
         ),
         sa.CheckConstraint("notice_days BETWEEN 0 AND 90", name="notice_range"),
         # A business's missions newest first (its dashboard, its list).
-        sa.Index("ix_missions_business_created", "business_id", "created_at"),
+        sa.Index("ix_missions_business_created", "business_id", "created_at", "id"),
     )
 
 

@@ -434,7 +434,9 @@ def invite(mission: Mission, user: User, secretary_id: uuid.UUID, message: str =
 
 def missions_of(user: User) -> sa.Select[tuple[Mission]]:
     return (
-        sa.select(Mission).where(Mission.business_id == user.id).order_by(Mission.created_at.desc())
+        sa.select(Mission)
+        .where(Mission.business_id == user.id)
+        .order_by(Mission.created_at.desc(), Mission.id.desc())  # the pages' order is total
     )
 
 

@@ -33,6 +33,8 @@ LIMIT = 50
 # is on the paginated list (`contract_pages.contract_list`).
 TODO_LIMIT = 50
 RECENT_CONTRACTS = 10
+# A business's latest missions; the others are on "Mes missions" (`mission_pages.my_missions`).
+RECENT_MISSIONS = 10
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,16 @@ def _invoice_rows(user: User, shown: list[tuple[Contract, Waiting]]) -> list[tup
 
 
 def _business(user: User) -> str:
-    own: list[Mission] = first_rows(missions.missions_of(user), LIMIT)
+    own: list[Mission] = first_rows(missions.missions_of(user), RECENT_MISSIONS + 1)
+    more_missions = len(own) > RECENT_MISSIONS
+    own = own[:RECENT_MISSIONS]
     box = _contracts_box(user)
     return render_template(
         "dashboard/business.html",
         user=user,
         profile=profiles.own_profile(user),
         missions=own,
+        more_missions=more_missions,
         bid_counts=bids.bid_counts([m.id for m in own]),
         box=box,
         contracts=box.recent,

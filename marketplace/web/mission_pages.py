@@ -8,7 +8,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -163,6 +163,30 @@ def mission_list() -> ResponseReturnValue:
     return render_template(
         "missions/list.html",
         missions=[(m, missions.details_visible(m, viewer)) for m in items],
+        total=total,
+        page=args["page"],
+        pages=max(1, math.ceil(total / PER_PAGE)),
+    )
+
+
+@bp.get("/mes-missions")
+def my_missions() -> ResponseReturnValue:
+    """A business's missions, latest first, a page at a time (her dashboard shows the
+    latest ten). Nobody else has missions of their own: not found."""
+    user = signed_in()
+    if user.role is not Role.BUSINESS:
+        abort(404)
+    try:
+        args = load(
+            PaginationQuery(), {"page": request.args.get("page", "1"), "per_page": PER_PAGE}
+        )
+    except FieldErrors:
+        args = {"page": 1, "per_page": PER_PAGE}
+    total, items = paginate(missions.missions_of(user), args["page"], args["per_page"])
+    return render_template(
+        "missions/mine.html",
+        missions=items,
+        bid_counts=bids.bid_counts([m.id for m in items]),
         total=total,
         page=args["page"],
         pages=max(1, math.ceil(total / PER_PAGE)),

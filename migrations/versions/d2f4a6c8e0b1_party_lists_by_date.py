@@ -24,7 +24,7 @@ INDEXES = [
     ('contracts', 'ix_contracts_secretary_id', 'ix_contracts_secretary_created',
      ['secretary_id', 'created_at', 'id']),
     ('missions', 'ix_missions_business_id', 'ix_missions_business_created',
-     ['business_id', 'created_at']),
+     ['business_id', 'created_at', 'id']),
     ('bids', 'ix_bids_secretary_id', 'ix_bids_secretary_created',
      ['secretary_id', 'created_at']),
     ('invitations', 'ix_invitations_secretary_id', 'ix_invitations_secretary_created',

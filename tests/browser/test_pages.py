@@ -43,6 +43,7 @@ PAGES = [
         "Claire Dubois",
     ),
     Case("business-dashboard", "business", lambda _: "/tableau-de-bord", "Tableau de bord"),
+    Case("my-missions", "business", lambda _: "/mes-missions", "Mes missions"),
     Case("business-profile-form", "business", lambda _: "/profil", "Mon entreprise"),
     Case("mission-form", "business", lambda _: "/missions/nouvelle", "Publier une mission"),
     Case(

@@ -77,6 +77,7 @@ def _pages(app: Flask, history: histories.History) -> dict[str, Callable[[], Any
         "GET /api/v1/contracts (secretary)": api(history.secretary["token"]),
         "contracts list, page 2 (business)": lambda: business.get("/contrats?page=2"),
         "contracts list (secretary)": lambda: secretary.get("/contrats"),
+        "my missions, page 2 (business)": lambda: business.get("/mes-missions?page=2"),
         "contract page": lambda: business.get(f"/contrats/{released}"),
         "mission page (owner)": lambda: business.get(f"/missions/{history.open_mission_id}"),
         "public secretary profile": lambda: business.get(f"/secretaires/{history.secretary['id']}"),

@@ -16,6 +16,7 @@ from marketplace.accounts.models import User
 from marketplace.contracts import statements
 from marketplace.contracts.models import Contract
 from marketplace.extensions import db
+from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from tests.budgets import history as histories
 from tests.budgets.test_statement_budgets import sign_in
@@ -102,3 +103,41 @@ def test_dashboard_totals_agree_with_the_ledger_of_each_contract(app: Flask):
         assert earnings.upcoming_cents == under_way > 0
         assert earnings.completed_count == completed > 0
         assert earnings.disputed_cents == disputed > 0
+
+
+def test_the_dashboard_shows_her_latest_missions_and_pages_the_rest(
+    app: Flask, client: FlaskClient
+):
+    history = histories.build(app, CONTRACTS)
+    sign_in(client, history.business["id"])
+    with app.app_context():
+        newest_first = [
+            str(i)
+            for i in db.session.scalars(
+                sa.select(Mission.id)
+                .where(Mission.business_id == uuid.UUID(history.business["id"]))
+                .order_by(Mission.created_at.desc(), Mission.id.desc())
+            )
+        ]
+    assert len(newest_first) > 20, "more missions than two pages of the list"
+    table = _section(client.get("/tableau-de-bord").get_data(as_text=True), "missions-title")
+    assert _mission_links(table) == newest_first[:10]
+    assert 'href="/mes-missions"' in table and "Voir toutes mes missions" in table
+
+    pages = [client.get(f"/mes-missions?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    assert f"{len(newest_first)} missions" in pages[0]
+    shown = [link for page in pages for link in _mission_links(page)]
+    assert shown == newest_first, "every mission once, latest first"
+
+
+def test_my_missions_is_only_a_business_page(app: Flask, client: FlaskClient):
+    history = histories.build(app, 1)
+    sign_in(client, history.secretary["id"])
+    assert client.get("/mes-missions").status_code == 404
+    anonymous = app.test_client()
+    assert anonymous.get("/mes-missions").status_code in (302, 401)
+
+
+def _mission_links(html: str) -> list[str]:
+    found = re.findall(r'href="/missions/([0-9a-f-]{36})"', html)
+    return list(dict.fromkeys(found))
