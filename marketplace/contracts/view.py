@@ -10,10 +10,11 @@ held, nor show the agreed commission after a dispute split took another one:
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -69,7 +70,6 @@ class ContractView:
     status_label: str
     next_actions: list[str]
     waiting: Waiting
-    next_step: str
     money: Money
     # Approved, but held until the secretary can be paid (payout account enabled, address
     # verified): why, else None.
@@ -77,6 +77,13 @@ class ContractView:
     auto_release_at: datetime | None
     # What holds it, as a code (`payouts.waiting_reason`), for the page to say what to do.
     payout_pending_reason: str | None = None
+    # The "Et maintenant ?" sentence, written when first read: only the contract page shows
+    # it, and the lists build a view for each of their rows (a dashboard, about fifty).
+    _step: Callable[[], str] = field(default=lambda: "", repr=False, compare=False)
+
+    @functools.cached_property
+    def next_step(self) -> str:
+        return self._step()
 
 
 _YOUR_TURN = {
@@ -505,7 +512,9 @@ def build(contracts: Iterable[Contract], user: User) -> list[ContractView]:
                 status_label=CONTRACT.label(contract.status),
                 next_actions=actions,
                 waiting=_waiting(contract, actions, pending),
-                next_step=next_step(contract, role, money, pending, release_at, actions),
+                _step=functools.partial(
+                    next_step, contract, role, money, pending, release_at, actions
+                ),
                 money=money,
                 payout_pending=pending,
                 auto_release_at=release_at,
