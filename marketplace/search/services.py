@@ -229,13 +229,7 @@ def rank_missions(
 ) -> ResultPage:
 
     hits = backend().search_missions(criteria, (page - 1) * per_page, per_page)
-    ids = [uuid.UUID(h.id) for h in hits.hits]
-    loaded = {
-        str(m.id): m
-        for m in db.session.scalars(
-            sa.select(Mission).where(Mission.id.in_(ids), Mission.status == MissionStatus.OPEN)
-        )
-    }
+    loaded = _open_missions([h.id for h in hits.hits], viewer)
     plan = ranking.mission_plan(criteria)
     center = criteria.home if criteria.personal else criteria.origin
     locale = current_locale()
@@ -244,7 +238,6 @@ def rank_missions(
         mission = loaded.get(hit.id)
         if mission is None:  # closed since it was indexed: the outbox will catch up
             continue
-        mission.viewer_sees_details = details_visible(mission, viewer)
         said = explain.explain_mission(criteria, plan, hit.doc, locale)
         results.append(
             MissionResult(
@@ -256,6 +249,22 @@ def rank_missions(
             )
         )
     return ResultPage(hits.total, page, per_page, results)
+
+
+def _open_missions(ids: list[str], viewer: User | None) -> dict[str, Mission]:
+    """Those of these missions still open, by id, each knowing whether the viewer sees its
+    details (a confidential mission's NDA)."""
+    loaded = {
+        str(m.id): m
+        for m in db.session.scalars(
+            sa.select(Mission).where(
+                Mission.id.in_([uuid.UUID(i) for i in ids]), Mission.status == MissionStatus.OPEN
+            )
+        )
+    }
+    for mission in loaded.values():
+        mission.viewer_sees_details = details_visible(mission, viewer)
+    return loaded
 
 
 def search_missions(args: dict[str, Any], viewer: User | None) -> ResultPage:
@@ -289,21 +298,12 @@ def missions_for(user: User, limit: int = 10) -> list[MissionResult]:
         kept = [(str(r.mission.id), r.score, r.distance_km, r.reasons, r.caveats) for r in results]
         cache.set(key, kept, timeout=FOR_YOU_SECONDS)
         return list(results)
-    loaded = {
-        str(m.id): m
-        for m in db.session.scalars(
-            sa.select(Mission).where(
-                Mission.id.in_([uuid.UUID(k[0]) for k in kept]),
-                Mission.status == MissionStatus.OPEN,
-            )
-        )
-    }
+    loaded = _open_missions([k[0] for k in kept], user)
     found = []
     for mission_id, score, distance_km, reasons, caveats in kept:
         mission = loaded.get(mission_id)
         if mission is None:  # closed since
             continue
-        mission.viewer_sees_details = details_visible(mission, user)
         found.append(MissionResult(mission, score, distance_km, list(reasons), list(caveats)))
     return found
 
