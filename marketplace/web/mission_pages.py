@@ -153,18 +153,12 @@ def mission_list() -> ResponseReturnValue:
     if viewer is not None and viewer.is_secretary:
         context = search_pages.missions_for_secretary(viewer)
         return render_template("missions/for_me.html", **context), context["status"]
-    try:
-        args = load(
-            PaginationQuery(), {"page": request.args.get("page", "1"), "per_page": PER_PAGE}
-        )
-    except FieldErrors:
-        args = {"page": 1, "per_page": PER_PAGE}
-    total, items = paginate(missions.open_missions(), args["page"], args["per_page"])
+    total, items, page = _page_of(missions.open_missions())
     return render_template(
         "missions/list.html",
         missions=[(m, missions.details_visible(m, viewer)) for m in items],
         total=total,
-        page=args["page"],
+        page=page,
         pages=max(1, math.ceil(total / PER_PAGE)),
     )
 
@@ -176,21 +170,28 @@ def my_missions() -> ResponseReturnValue:
     user = signed_in()
     if user.role is not Role.BUSINESS:
         abort(404)
+    total, items, page = _page_of(missions.missions_of(user))
+    return render_template(
+        "missions/mine.html",
+        missions=items,
+        bid_counts=bids.bid_counts([m.id for m in items]),
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / PER_PAGE)),
+    )
+
+
+def _page_of(query: Any) -> tuple[int, list[Any], int]:
+    """(total, items, page number) of the `?page=` asked, PER_PAGE a page; a page number
+    that is not one gives the first page."""
     try:
         args = load(
             PaginationQuery(), {"page": request.args.get("page", "1"), "per_page": PER_PAGE}
         )
     except FieldErrors:
         args = {"page": 1, "per_page": PER_PAGE}
-    total, items = paginate(missions.missions_of(user), args["page"], args["per_page"])
-    return render_template(
-        "missions/mine.html",
-        missions=items,
-        bid_counts=bids.bid_counts([m.id for m in items]),
-        total=total,
-        page=args["page"],
-        pages=max(1, math.ceil(total / PER_PAGE)),
-    )
+    total, items = paginate(query, args["page"], args["per_page"])
+    return total, items, args["page"]
 
 
 def _proposed_to(raw: str | None) -> SecretaryProfile | None:
