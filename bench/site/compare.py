@@ -23,31 +23,15 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from bench.search.run import DEFAULT_DB, percentile, served
+from bench.search.run import DEFAULT_DB, percentile
 from bench.site import run
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def site(
-    checkout: Path, port: int, env: dict[str, str], workers: int, threads: int
-) -> Iterator[int]:
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"),
-        *("--chdir", str(checkout), "--workers", str(workers), "--worker-class", "gthread"),
-        *("--threads", str(threads), "--keep-alive", "300", "--backlog", "256"),
-        *("--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"),
-    ]
-    with served(command, env, port, "/", f"gunicorn ({checkout})", 120) as served_port:
-        yield served_port
 
 
 def main() -> None:
@@ -78,22 +62,17 @@ def main() -> None:
     versions = {"base": (args.base, url(args.base_database)), "this": (ROOT, url(args.database))}
     sample: dict[str, dict[str, list[float]]] = {v: {p: [] for p in table} for v in versions}
     mixes: dict[str, list[dict[str, Any]]] = {v: [] for v in versions}
-    with (
-        site(
-            args.base, args.port, run.site_env(versions["base"][1], args.es_url), 4, 2
-        ) as base_port,
-        site(
-            ROOT, args.port + 1, run.site_env(versions["this"][1], args.es_url), 4, 2
-        ) as this_port,
-    ):
+
+    def serve(version: str, port: int) -> Any:
+        checkout, database = versions[version]
+        env = run.site_env(database, args.es_url)
+        return run.gunicorn(port, env, "wsgi:app", 4, 2, "/", checkout)
+
+    with serve("base", args.port) as base_port, serve("this", args.port + 1) as this_port:
         ports = {"base": base_port, "this": this_port}
         browsers = {}
         for version, port in ports.items():
-            each = {"anonymous": run.Browser(port), "business": run.Browser(port)}
-            each["business"].sign_in(who.business)
-            each["secretary"] = run.Browser(port)
-            each["secretary"].sign_in(who.secretary)
-            browsers[version] = each
+            each = browsers[version] = run.signed_in(port, who)
             run.sequential(each, table, 5, 5)  # warm every page once
         rng = random.Random(7)
         for round_ in range(args.rounds):
@@ -108,15 +87,7 @@ def main() -> None:
             print(f"round {round_ + 1} of {args.rounds} done", file=sys.stderr, flush=True)
         for i in range(args.mixes * 2):
             version = list(versions)[i % 2]
-            crowd = []
-            for c in range(args.clients):
-                b = run.Browser(ports[version])
-                if c % 2:
-                    b.sign_in(who.secretaries[(c // 2) % len(who.secretaries)])
-                    crowd.append(("secretary", b))
-                else:
-                    b.sign_in(who.business)
-                    crowd.append(("business", b))
+            crowd = run.crowd_of(ports[version], who, args.clients)
             run.crowd(crowd, table, 5)
             mix = run.crowd(crowd, table, args.mix_seconds)
             mix.pop("pages", None)

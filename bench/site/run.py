@@ -310,6 +310,28 @@ class Sample:
         }
 
 
+def signed_in(port: int, who: Cast) -> dict[str, Browser]:
+    """One browser per role of the sequential pages: anonymous, the business, the secretary."""
+    browsers = {"anonymous": Browser(port), "business": Browser(port), "secretary": Browser(port)}
+    browsers["business"].sign_in(who.business)
+    browsers["secretary"].sign_in(who.secretary)
+    return browsers
+
+
+def crowd_of(port: int, who: Cast, clients: int) -> list[tuple[str, Browser]]:
+    """The mix's clients: half the business, half its busiest secretaries in turn."""
+    crowd_browsers = []
+    for i in range(clients):
+        b = Browser(port)
+        if i % 2:
+            b.sign_in(who.secretaries[(i // 2) % len(who.secretaries)])
+            crowd_browsers.append(("secretary", b))
+        else:
+            b.sign_in(who.business)
+            crowd_browsers.append(("business", b))
+    return crowd_browsers
+
+
 def sequential(
     browsers: dict[str, Browser], table: dict[str, tuple[str, Page]], requests: int, warmup: int
 ) -> dict[str, dict[str, Any]]:
@@ -410,10 +432,20 @@ def crowd(
 # ----------------------------------------------------------------------------- servers
 @contextmanager
 def gunicorn(
-    port: int, env: dict[str, str], app: str, workers: int, threads: int, ready: str
+    port: int,
+    env: dict[str, str],
+    app: str,
+    workers: int,
+    threads: int,
+    ready: str,
+    checkout: Path = ROOT,
 ) -> Iterator[int]:
+    """`app` served from `checkout` (its directory comes first on the workers' path:
+    compare.py serves an older checkout with this one's virtualenv)."""
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
+        "--chdir",
+        str(checkout),
         "--workers",
         str(workers),
         "--worker-class",
@@ -611,10 +643,7 @@ def main() -> None:
             landing = Browser(port)
             landing.conn.request("GET", "/")
             html = landing.conn.getresponse().read()
-            browsers = {"anonymous": Browser(port), "business": Browser(port)}
-            browsers["business"].sign_in(who.business)
-            browsers["secretary"] = Browser(port)
-            browsers["secretary"].sign_in(who.secretary)
+            browsers = signed_in(port, who)
             log("sequential")
             result["sequential"] = sequential(browsers, table, args.requests, args.warmup)
             if any(n in ES_BOUND for n in table):
@@ -623,15 +652,7 @@ def main() -> None:
                 log(f"  {json.dumps(result['raw'])}")
             result["mix"] = []
             for clients in [int(c) for c in args.clients.split(",") if c]:
-                crowd_browsers = []
-                for i in range(clients):
-                    b = Browser(port)
-                    if i % 2:
-                        b.sign_in(who.secretaries[(i // 2) % len(who.secretaries)])
-                        crowd_browsers.append(("secretary", b))
-                    else:
-                        b.sign_in(who.business)
-                        crowd_browsers.append(("business", b))
+                crowd_browsers = crowd_of(port, who, clients)
                 crowd(crowd_browsers, table, min(5, args.mix_seconds))  # warm every worker
                 log(f"mix, {clients} clients")
                 mix = crowd(crowd_browsers, table, args.mix_seconds)
