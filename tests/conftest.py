@@ -216,11 +216,17 @@ def remove_sessions() -> None:
 
 def truncate_all(application: Flask) -> None:
     with application.app_context():
-        existing = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
-        tables = [t.name for t in db.metadata.sorted_tables if t.name in existing]
-        db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        truncate_tables()
         db.session.commit()
         db.session.remove()
+
+
+def truncate_tables() -> None:
+    """Empty every table of the models in the session's transaction (TRUNCATE is
+    transactional in PostgreSQL: a rollback gives the rows back)."""
+    existing = set(sa.inspect(db.session.connection()).get_table_names()) - {"alembic_version"}
+    tables = [t.name for t in db.metadata.sorted_tables if t.name in existing]
+    db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 
 def reset_database(application: Flask) -> None:

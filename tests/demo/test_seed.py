@@ -30,7 +30,7 @@ from marketplace.profiles.models import BusinessProfile, SecretaryProfile
 from marketplace.reviews.models import Review
 from marketplace.storage import current_storage
 from marketplace.validation import validate_siret
-from tests.conftest import truncate_all
+from tests.conftest import truncate_all, truncate_tables
 
 SMALL = {"secretaries": 40, "businesses": 8, "missions": 20}
 
@@ -56,10 +56,9 @@ def seeded(app: Flask) -> Iterator[str]:
 
 
 def _empty_in_this_test() -> None:
-    """Every table emptied inside the test's transaction: TRUNCATE is transactional in
-    PostgreSQL, so the test's rollback gives the module's seed back."""
-    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    """Every table emptied inside the test's transaction: the test's rollback gives the
+    module's seed back."""
+    truncate_tables()
 
 
 def _secretary_names() -> list[tuple[str, str, str]]:

@@ -45,8 +45,8 @@ def searches(es_app: Flask, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return sent
 
 
-def _for_you(app: Flask, user_id: str) -> list[str]:
-    with app.test_request_context("/"), app.app_context():
+def _for_you(app: Flask, user_id: str, language: str = "fr") -> list[str]:
+    with app.test_request_context("/", headers={"Accept-Language": language}):
         user = db.session.get(User, uuid.UUID(user_id))
         assert user is not None
         titles = [r.mission.title for r in search.missions_for(user)]
@@ -89,11 +89,7 @@ def test_the_ranking_is_kept_until_something_it_depends_on_changes(
     assert len(searches) == 3
 
     # In English, the reasons are another language's: another key.
-    with es_app.test_request_context("/", headers={"Accept-Language": "en"}):
-        user = db.session.get(User, uuid.UUID(her["id"]))
-        assert user is not None
-        search.missions_for(user)
-        db.session.remove()
+    _for_you(es_app, her["id"], "en")
     assert len(searches) == 4
 
 
