@@ -30,8 +30,9 @@ PARIS = ZoneInfo("Europe/Paris")
 
 LIMIT = 50
 # The dashboards show what waits for the user first, then the latest contracts; the rest
-# is on the paginated list (`contract_pages.contract_list`).
-TODO_LIMIT = 50
+# is on the paginated list (`contract_pages.contract_list`). "À faire" is decided among the
+# newest UNDER_WAY_LIMIT contracts under way.
+UNDER_WAY_LIMIT = 50
 RECENT_CONTRACTS = 10
 # A business's latest missions; the others are on "Mes missions" (`mission_pages.my_missions`).
 RECENT_MISSIONS = 10
@@ -57,7 +58,7 @@ def dashboard() -> str:
 def _contracts_box(user: User, todo: bool = True) -> ContractsBox:
     """Two small selects, then one batch of views for both (`view.build`)."""
     under_way: list[Contract] = (
-        first_rows(contracts.contracts_under_way(user), TODO_LIMIT) if todo else []
+        first_rows(contracts.contracts_under_way(user), UNDER_WAY_LIMIT) if todo else []
     )
     latest: list[Contract] = first_rows(contracts.contracts_for(user), RECENT_CONTRACTS + 1)
     both = {c.id: c for c in [*under_way, *latest]}
